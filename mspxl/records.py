@@ -1,0 +1,236 @@
+"""Plain typed records: what the reader makes of the workbook and what the billing functions return.
+
+Every record is frozen. `row` is the sheet row the record came from (as Excel numbers it), so a later rule can name
+the cell it is complaining about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from mspxl.money import ZERO
+
+
+@dataclass(frozen=True)
+class Service:
+    code: str
+    name: str
+    model: str  # flat | per_user | per_device | usage
+    unit_price: Decimal
+    included_qty: Decimal = Decimal(0)
+    unit: str = ""
+    taxable: bool = True
+    device_type: str = ""
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Client:
+    id: str
+    name: str
+    email: str
+    start_date: date
+    contact_first_name: str = ""
+    contact_last_name: str = ""
+    address: str = ""
+    status: str = "active"
+    end_date: date | None = None
+    frequency: str = "monthly"  # monthly | quarterly | annual
+    tax_rate: Decimal = Decimal(0)
+    autopay: bool = True
+    bank_routing: str = ""
+    bank_account: str = ""
+    hourly_rate: Decimal | None = None
+    row: int = 0
+
+    @property
+    def contact_name(self) -> str:
+        return " ".join(p for p in (self.contact_first_name, self.contact_last_name) if p)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    client_id: str
+    service_code: str
+    start_date: date
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+    end_date: date | None = None
+    row: int = 0
+
+    def in_force(self, cutoff: date) -> bool:
+        """A subscription applies when its Start Date <= the cutoff and End Date is blank or > the cutoff."""
+        return self.start_date <= cutoff and (self.end_date is None or self.end_date > cutoff)
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A row of the Users or the Devices sheet: something counted on per-user or per-device lines."""
+
+    client_id: str
+    name: str
+    added_on: date
+    removed_on: date | None = None
+    kind: str = ""  # Device Type for devices, "" for users
+    email: str = ""
+    row: int = 0
+
+    def counts_at(self, cutoff: date) -> bool:
+        """Counts when Added On <= cutoff and Removed On is blank or > cutoff."""
+        return self.added_on <= cutoff and (self.removed_on is None or self.removed_on > cutoff)
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    client_id: str
+    period: str  # YYYY-MM
+    service_code: str
+    quantity: Decimal
+    invoice_number: str = ""
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class WorkEntry:
+    entry_id: str
+    client_id: str
+    date: date
+    hours: Decimal
+    description: str
+    technician: str = ""
+    rate: Decimal | None = None
+    project_id: str = ""
+    billable: bool = True
+    invoice_number: str = ""
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    client_id: str
+    name: str
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Payment:
+    id: str
+    client_id: str
+    date: date
+    amount: Decimal
+    method: str = "ACH"
+    status: str = "cleared"  # cleared | returned
+    return_code: str = ""
+    invoice_number: str = ""
+    reference: str = ""
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    line: int
+    service_code: str
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    taxable: bool
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """A register row with its lines. `number` is "" on a draft that has not been numbered yet."""
+
+    number: str
+    client_id: str
+    client_name: str
+    type: str  # managed | service | project | fee | credit
+    period: str
+    issue_date: date
+    due_date: date
+    subtotal: Decimal
+    tax: Decimal
+    total: Decimal
+    lines: tuple[InvoiceLine, ...] = ()
+    billed_users: int | None = None
+    billed_devices: int | None = None
+    related_invoice: str = ""
+    project_id: str = ""
+    file: str = ""
+    tax_rate: Decimal = Decimal(0)
+    work_entry_ids: tuple[str, ...] = ()  # WorkLog rows billed on this invoice
+    usage_rows: tuple[int, ...] = ()  # Usage sheet rows billed on this invoice
+    row: int = 0
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """An invoice is identified by (client, type, period[, project]); a fee by its returned Payment ID."""
+        return (self.client_id, self.type, self.period, self.project_id or self.related_invoice)
+
+
+@dataclass(frozen=True)
+class Book:
+    """Everything read from a workbook, validated."""
+
+    settings: Settings
+    services: dict[str, Service]
+    clients: tuple[Client, ...]
+    subscriptions: tuple[Subscription, ...]
+    users: tuple[Seat, ...]
+    devices: tuple[Seat, ...]
+    usage: tuple[UsageRow, ...]
+    work: tuple[WorkEntry, ...]
+    projects: dict[str, Project]
+    payments: tuple[Payment, ...]
+    invoices: tuple[Invoice, ...]  # the register as it stands
+
+    def client(self, client_id: str) -> Client:
+        for client in self.clients:
+            if client.id == client_id:
+                return client
+        raise KeyError(client_id)
+
+
+@dataclass(frozen=True)
+class Settings:
+    company_name: str = "Your MSP"
+    company_address: str = ""
+    company_email: str = ""
+    company_phone: str = ""
+    currency: str = "USD"
+    locale: str = "en_US"
+    invoice_day: int = 5
+    ach_day: int = 1
+    retry_days: int = 7
+    retry_fee: Decimal = Decimal("0.15")
+    service_hold_days: int = 30
+    credit_hold_days: int = 30
+    true_down_months: tuple[int, ...] = (1, 7)
+    invoice_prefix: str = "INV-"
+    credit_note_prefix: str = "CN-"
+    number_width: int = 6
+    default_hourly_rate: Decimal | None = None
+    tax_labor: bool = False
+    output_folder: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+__all__ = [
+    "ZERO",
+    "Book",
+    "Client",
+    "Invoice",
+    "InvoiceLine",
+    "Payment",
+    "Project",
+    "Seat",
+    "Service",
+    "Settings",
+    "Subscription",
+    "UsageRow",
+    "WorkEntry",
+]

@@ -1,0 +1,282 @@
+"""The workbook's layout: every sheet, its columns, their kinds and defaults.
+
+This is the one place that says what the workbook looks like. The reader, the validator, `mspxl init`, the sample
+generator and the writers all take their sheet and column names from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Kind(str, Enum):
+    """How a cell is read."""
+
+    TEXT = "text"
+    ID = "id"  # text, stripped; numbers like 1001.0 become "1001"
+    DATE = "date"
+    MONEY = "money"  # non-negative amount, Decimal
+    DECIMAL = "decimal"  # non-negative quantity, Decimal
+    YN = "yn"
+    PCT = "pct"  # a fraction, 0..1 (text "15%" accepted)
+    PERIOD = "period"  # YYYY-MM
+    CHOICE = "choice"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    default: object = None
+    choices: tuple[str, ...] = ()
+    width: int = 14
+
+    @property
+    def key(self) -> str:
+        return header_key(self.header)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    columns: tuple[Column, ...]
+    required: bool = True  # a missing sheet is an error
+    id_column: str | None = None  # values must be unique
+    description: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def column(self, header: str) -> Column:
+        for col in self.columns:
+            if col.header == header:
+                return col
+        raise KeyError(header)
+
+
+def header_key(text: object) -> str:
+    """Header matching ignores case, spaces and underscores: `Client ID` = `client_id`."""
+    return "".join(ch for ch in str(text).lower() if ch not in " _\t\n\r")
+
+
+MODELS = ("flat", "per_user", "per_device", "usage")
+FREQUENCIES = ("monthly", "quarterly", "annual")
+STATUSES = ("active", "inactive")
+METHODS = ("ACH", "check", "card", "wire")
+PAYMENT_STATUSES = ("cleared", "returned")
+YES_NO = ("Y", "N")
+
+SETTINGS = Sheet(
+    "Settings",
+    (
+        Column("Setting", Kind.TEXT, required=True, width=24),
+        Column("Value", Kind.TEXT, required=True, width=36),
+        Column("Description", Kind.TEXT, width=80),
+    ),
+    required=False,
+    description="One row per setting; missing rows take their defaults.",
+)
+
+SERVICES = Sheet(
+    "Services",
+    (
+        Column("Service Code", Kind.ID, required=True),
+        Column("Name", Kind.TEXT, required=True, width=32),
+        Column("Model", Kind.CHOICE, required=True, choices=MODELS),
+        Column("Unit Price", Kind.MONEY, required=True),
+        Column("Included Qty", Kind.DECIMAL, default=0),
+        Column("Unit", Kind.TEXT, width=10),
+        Column("Taxable", Kind.YN, default=True, width=9),
+        Column("Device Type", Kind.TEXT),
+    ),
+    id_column="Service Code",
+)
+
+CLIENTS = Sheet(
+    "Clients",
+    (
+        Column("Client ID", Kind.ID, required=True, width=10),
+        Column("Name", Kind.TEXT, required=True, width=30),
+        Column("Email", Kind.TEXT, required=True, width=28),
+        Column("Contact First Name", Kind.TEXT),
+        Column("Contact Last Name", Kind.TEXT),
+        Column("Address", Kind.TEXT, width=36),
+        Column("Status", Kind.CHOICE, default="active", choices=STATUSES, width=10),
+        Column("Start Date", Kind.DATE, required=True, width=12),
+        Column("End Date", Kind.DATE, width=12),
+        Column("Frequency", Kind.CHOICE, default="monthly", choices=FREQUENCIES, width=11),
+        Column("Tax Rate", Kind.PCT, default=0, width=9),
+        Column("Autopay", Kind.YN, default=True, width=9),
+        Column("Bank Routing", Kind.ID),
+        Column("Bank Account", Kind.ID),
+        Column("Hourly Rate", Kind.MONEY),
+    ),
+    id_column="Client ID",
+)
+
+SUBSCRIPTIONS = Sheet(
+    "Subscriptions",
+    (
+        Column("Client ID", Kind.ID, required=True, width=10),
+        Column("Service Code", Kind.ID, required=True),
+        Column("Quantity", Kind.DECIMAL),
+        Column("Unit Price", Kind.MONEY),
+        Column("Start Date", Kind.DATE, required=True, width=12),
+        Column("End Date", Kind.DATE, width=12),
+    ),
+)
+
+USERS = Sheet(
+    "Users",
+    (
+        Column("Client ID", Kind.ID, required=True, width=10),
+        Column("User Name", Kind.TEXT, required=True, width=24),
+        Column("Email", Kind.TEXT, width=28),
+        Column("Added On", Kind.DATE, required=True, width=12),
+        Column("Removed On", Kind.DATE, width=12),
+    ),
+)
+
+DEVICES = Sheet(
+    "Devices",
+    (
+        Column("Client ID", Kind.ID, required=True, width=10),
+        Column("Device Name", Kind.TEXT, required=True, width=24),
+        Column("Device Type", Kind.TEXT),
+        Column("Added On", Kind.DATE, required=True, width=12),
+        Column("Removed On", Kind.DATE, width=12),
+    ),
+)
+
+USAGE = Sheet(
+    "Usage",
+    (
+        Column("Client ID", Kind.ID, required=True, width=10),
+        Column("Period", Kind.PERIOD, required=True, width=10),
+        Column("Service Code", Kind.ID, required=True),
+        Column("Quantity", Kind.DECIMAL, required=True),
+        Column("Invoice Number", Kind.ID, width=14),
+    ),
+)
+
+WORKLOG = Sheet(
+    "WorkLog",
+    (
+        Column("Entry ID", Kind.ID, required=True, width=10),
+        Column("Client ID", Kind.ID, required=True, width=10),
+        Column("Date", Kind.DATE, required=True, width=12),
+        Column("Technician", Kind.TEXT),
+        Column("Hours", Kind.DECIMAL, required=True, width=8),
+        Column("Rate", Kind.MONEY, width=10),
+        Column("Description", Kind.TEXT, required=True, width=40),
+        Column("Project ID", Kind.ID, width=10),
+        Column("Billable", Kind.YN, default=True, width=9),
+        Column("Invoice Number", Kind.ID, width=14),
+    ),
+    id_column="Entry ID",
+)
+
+PROJECTS = Sheet(
+    "Projects",
+    (
+        Column("Project ID", Kind.ID, required=True, width=10),
+        Column("Client ID", Kind.ID, required=True, width=10),
+        Column("Name", Kind.TEXT, required=True, width=36),
+    ),
+    required=False,
+    id_column="Project ID",
+)
+
+PAYMENTS = Sheet(
+    "Payments",
+    (
+        Column("Payment ID", Kind.ID, required=True, width=11),
+        Column("Client ID", Kind.ID, required=True, width=10),
+        Column("Date", Kind.DATE, required=True, width=12),
+        Column("Amount", Kind.MONEY, required=True),
+        Column("Method", Kind.CHOICE, default="ACH", choices=METHODS, width=9),
+        Column("Status", Kind.CHOICE, default="cleared", choices=PAYMENT_STATUSES, width=10),
+        Column("Return Code", Kind.TEXT, width=11),
+        Column("Invoice Number", Kind.ID, width=14),
+        Column("Reference", Kind.TEXT, width=20),
+    ),
+    required=False,
+    id_column="Payment ID",
+)
+
+INPUT_SHEETS: tuple[Sheet, ...] = (
+    SETTINGS,
+    SERVICES,
+    CLIENTS,
+    SUBSCRIPTIONS,
+    USERS,
+    DEVICES,
+    USAGE,
+    WORKLOG,
+    PROJECTS,
+    PAYMENTS,
+)
+
+# Output sheets: (header, number format kind) where kind is "text", "date", "money", "int", "decimal".
+INVOICES_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Invoice Number", "text"),
+    ("Client ID", "text"),
+    ("Client Name", "text"),
+    ("Type", "text"),
+    ("Period", "text"),
+    ("Issue Date", "date"),
+    ("Due Date", "date"),
+    ("Subtotal", "money"),
+    ("Tax", "money"),
+    ("Total", "money"),
+    ("Billed Users", "int"),
+    ("Billed Devices", "int"),
+    ("Related Invoice", "text"),
+    ("Project ID", "text"),
+    ("File", "text"),
+)
+
+INVOICE_LINES_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Invoice Number", "text"),
+    ("Line", "int"),
+    ("Service Code", "text"),
+    ("Description", "text"),
+    ("Quantity", "decimal"),
+    ("Unit Price", "money"),
+    ("Amount", "money"),
+    ("Taxable", "text"),
+)
+
+COLLECTIONS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Client ID", "text"),
+    ("Client Name", "text"),
+    ("State", "text"),
+    ("Since", "date"),
+    ("Balance", "money"),
+    ("Oldest Unpaid Invoice", "text"),
+    ("Days Past Due", "int"),
+    ("Fees Charged", "money"),
+    ("Next Action", "text"),
+    ("Next Action Date", "date"),
+    ("Notes", "text"),
+    ("As Of", "date"),
+)
+
+AGING_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Client ID", "text"),
+    ("Client Name", "text"),
+    ("Current", "money"),
+    ("1-30", "money"),
+    ("31-60", "money"),
+    ("61-90", "money"),
+    ("Over 90", "money"),
+    ("Total", "money"),
+    ("As Of", "date"),
+)
+
+OUTPUT_SHEETS: dict[str, tuple[tuple[str, str], ...]] = {
+    "Invoices": INVOICES_COLUMNS,
+    "InvoiceLines": INVOICE_LINES_COLUMNS,
+    "Collections": COLLECTIONS_COLUMNS,
+    "Aging": AGING_COLUMNS,
+}

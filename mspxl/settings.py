@@ -1,0 +1,66 @@
+"""The Settings sheet: every setting's name, default, description and how its value is read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from mspxl.schema import Kind
+
+
+@dataclass(frozen=True)
+class SettingDef:
+    name: str  # as written in the Setting column
+    field: str  # attribute of records.Settings
+    kind: str  # text | int | pct | money | yn | months | currency
+    default: object
+    description: str
+    low: int | None = None
+    high: int | None = None
+
+
+SETTING_DEFS: tuple[SettingDef, ...] = (
+    SettingDef("Company Name", "company_name", "text", "Your MSP", "Your company's name, printed on every invoice."),
+    SettingDef("Company Address", "company_address", "text", "", "Your postal address, printed on invoices."),
+    SettingDef("Company Email", "company_email", "text", "", "Where clients send billing questions."),
+    SettingDef("Company Phone", "company_phone", "text", "", "Your accounting department's phone number."),
+    SettingDef("Currency", "currency", "currency", "USD", "ISO currency code of every amount in this workbook."),
+    SettingDef("Locale", "locale", "locale", "en_US", "How amounts and dates are written on documents (e.g. en_US)."),
+    SettingDef("Invoice Day", "invoice_day", "int", 5,
+               "Day of the month managed invoices are issued (1-28); it is also the user-count cutoff.", 1, 28),
+    SettingDef("ACH Day", "ach_day", "int", 1,
+               "Day of the next month the ACH debit is pulled; every invoice of a run is due then (1-28).", 1, 28),
+    SettingDef("Retry Days", "retry_days", "int", 7, "Days after a returned ACH debit that it is retried.", 1, 60),
+    SettingDef("Retry Fee %", "retry_fee", "pct", Decimal("0.15"),
+               "Processing fee charged on the first returned ACH debit, as a percentage of the returned amount."),
+    SettingDef("Service Hold Days", "service_hold_days", "int", 30,
+               "Days on credit hold with a balance before service hold (support refused, applications paused).",
+               1, 365),
+    SettingDef("Credit Hold Days", "credit_hold_days", "int", 30,
+               "Days after the oldest unpaid due date before a late payer goes on credit hold.", 1, 365),
+    SettingDef("True-Down Months", "true_down_months", "months", (1, 7),
+               "Months (1-12, comma separated) in which user and device decreases take effect."),
+    SettingDef("Invoice Prefix", "invoice_prefix", "text", "INV-", "Prefix of invoice numbers."),
+    SettingDef("Credit Note Prefix", "credit_note_prefix", "text", "CN-", "Prefix of credit note numbers."),
+    SettingDef("Number Width", "number_width", "int", 6, "Digits of the zero-padded invoice sequence.", 1, 12),
+    SettingDef("Default Hourly Rate", "default_hourly_rate", "money", None,
+               "Hourly rate for billable work when neither the WorkLog row nor the client has one."),
+    SettingDef("Tax Labor", "tax_labor", "yn", False, "Y to charge tax on service and project work."),
+    SettingDef("Output Folder", "output_folder", "text", "",
+               "Folder for documents; blank means a folder beside the workbook named after it."),
+)
+
+SETTINGS_BY_KEY = {"".join(c for c in d.name.lower() if c not in " _"): d for d in SETTING_DEFS}
+
+KIND_OF = {"pct": Kind.PCT, "money": Kind.MONEY, "yn": Kind.YN}
+
+
+def default_text(defn: SettingDef) -> object:
+    """The default as it is written into a new workbook's Settings sheet."""
+    if defn.kind == "months":
+        return ",".join(str(m) for m in defn.default)  # type: ignore[attr-defined]
+    if defn.kind == "yn":
+        return "Y" if defn.default else "N"
+    if defn.default is None:
+        return None
+    return defn.default
