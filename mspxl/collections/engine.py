@@ -1,0 +1,112 @@
+"""Run collections as of a date: fee drafts for returned debits, each client's state, aging, service desk
+items.
+
+Everything is computed from the records passed in; nothing dated after `as_of` is read, so a run for a past
+date gives the same answer whatever was recorded since. The fee drafts of a run count in that run's states and
+balances (a fee is owed from its issue date). A returned debit whose fee is already in the register (a `fee`
+invoice whose Related Invoice is the Payment ID) is never charged again.
+
+To show register numbers on the Collections sheet, number the drafts and run again with them in the register:
+the second run charges nothing new and gives the same states, balances and fees.
+
+Choices where the rules are silent:
+- Register rows and payments of clients not in `clients` are ignored (the workbook check reports them).
+- `changed` compares with `previous_states` (the State column of the last Collections sheet); a client missing
+  from it, or every client when there is none, is taken to have been `current`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from mspxl.collections import actions, states
+from mspxl.collections.aging import aging_row, days_past_due
+from mspxl.collections.fees import fees_by_payment
+from mspxl.collections.history import ClientHistory, client_history
+from mspxl.collections.ledger import oldest_unpaid_due
+from mspxl.collections.model import AgingRow, ClientStatus, CollectionsResult
+from mspxl.money import ZERO
+from mspxl.records import Client, Invoice, Payment, Settings
+
+
+def client_status(
+    settings: Settings, history: ClientHistory, as_of: date, previous_state: str
+) -> ClientStatus:
+    """A client's Collections row: state and since, balance, oldest unpaid invoice, days past due, fees
+    charged, next action and its date, notes."""
+    ledger = history.ledger
+    open_items = ledger.open_items
+    oldest_due = oldest_unpaid_due(ledger)
+    action, action_date = actions.next_action(settings, history, previous_state)
+    return ClientStatus(
+        client_id=history.client.id,
+        client_name=history.client.name,
+        state=history.state,
+        since=history.since,
+        balance=ledger.balance,
+        oldest_unpaid_invoice=open_items[0].number if open_items else "",
+        days_past_due=days_past_due(oldest_due, as_of) if oldest_due is not None else 0,
+        fees_charged=history.fees_charged,
+        next_action=action,
+        next_action_date=action_date,
+        notes=actions.notes(history),
+        events=history.events,
+        changed=history.state != previous_state,
+        previous_state=previous_state,
+    )
+
+
+def shows_in_aging(row: AgingRow) -> bool:
+    """A client has an Aging row when it owes something or holds unapplied credit."""
+    return any(
+        amount != ZERO for amount in (row.current, row.days_1_30, row.days_31_60, row.days_61_90, row.over_90)
+    )
+
+
+def run_collections(
+    settings: Settings,
+    clients: Sequence[Client],
+    invoices: Sequence[Invoice],
+    payments: Sequence[Payment],
+    as_of: date,
+    previous_states: Mapping[str, str] | None = None,
+) -> CollectionsResult:
+    """Collections as of `as_of` for every client, in Clients order."""
+    previous = previous_states or {}
+    charged = fees_by_payment(invoices)
+    invoices_of: dict[str, list[tuple[int, Invoice]]] = defaultdict(list)
+    for order, inv in enumerate(invoices):
+        invoices_of[inv.client_id].append((order, inv))
+    payments_of: dict[str, list[Payment]] = defaultdict(list)
+    for payment in payments:
+        payments_of[payment.client_id].append(payment)
+
+    histories = [
+        client_history(
+            settings,
+            client,
+            invoices_of[client.id],
+            payments_of[client.id],
+            charged,
+            as_of,
+            draft_order=len(invoices),
+        )
+        for client in clients
+    ]
+    statuses = tuple(
+        client_status(settings, history, as_of, previous.get(history.client.id, states.CURRENT))
+        for history in histories
+    )
+    drafts = [
+        (fee.issue_date, position, fee)
+        for position, history in enumerate(histories)
+        for fee in history.new_fees
+    ]
+    new_fees = tuple(fee for _, _, fee in sorted(drafts, key=lambda d: (d[0], d[1])))
+    aging = tuple(
+        row for row in (aging_row(h.client, h.ledger, as_of) for h in histories) if shows_in_aging(row)
+    )
+    desk = tuple(item for item in map(actions.service_desk_item, statuses) if item is not None)
+    return CollectionsResult(new_fees=new_fees, statuses=statuses, aging=aging, service_desk=desk)
