@@ -7,16 +7,17 @@ generator and the writers all take their sheet and column names from here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """How a cell is read."""
 
     TEXT = "text"
     ID = "id"  # text, stripped; numbers like 1001.0 become "1001"
     DATE = "date"
     MONEY = "money"  # non-negative amount, Decimal
+    AMOUNT = "amount"  # signed amount (register figures: credit notes are negative), Decimal
     DECIMAL = "decimal"  # non-negative quantity, Decimal
     YN = "yn"
     PCT = "pct"  # a fraction, 0..1 (text "15%" accepted)
@@ -274,9 +275,25 @@ AGING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("As Of", "date"),
 )
 
+OUTPUT_KINDS = {"text": Kind.ID, "date": Kind.DATE, "money": Kind.AMOUNT, "int": Kind.DECIMAL,
+                "decimal": Kind.AMOUNT}
+
+
+def output_sheet(name: str, columns: tuple[tuple[str, str], ...]) -> Sheet:
+    """The reading schema of an output sheet (the register is read back on every run)."""
+    return Sheet(name, tuple(Column(h, OUTPUT_KINDS[k], required=(i == 0)) for i, (h, k) in enumerate(columns)),
+                 required=False)
+
+
 OUTPUT_SHEETS: dict[str, tuple[tuple[str, str], ...]] = {
     "Invoices": INVOICES_COLUMNS,
     "InvoiceLines": INVOICE_LINES_COLUMNS,
     "Collections": COLLECTIONS_COLUMNS,
     "Aging": AGING_COLUMNS,
 }
+
+INVOICES = output_sheet("Invoices", INVOICES_COLUMNS)
+INVOICE_LINES = output_sheet("InvoiceLines", INVOICE_LINES_COLUMNS)
+COLLECTIONS = output_sheet("Collections", COLLECTIONS_COLUMNS)
+
+SETTINGS_BY_KIND = {"pct": Kind.PCT, "money": Kind.MONEY, "yn": Kind.YN}

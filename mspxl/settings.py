@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from mspxl.schema import Kind
-
 
 @dataclass(frozen=True)
 class SettingDef:
@@ -52,7 +50,6 @@ SETTING_DEFS: tuple[SettingDef, ...] = (
 
 SETTINGS_BY_KEY = {"".join(c for c in d.name.lower() if c not in " _"): d for d in SETTING_DEFS}
 
-KIND_OF = {"pct": Kind.PCT, "money": Kind.MONEY, "yn": Kind.YN}
 
 
 def default_text(defn: SettingDef) -> object:

@@ -1,0 +1,132 @@
+"""The commands as functions: the CLI and the Excel ribbon both call these, and present what they return."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TypeVar
+
+from mspxl.billing.calendar import parse_period
+from mspxl.billing.managed import Skipped
+from mspxl.billing.run import plan_period
+from mspxl.money import ZERO
+from mspxl.problems import Problem, has_errors
+from mspxl.records import Book, Invoice
+from mspxl.workbook.load import load_file
+from mspxl.writers.changes import issue_changes
+from mspxl.writers.xlsx import refuse_if_lossy, refuse_if_open, update_workbook
+
+T = TypeVar("T")
+Progress = Callable[[Sequence[T], str], Iterable[T]]
+
+
+def no_progress(items: Sequence[T], label: str) -> Iterable[T]:
+    return items
+
+
+class WorkbookHasErrors(Exception):
+    """The workbook has errors; nothing was written. `problems` lists every one."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{sum(1 for p in problems if p.severity.value == 'error')} error(s) in the workbook")
+        self.problems = problems
+
+
+def output_folder(book_path: Path, out: Path | None, book: Book | None) -> Path:
+    """Files land in --out, else the workbook's Settings Output Folder, else a folder beside the workbook named
+    after it."""
+    if out is not None:
+        return out
+    if book is not None and book.settings.output_folder:
+        folder = Path(book.settings.output_folder).expanduser()
+        return folder if folder.is_absolute() else book_path.parent / folder
+    return book_path.parent / book_path.stem
+
+
+def load_checked(path: Path, today: date) -> tuple[Book, list[Problem]]:
+    """The workbook's records, or WorkbookHasErrors with every problem."""
+    loaded = load_file(path, today)
+    if loaded.book is None or has_errors(loaded.problems):
+        raise WorkbookHasErrors(loaded.problems)
+    return loaded.book, loaded.problems
+
+
+def check(path: Path, today: date) -> list[Problem]:
+    """Every error and warning in the workbook; nothing is written."""
+    return load_file(path, today).problems
+
+
+@dataclass(frozen=True)
+class InvoiceRun:
+    period: str
+    issued: tuple[Invoice, ...]
+    already_issued: int
+    skipped: tuple[Skipped, ...]
+    out_dir: Path
+    dry_run: bool
+    warnings: list[Problem] = field(default_factory=list)
+    previous_totals: dict[tuple[str, str, str], Decimal] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(inv.type for inv in self.issued))
+
+    @property
+    def total(self) -> Decimal:
+        return sum((inv.total for inv in self.issued), start=ZERO)
+
+
+def previous_totals(book: Book, invoices: Sequence[Invoice]) -> dict[tuple[str, str, str], Decimal]:
+    """For each new invoice, the total of the client's latest earlier invoice of the same type (and project)."""
+    result: dict[tuple[str, str, str], Decimal] = {}
+    for inv in invoices:
+        earlier = [
+            old for old in book.invoices
+            if (old.client_id, old.type, old.project_id) == (inv.client_id, inv.type, inv.project_id)
+            and old.period < inv.period
+        ]
+        if earlier:
+            latest = max(earlier, key=lambda old: (old.period, old.issue_date))
+            result[(inv.client_id, inv.type, inv.project_id)] = latest.total
+    return result
+
+
+def invoice(path: Path, period: str, today: date, out: Path | None = None, dry_run: bool = False,
+            progress: Progress = no_progress, template_dir: Path | None = None) -> InvoiceRun:
+    """Issue the period's managed, service and project invoices: register rows, WorkLog and Usage marks, one .docx
+    each. Running it again issues nothing new."""
+    parse_period(period)
+    if not dry_run:
+        refuse_if_open(path)
+    book, problems = load_checked(path, today)
+    plan = plan_period(book, period)
+    out_dir = output_folder(path, out, book)
+    run = InvoiceRun(period, plan.new, plan.already_issued, plan.skipped, out_dir, dry_run, problems,
+                     previous_totals(book, plan.new))
+    if dry_run or not plan.new:
+        return run
+    refuse_if_lossy(path)
+    issued = render_documents(book, list(plan.new), out_dir, progress, template_dir)
+    update_workbook(path, issue_changes(issued), book.settings.currency, book.settings.locale)
+    return replace(run, issued=tuple(issued))
+
+
+def render_documents(book: Book, invoices: list[Invoice], out_dir: Path, progress: Progress,
+                     template_dir: Path | None = None) -> list[Invoice]:
+    """One .docx per invoice, named `{Invoice Number} {Client Name}.docx`; returns the invoices with File set."""
+    from mspxl.documents.render import InvoiceRenderer, default_template_dir
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    renderer = InvoiceRenderer(template_dir or default_template_dir())
+    clients = {c.id: c for c in book.clients}
+    done = []
+    for inv in progress(invoices, "Rendering invoices"):
+        project = book.projects.get(inv.project_id)
+        written = renderer.render(inv, clients[inv.client_id], book.settings, out_dir,
+                                  project_name=project.name if project else "")
+        done.append(replace(inv, file=written.name))
+    return done

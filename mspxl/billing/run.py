@@ -1,0 +1,51 @@
+"""A period's invoicing: every invoice the period calls for, in number order, minus what is already issued."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from mspxl.billing.managed import Skipped, managed_invoice
+from mspxl.billing.register import assign_numbers, not_yet_issued
+from mspxl.billing.work import work_invoices, work_to_bill
+from mspxl.records import Book, Invoice
+
+
+@dataclass(frozen=True)
+class PeriodPlan:
+    period: str
+    new: tuple[Invoice, ...]  # numbered, not yet in the register
+    already_issued: int  # drafts found in the register already
+    skipped: tuple[Skipped, ...]
+
+
+def period_drafts(book: Book, period: str) -> tuple[list[Invoice], list[Skipped]]:
+    """Within one run, invoices are in Clients-sheet order; for each client: managed, then service, then project
+    invoices by Project ID."""
+    drafts: list[Invoice] = []
+    skipped: list[Skipped] = []
+    entries = work_to_bill(book, period)
+    for client in book.clients:
+        managed = managed_invoice(book, client, period)
+        if isinstance(managed, Skipped):
+            skipped.append(managed)
+        elif managed is not None:
+            drafts.append(managed)
+        drafts.extend(work_invoices(book, client, period, entries))
+    return drafts, skipped
+
+
+def plan_period(book: Book, period: str) -> PeriodPlan:
+    """The period's new invoices, numbered after the register's highest number."""
+    drafts, skipped = period_drafts(book, period)
+    new = not_yet_issued(drafts, book.invoices)
+    numbered = assign_numbers(new, book.invoices, book.settings)
+    return PeriodPlan(period, tuple(numbered), len(drafts) - len(new), tuple(skipped))
+
+
+def with_issued(book: Book, issued: tuple[Invoice, ...]) -> Book:
+    """The book as it reads after `issued` are written: register rows added, WorkLog and Usage rows marked."""
+    by_entry = {entry: inv.number for inv in issued for entry in inv.work_entry_ids}
+    by_usage = {row: inv.number for inv in issued for row in inv.usage_rows}
+    work = tuple(replace(w, invoice_number=by_entry[w.entry_id]) if w.entry_id in by_entry else w for w in book.work)
+    usage = tuple(replace(u, invoice_number=by_usage[u.row]) if u.row in by_usage else u for u in book.usage)
+    return replace(book, invoices=book.invoices + issued, work=work, usage=usage)

@@ -1,0 +1,73 @@
+"""Service and project invoices: logged work billed in arrears with the next managed invoice."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from mspxl.billing.calendar import add_months, due_date, invoice_date, last_day
+from mspxl.billing.totals import invoice_totals, numbered
+from mspxl.money import line_amount
+from mspxl.records import Book, Client, Invoice, InvoiceLine, Settings, WorkEntry
+
+
+def work_to_bill(book: Book, period: str) -> list[WorkEntry]:
+    """The run for period M bills the WorkLog rows that are billable, not yet invoiced, and dated on or before the
+    last day of the month before M."""
+    end = last_day(add_months(period, -1))
+    return [w for w in book.work if w.billable and not w.invoice_number and w.date <= end]
+
+
+def work_rate(entry: WorkEntry, client: Client, settings: Settings) -> Decimal:
+    """Rate: the row's Rate, else the client's Hourly Rate, else Settings Default Hourly Rate."""
+    for rate in (entry.rate, client.hourly_rate, settings.default_hourly_rate):
+        if rate is not None:
+            return rate
+    raise ValueError(f"WorkLog row {entry.row} has no rate")  # the validator reports this before any run
+
+
+def work_line(entry: WorkEntry, client: Client, settings: Settings) -> InvoiceLine:
+    """A line per row with the work performed, hours, rate and amount. Work is not taxed unless Tax Labor is Y."""
+    rate = work_rate(entry, client, settings)
+    who = f" ({entry.technician})" if entry.technician else ""
+    description = f"{entry.date.isoformat()} {entry.description}{who}"
+    return InvoiceLine(0, "LABOR", description, entry.hours, rate, line_amount(entry.hours, rate),
+                       settings.tax_labor, "h")
+
+
+def work_invoice(book: Book, client: Client, period: str, kind: str, entries: Sequence[WorkEntry],
+                 project_id: str = "") -> Invoice:
+    """Rows with no Project ID go on one service invoice per client; rows with a Project ID on one project invoice per
+    project; both issued on Invoice Day of M with the managed invoice, with the same due date."""
+    ordered = sorted(entries, key=lambda w: (w.date, w.row))
+    lines = numbered([work_line(w, client, book.settings) for w in ordered])
+    subtotal, tax, total = invoice_totals(lines, client.tax_rate)
+    return Invoice(
+        number="",
+        client_id=client.id,
+        client_name=client.name,
+        type=kind,
+        period=period,
+        issue_date=invoice_date(period, book.settings),
+        due_date=due_date(period, book.settings),
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+        lines=lines,
+        project_id=project_id,
+        tax_rate=client.tax_rate,
+        work_entry_ids=tuple(w.entry_id for w in ordered),
+    )
+
+
+def work_invoices(book: Book, client: Client, period: str, entries: Sequence[WorkEntry]) -> list[Invoice]:
+    """The client's service invoice, then its project invoices by Project ID."""
+    mine = [w for w in entries if w.client_id == client.id]
+    invoices = []
+    service_rows = [w for w in mine if not w.project_id]
+    if service_rows:
+        invoices.append(work_invoice(book, client, period, "service", service_rows))
+    for project_id in sorted({w.project_id for w in mine if w.project_id}):
+        rows = [w for w in mine if w.project_id == project_id]
+        invoices.append(work_invoice(book, client, period, "project", rows, project_id))
+    return invoices

@@ -1,0 +1,235 @@
+"""The command line: parses arguments, calls mspxl.app, presents the result. Exit codes: 0 done, 1 the workbook has
+errors (nothing written), 2 bad command-line usage."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from babel.numbers import format_currency
+from rich.console import Console
+from rich.progress import Progress
+
+from mspxl import __version__, app
+from mspxl.billing.calendar import BadPeriod
+from mspxl.money import plain
+from mspxl.problems import Problem, Severity
+from mspxl.workbook.source_file import UnreadableWorkbook
+from mspxl.writers.xlsx import WorkbookRefused
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Billing and collections for MSPs, in Excel.")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+T = TypeVar("T")
+
+BookArg = Annotated[Path, typer.Argument(help="The workbook (.xlsx or .xlsm).", show_default=False)]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Folder for documents (default: Settings Output Folder, "
+                                                          "else a folder beside the workbook).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of prose.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"mspxl {__version__}")
+        raise typer.Exit()
+
+
+@cli.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """mspxl: invoices and collections from an MSP's Excel workbook."""
+
+
+def progress_bar(items: Sequence[T], label: str) -> Iterable[T]:
+    """A progress bar on a terminal, none when output is not a terminal."""
+    if not sys.stdout.isatty() or len(items) < 2:
+        yield from items
+        return
+    with Progress(console=out, transient=True) as bar:
+        task = bar.add_task(label, total=len(items))
+        for item in items:
+            yield item
+            bar.advance(task)
+
+
+def money(amount: Decimal, currency: str = "USD", locale: str = "en_US") -> str:
+    return format_currency(amount, currency, locale=locale)
+
+
+def print_problems(problems: list[Problem]) -> None:
+    for p in problems:
+        style = "red" if p.severity is Severity.ERROR else "yellow"
+        err.print(f"[{style}]{p.severity.value}[/]: {p.render()}", markup=True)
+
+
+def problems_json(problems: list[Problem]) -> list[dict[str, object]]:
+    return [
+        {"severity": p.severity.value, "place": p.place, "header": p.header, "message": p.render()}
+        for p in problems
+    ]
+
+
+def fail(message: str, as_json: bool, code: int = 1, problems: list[Problem] | None = None) -> typer.Exit:
+    if as_json:
+        print(json.dumps({"ok": False, "error": message, "problems": problems_json(problems or [])}))
+    else:
+        if problems:
+            print_problems(problems)
+        err.print(f"[red]{message}[/]", markup=True)
+    return typer.Exit(code)
+
+
+@cli.command()
+def init(path: Annotated[Path, typer.Argument(help="The new workbook to create.", show_default=False)]) -> None:
+    """Write a new, empty workbook with every sheet, header, number format and validation list."""
+    from mspxl.init_book import create_workbook
+
+    try:
+        create_workbook(path)
+    except FileExistsError:
+        raise fail(f"{path} already exists: choose another name", False, 2) from None
+    out.print(f"Created {path}: fill in Settings, Services, Clients and Subscriptions, then run `mspxl check {path}`.")
+
+
+@cli.command()
+def check(book: BookArg, as_json: JsonOpt = False) -> None:
+    """Validate the workbook and print every problem with its cell; exit 1 when there is any error."""
+    problems = app.check(book, date.today())
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = len(problems) - errors
+    if as_json:
+        print(json.dumps({"ok": errors == 0, "errors": errors, "warnings": warnings,
+                          "problems": problems_json(problems)}))
+    else:
+        print_problems(problems)
+        verdict = "[green]OK[/]" if errors == 0 else "[red]not OK[/]"
+        out.print(f"{book.name}: {verdict}: {errors} error(s), {warnings} warning(s).", markup=True)
+    if errors:
+        raise typer.Exit(1)
+
+
+def _run_invoice(book: Path, period: str, out_dir: Path | None, dry_run: bool, as_json: bool) -> app.InvoiceRun:
+    try:
+        return app.invoice(book, period, date.today(), out_dir, dry_run,
+                           progress=no_bar if as_json else progress_bar)
+    except BadPeriod as exc:
+        raise fail(str(exc), as_json, 2) from None
+    except app.WorkbookHasErrors as exc:
+        raise fail(f"{book.name} has errors; nothing was written. Fix them and run again.", as_json, 1,
+                   exc.problems) from None
+    except (WorkbookRefused, UnreadableWorkbook) as exc:
+        raise fail(str(exc), as_json, 1) from None
+
+
+def no_bar(items: Sequence[T], label: str) -> Iterable[T]:
+    return items
+
+
+@cli.command()
+def invoice(
+    book: BookArg,
+    period: Annotated[str, typer.Option("--period", help="The billing period, YYYY-MM.", show_default=False)],
+    out_dir: OutOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be issued; write nothing.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Issue the period's managed, service and project invoices: register rows and one .docx each."""
+    run = _run_invoice(book, period, out_dir, dry_run, as_json)
+    if as_json:
+        print(json.dumps(invoice_json(run)))
+        return
+    if dry_run:
+        print_preview(run)
+    for skipped in run.skipped:
+        out.print(f"  no managed invoice for {skipped.client_id} {skipped.client_name}: {skipped.reason}")
+    out.print(invoice_summary(run))
+
+
+def invoice_json(run: app.InvoiceRun) -> dict[str, object]:
+    return {
+        "ok": True,
+        "period": run.period,
+        "dry_run": run.dry_run,
+        "issued": run.counts,
+        "already_issued": run.already_issued,
+        "total": plain(run.total),
+        "out": str(run.out_dir),
+        "invoices": [
+            {"number": inv.number, "client_id": inv.client_id, "client": inv.client_name, "type": inv.type,
+             "total": plain(inv.total), "billed_users": inv.billed_users, "billed_devices": inv.billed_devices,
+             "file": inv.file or None,
+             "lines": [{"description": ln.description, "quantity": plain(ln.quantity),
+                        "unit_price": plain(ln.unit_price), "amount": plain(ln.amount)} for ln in inv.lines]}
+            for inv in run.issued
+        ],
+        "skipped": [{"client_id": s.client_id, "reason": s.reason} for s in run.skipped],
+        "warnings": problems_json(run.warnings),
+    }
+
+
+def print_preview(run: app.InvoiceRun) -> None:
+    """Per client: lines, billed users, total, and the change from the client's previous invoice."""
+    for inv in run.issued:
+        out.print(f"[bold]{inv.number} {inv.client_name}[/] ({inv.type}, {inv.client_id})", markup=True)
+        for ln in inv.lines:
+            out.print(f"    {ln.description}: {plain(ln.quantity.normalize())} x {money(ln.unit_price)} = "
+                      f"{money(ln.amount)}")
+        users = f", billed users {inv.billed_users}" if inv.billed_users is not None else ""
+        previous = run.previous_totals.get((inv.client_id, inv.type, inv.project_id))
+        change = "first invoice of this kind" if previous is None else (
+            f"change from previous {money(inv.total - previous)}")
+        out.print(f"    total {money(inv.total)}{users}; {change}")
+
+
+def invoice_summary(run: app.InvoiceRun) -> str:
+    if not run.issued:
+        return (f"{run.period}: nothing new to issue ({run.already_issued} invoice(s) already in the register).")
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(run.counts.items()))
+    verb = "would issue" if run.dry_run else "issued"
+    where = "" if run.dry_run else f"; documents in {run.out_dir}"
+    return f"{run.period}: {verb} {len(run.issued)} invoice(s) ({kinds}), total billed {money(run.total)}{where}."
+
+
+def sample_workbook() -> Path:
+    return Path(__file__).resolve().parents[1] / "samples" / "northwind.xlsx"
+
+
+DEMO_PERIODS = ("2026-10", "2026-11", "2026-12")
+
+
+@cli.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's workbook and files.")] = Path("out"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Copy the sample workbook to DIR and run a whole quarter on it: invoices for October to December 2026."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    book = out_dir / "northwind.xlsx"
+    shutil.copyfile(sample_workbook(), book)
+    results = []
+    for period in DEMO_PERIODS:
+        run = _run_invoice(book, period, out_dir / "invoices", False, as_json)
+        results.append(invoice_json(run))
+        if not as_json:
+            out.print(invoice_summary(run))
+    if as_json:
+        print(json.dumps({"ok": True, "workbook": str(book), "runs": results}))
+    else:
+        out.print(f"Workbook with its register: {book}")
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

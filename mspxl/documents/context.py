@@ -1,0 +1,177 @@
+"""What an invoice template is given: every field already written as text, in the workbook's currency and locale.
+
+`invoice_context(invoice, client, settings, project_name)` returns a plain dict. Amounts are formatted with Babel
+(`format_currency` in Settings `Currency` and `Locale`), dates in the locale's long format (`December 1, 2026` in
+en_US, `1 December 2026` in en_GB), quantities without trailing zeros and the tax rate as a percentage. A field that
+has nothing to say is the empty string, never missing, so a template can test it with `{% if field %}`.
+
+Fields every template gets (all text unless said otherwise):
+
+- `company_name`, `company_address`, `company_email`, `company_phone`: Settings, as written there.
+- `company_lines`: the company's address lines, email and phone, one per line.
+- `company_contact`: email and phone on one line, `billing@northwind.example · (512) 555-0100`.
+- `client_id`, `client_name`, `contact_name`, `client_address`, `client_email`: the Clients row.
+- `bill_to_lines`: `Attn: <contact name>`, the address lines and the email, one per line.
+- `invoice_number`, `invoice_type` (`managed`, `service`, `project`, `fee`, `credit`).
+- `title`: `Managed Services Invoice`, `Service Invoice`, `Project Invoice: Cloud phones`, `Processing Fee`.
+- `period` (`2026-11`) and `period_label` (`November 2026`).
+- `issue_date`, `due_date`: `November 5, 2026`, `December 1, 2026`.
+- `lines`: a list; each line has `number`, `service_code`, `description`, `quantity` (`2.5`), `unit` (`hour`),
+  `unit_price` (`$95.00`, or `$0.125` for a price finer than cents), `amount` (`$237.50`), `taxable` (`Y` or empty).
+- `subtotal`, `tax`, `total`: `$1,140.00`, `$94.05`, `$1,234.05`; `tax_rate`: `8.25%`.
+- `billed_users`, `billed_devices`: `12`, `30`; empty unless the invoice records a count (managed invoices).
+- `project_id`, `project_name`: the project's name, or its ID when no name is given.
+- `related_invoice`: what a fee or credit note relates to, as the register records it.
+- `autopay`: true when the client pays by ACH debit (the one field that is not text).
+- `debit_date`: the day the ACH debit is pulled (the due date) for autopay clients, else empty.
+- `account_last4`: `6789`, the last four digits of the client's bank account; empty when unknown or too short.
+- `retry_fee_rate`: `15%`, the processing fee charged on a returned ACH debit (Settings `Retry Fee %`).
+
+Only the last four digits of a bank account ever reach a document; the routing number never does.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from mspxl.records import Client, Invoice, InvoiceLine, Settings
+
+TITLES = {
+    "managed": "Managed Services Invoice",
+    "service": "Service Invoice",
+    "project": "Project Invoice",
+    "fee": "Processing Fee",
+    "credit": "Credit Note",
+}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+_SPACES = re.compile(r"[ \t\r\n\x0b\x0c]+")
+
+
+def one_line(value: str) -> str:
+    """Text as it may appear on one line of a document: control characters and line breaks become single spaces."""
+    return _SPACES.sub(" ", _CONTROL.sub(" ", value or "")).strip()
+
+
+def text_lines(value: str) -> list[str]:
+    """The non-blank lines of a multi-line cell (an address typed with Alt+Enter), each cleaned as `one_line`."""
+    lines = (value or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return [cleaned for cleaned in (one_line(line) for line in lines) if cleaned]
+
+
+def babel_locale(settings: Settings) -> str:
+    """Settings `Locale` as Babel reads it (`en-US` and `en_US` both mean American English)."""
+    return (settings.locale or "en_US").replace("-", "_")
+
+
+def money_text(amount: Decimal, settings: Settings) -> str:
+    """An amount in the workbook's currency, written the locale's way: `$1,234.50`."""
+    return format_currency(amount, settings.currency, locale=babel_locale(settings))
+
+
+def price_text(amount: Decimal, settings: Settings) -> str:
+    """A unit price: like `money_text`, but a price finer than cents keeps its digits (`$0.125` per GB)."""
+    return format_currency(amount, settings.currency, locale=babel_locale(settings), decimal_quantization=False)
+
+
+def quantity_text(quantity: Decimal, settings: Settings) -> str:
+    """A quantity without trailing zeros: 3.00 -> `3`, 2.50 -> `2.5`, 1000 -> `1,000`."""
+    whole = quantity == quantity.to_integral_value()
+    shown = quantity.quantize(Decimal(1)) if whole else quantity.normalize()
+    return format_decimal(shown, locale=babel_locale(settings), decimal_quantization=False)
+
+
+def rate_text(rate: Decimal, settings: Settings) -> str:
+    """A fraction as a percentage: 0.0825 -> `8.25%`."""
+    return format_percent(rate, locale=babel_locale(settings), decimal_quantization=False)
+
+
+def date_text(day: date, settings: Settings) -> str:
+    """A date in the locale's long format: `December 1, 2026` (en_US), `1 December 2026` (en_GB)."""
+    return format_date(day, format="long", locale=babel_locale(settings))
+
+
+def period_label(period: str, settings: Settings) -> str:
+    """A `YYYY-MM` period as month and year: `November 2026`. Anything else is shown as written."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", period or "")
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return one_line(period)
+    first = date(int(match.group(1)), int(match.group(2)), 1)
+    return format_skeleton("yMMMM", first, locale=babel_locale(settings))
+
+
+def account_last4(bank_account: str) -> str:
+    """The last four digits of a bank account, or "" when it has four digits or fewer (which would show it whole)."""
+    digits = "".join(ch for ch in bank_account or "" if ch.isdigit())
+    return digits[-4:] if len(digits) > 4 else ""
+
+
+def line_context(line: InvoiceLine, settings: Settings) -> dict[str, str]:
+    return {
+        "number": str(line.line),
+        "service_code": one_line(line.service_code),
+        "description": one_line(line.description),
+        "quantity": quantity_text(line.quantity, settings),
+        "unit": one_line(line.unit),
+        "unit_price": price_text(line.unit_price, settings),
+        "amount": money_text(line.amount, settings),
+        "taxable": "Y" if line.taxable else "",
+    }
+
+
+def invoice_context(invoice: Invoice, client: Client, settings: Settings, project_name: str = "") -> dict[str, Any]:
+    """Every field an invoice template uses, as formatted text (see the module docstring for the list)."""
+    company_email = one_line(settings.company_email)
+    company_phone = one_line(settings.company_phone)
+    company_address = text_lines(settings.company_address)
+    contact_name = one_line(client.contact_name)
+    client_address = text_lines(client.address)
+    client_email = one_line(client.email)
+    project = one_line(project_name) or one_line(invoice.project_id)
+    title = TITLES.get(invoice.type, "Invoice")
+    if invoice.type == "project" and project:
+        title = f"{title}: {project}"
+    due_date = date_text(invoice.due_date, settings)
+    return {
+        "company_name": one_line(settings.company_name),
+        "company_address": "\n".join(company_address),
+        "company_email": company_email,
+        "company_phone": company_phone,
+        "company_lines": "\n".join([*company_address, *(t for t in (company_email, company_phone) if t)]),
+        "company_contact": " · ".join(t for t in (company_email, company_phone) if t),
+        "client_id": one_line(client.id),
+        "client_name": one_line(invoice.client_name) or one_line(client.name),
+        "contact_name": contact_name,
+        "client_address": "\n".join(client_address),
+        "client_email": client_email,
+        "bill_to_lines": "\n".join(
+            [f"Attn: {contact_name}"] * bool(contact_name) + client_address + [client_email] * bool(client_email)
+        ),
+        "invoice_number": one_line(invoice.number),
+        "invoice_type": invoice.type,
+        "title": title,
+        "period": one_line(invoice.period),
+        "period_label": period_label(invoice.period, settings),
+        "issue_date": date_text(invoice.issue_date, settings),
+        "due_date": due_date,
+        "lines": [line_context(line, settings) for line in invoice.lines],
+        "subtotal": money_text(invoice.subtotal, settings),
+        "tax": money_text(invoice.tax, settings),
+        "tax_rate": rate_text(invoice.tax_rate, settings),
+        "total": money_text(invoice.total, settings),
+        "billed_users": "" if invoice.billed_users is None else str(invoice.billed_users),
+        "billed_devices": "" if invoice.billed_devices is None else str(invoice.billed_devices),
+        "project_id": one_line(invoice.project_id),
+        "project_name": project,
+        "related_invoice": one_line(invoice.related_invoice),
+        "autopay": client.autopay,
+        "debit_date": due_date if client.autopay else "",
+        "account_last4": account_last4(client.bank_account) if client.autopay else "",
+        "retry_fee_rate": rate_text(settings.retry_fee, settings),
+    }

@@ -1,0 +1,199 @@
+"""Cross-sheet validation: references, duplicates, date order, and the suspicious-but-legal warnings.
+
+Validators are small functions `(book, places) -> problems`; all of them run and every problem is collected.
+`places` maps (sheet, row) to the column indexes of that sheet so a problem can name its cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from mspxl.problems import Problem, error, warning
+from mspxl.records import Book
+from mspxl.workbook.table import cell_ref
+
+Columns = dict[str, dict[str, int]]  # sheet -> header -> 0-based column
+
+
+def _cell(cols: Columns, sheet: str, row: int, header: str) -> str:
+    return cell_ref(row, cols.get(sheet, {}).get(header, 0))
+
+
+def duplicate_ids(book: Book, cols: Columns, rows: dict[str, list[tuple[int, str]]]) -> list[Problem]:
+    """Duplicate IDs (Client ID, Service Code, Entry ID, Project ID, Payment ID) are errors."""
+    problems = []
+    for (sheet, header), entries in rows.items():  # type: ignore[misc]
+        seen: dict[str, int] = {}
+        for number, value in entries:
+            if value in seen:
+                problems.append(error(sheet, _cell(cols, sheet, number, header), header,
+                                      f"is a duplicate (already on row {seen[value]})", value))
+            else:
+                seen[value] = number
+    return problems
+
+
+def unknown_references(book: Book, cols: Columns) -> list[Problem]:
+    """Unknown Client ID, Service Code or Project ID references are errors."""
+    clients = {c.id for c in book.clients}
+    problems: list[Problem] = []
+
+    def check(sheet: str, row: int, header: str, value: str, known: Iterable[str], what: str) -> None:
+        if value and value not in known:
+            problems.append(error(sheet, _cell(cols, sheet, row, header), header, f"is not a known {what}", value))
+
+    for sub in book.subscriptions:
+        check("Subscriptions", sub.row, "Client ID", sub.client_id, clients, "Client ID (Clients sheet)")
+        check("Subscriptions", sub.row, "Service Code", sub.service_code, book.services, "Service Code (Services)")
+    for seat in book.users:
+        check("Users", seat.row, "Client ID", seat.client_id, clients, "Client ID (Clients sheet)")
+    for seat in book.devices:
+        check("Devices", seat.row, "Client ID", seat.client_id, clients, "Client ID (Clients sheet)")
+    for usage in book.usage:
+        check("Usage", usage.row, "Client ID", usage.client_id, clients, "Client ID (Clients sheet)")
+        check("Usage", usage.row, "Service Code", usage.service_code, book.services, "Service Code (Services)")
+    for work in book.work:
+        check("WorkLog", work.row, "Client ID", work.client_id, clients, "Client ID (Clients sheet)")
+        check("WorkLog", work.row, "Project ID", work.project_id, book.projects, "Project ID (Projects sheet)")
+    for project in book.projects.values():
+        check("Projects", project.row, "Client ID", project.client_id, clients, "Client ID (Clients sheet)")
+    numbers = {inv.number for inv in book.invoices}
+    for pay in book.payments:
+        check("Payments", pay.row, "Client ID", pay.client_id, clients, "Client ID (Clients sheet)")
+        check("Payments", pay.row, "Invoice Number", pay.invoice_number, numbers, "invoice (Invoices sheet)")
+    return problems
+
+
+def dates_in_order(book: Book, cols: Columns) -> list[Problem]:
+    """A Removed On before Added On, or an End Date before the Start Date, is an error."""
+    problems = []
+    for sheet, seats in (("Users", book.users), ("Devices", book.devices)):
+        for seat in seats:
+            if seat.removed_on is not None and seat.removed_on < seat.added_on:
+                problems.append(error(sheet, _cell(cols, sheet, seat.row, "Removed On"), "Removed On",
+                                      f"is before Added On ({seat.added_on.isoformat()})", seat.removed_on.isoformat()))
+    for client in book.clients:
+        if client.end_date is not None and client.end_date < client.start_date:
+            problems.append(error("Clients", _cell(cols, "Clients", client.row, "End Date"), "End Date",
+                                  f"is before Start Date ({client.start_date.isoformat()})",
+                                  client.end_date.isoformat()))
+    for sub in book.subscriptions:
+        if sub.end_date is not None and sub.end_date < sub.start_date:
+            problems.append(error("Subscriptions", _cell(cols, "Subscriptions", sub.row, "End Date"), "End Date",
+                                  f"is before Start Date ({sub.start_date.isoformat()})", sub.end_date.isoformat()))
+    return problems
+
+
+def quantities_fit_models(book: Book, cols: Columns) -> list[Problem]:
+    """Quantity on a per-user, per-device or usage subscription is an error: the count comes from its sheet.
+
+    Usage rows must name a usage service.
+    """
+    problems = []
+    for sub in book.subscriptions:
+        service = book.services.get(sub.service_code)
+        if service and service.model != "flat" and sub.quantity is not None:
+            source = {"per_user": "Users", "per_device": "Devices", "usage": "Usage"}[service.model]
+            problems.append(error("Subscriptions", _cell(cols, "Subscriptions", sub.row, "Quantity"), "Quantity",
+                                  f"must be blank for a {service.model} service: the count comes from the "
+                                  f"{source} sheet", sub.quantity))
+    for usage in book.usage:
+        service = book.services.get(usage.service_code)
+        if service and service.model != "usage":
+            problems.append(error("Usage", _cell(cols, "Usage", usage.row, "Service Code"), "Service Code",
+                                  f"is a {service.model} service, not a usage service", usage.service_code))
+    return problems
+
+
+def work_has_a_rate(book: Book, cols: Columns) -> list[Problem]:
+    """A billable, not yet invoiced WorkLog row with no Rate, no client Hourly Rate and no Default Hourly Rate."""
+    if book.settings.default_hourly_rate is not None:
+        return []
+    rates = {c.id: c.hourly_rate for c in book.clients}
+    return [
+        error("WorkLog", _cell(cols, "WorkLog", w.row, "Rate"), "Rate",
+              "is blank and neither the client's Hourly Rate nor Settings Default Hourly Rate is set")
+        for w in book.work
+        if w.billable and not w.invoice_number and w.rate is None and rates.get(w.client_id) is None
+    ]
+
+
+def project_belongs_to_client(book: Book, cols: Columns) -> list[Problem]:
+    """Work on a project must be logged for the project's client."""
+    problems = []
+    for w in book.work:
+        project = book.projects.get(w.project_id)
+        if project is not None and project.client_id != w.client_id:
+            problems.append(error("WorkLog", _cell(cols, "WorkLog", w.row, "Project ID"), "Project ID",
+                                  f"belongs to client {project.client_id}, not {w.client_id}", w.project_id))
+    return problems
+
+
+def suspicious_data(book: Book, cols: Columns, today: date) -> list[Problem]:
+    """Warnings that do not stop a run: an active client with no subscription, a user or device added in the future."""
+    problems = []
+    subscribed = {s.client_id for s in book.subscriptions}
+    for client in book.clients:
+        if client.status == "active" and client.id not in subscribed:
+            problems.append(warning("Clients", _cell(cols, "Clients", client.row, "Client ID"), "Client ID",
+                                    "has no subscriptions: no managed invoice will be issued", client.id))
+    for sheet, seats in (("Users", book.users), ("Devices", book.devices)):
+        for seat in seats:
+            if seat.added_on > today:
+                problems.append(warning(sheet, _cell(cols, sheet, seat.row, "Added On"), "Added On",
+                                        "is in the future", seat.added_on.isoformat()))
+    return problems
+
+
+def register_is_intact(book: Book, cols: Columns) -> list[Problem]:
+    """The register is never repaired silently: a duplicated number, a gap, or a total that does not re-add."""
+    problems = []
+    seen: dict[str, int] = {}
+    for inv in book.invoices:
+        place = _cell(cols, "Invoices", inv.row, "Invoice Number")
+        if inv.number in seen:
+            problems.append(error("Invoices", place, "Invoice Number",
+                                  f"is a duplicate (already on row {seen[inv.number]})", inv.number))
+        seen.setdefault(inv.number, inv.row)
+        if inv.subtotal + inv.tax != inv.total:
+            problems.append(error("Invoices", _cell(cols, "Invoices", inv.row, "Total"), "Total",
+                                  f"does not equal Subtotal + Tax ({inv.subtotal + inv.tax})", inv.total))
+        if inv.lines and sum((ln.amount for ln in inv.lines), start=inv.subtotal * 0) != inv.subtotal:
+            problems.append(error("Invoices", _cell(cols, "Invoices", inv.row, "Subtotal"), "Subtotal",
+                                  "does not equal the sum of its lines on InvoiceLines", inv.subtotal))
+    for prefix in {book.settings.invoice_prefix, book.settings.credit_note_prefix}:
+        sequence = sorted(n for n in (_sequence(i.number, prefix) for i in book.invoices) if n is not None)
+        expected = sequence[0] if sequence else 1
+        for n in sequence:
+            if n > expected:
+                missing = f"{prefix}{expected:0{book.settings.number_width}d}"
+                problems.append(error("Invoices", "", "Invoice Number",
+                                      f"numbering has a gap: {missing} is missing from the register"))
+            expected = n + 1
+    return problems
+
+
+def _sequence(number: str, prefix: str) -> int | None:
+    if number.startswith(prefix) and number[len(prefix):].isdigit():
+        return int(number[len(prefix):])
+    return None
+
+
+Validator = Callable[[Book, Columns], list[Problem]]
+VALIDATORS: tuple[Validator, ...] = (
+    unknown_references,
+    dates_in_order,
+    quantities_fit_models,
+    work_has_a_rate,
+    project_belongs_to_client,
+    register_is_intact,
+)
+
+
+def validate(book: Book, cols: Columns, ids: dict, today: date) -> list[Problem]:
+    problems = duplicate_ids(book, cols, ids)
+    for validator in VALIDATORS:
+        problems.extend(validator(book, cols))
+    problems.extend(suspicious_data(book, cols, today))
+    return problems

@@ -1,0 +1,140 @@
+"""Reading one cell by its column's kind. Each reader returns the value or raises `CellError` with what was expected."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from mspxl.money import NotANumber, to_decimal
+from mspxl.schema import Column, Kind
+
+EXCEL_EPOCH = date(1899, 12, 30)
+MAX_SERIAL = 2958465  # 9999-12-31
+PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
+TRUE_WORDS = {"y", "yes", "true", "1"}
+FALSE_WORDS = {"n", "no", "false", "0"}
+
+
+class CellError(ValueError):
+    """A cell's value is not what its column expects; the message says what was expected."""
+
+
+def read_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value).strip()
+
+
+def read_date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise CellError("is not a date (expected YYYY-MM-DD or an Excel date)")
+    if isinstance(value, int | float):
+        if 1 <= value <= MAX_SERIAL:
+            return EXCEL_EPOCH + timedelta(days=int(value))
+        raise CellError("is not a date (an Excel date serial must be between 1 and 2958465)")
+    text = str(value).strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        raise CellError("is not a date (expected YYYY-MM-DD or an Excel date)") from None
+
+
+def read_number(value: object) -> Decimal:
+    try:
+        number = to_decimal(value)
+    except NotANumber:
+        raise CellError("is not a number") from None
+    if number < 0:
+        raise CellError("must not be negative")
+    return number
+
+
+def read_amount(value: object) -> Decimal:
+    try:
+        return to_decimal(value)
+    except NotANumber:
+        raise CellError("is not a number") from None
+
+
+def read_yes_no(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = read_text(value).lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise CellError("is not Y or N (Yes/No and TRUE/FALSE are accepted too)")
+
+
+def read_percentage(value: object) -> Decimal:
+    """A fraction (0.15 shows as 15%); the text `15%` is accepted; a bare number above 1 is a typing slip."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            number = to_decimal(value.strip()[:-1]) / 100
+        except NotANumber:
+            raise CellError("is not a percentage (expected 0.15 or 15%)") from None
+    else:
+        try:
+            number = to_decimal(value)
+        except NotANumber:
+            raise CellError("is not a percentage (expected 0.15 or 15%)") from None
+    if number < 0:
+        raise CellError("must not be negative")
+    if number > 1:
+        raise CellError("is above 100%: write 0.15 or 15% for fifteen percent")
+    return number
+
+
+def read_period(value: object) -> str:
+    """`YYYY-MM`. A date cell (Excel turns a typed 2026-11 into 1 Nov 2026) stands for its month."""
+    if isinstance(value, datetime | date):
+        return f"{value.year:04d}-{value.month:02d}"
+    text = read_text(value)
+    match = PERIOD_RE.match(text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise CellError("is not a period (expected YYYY-MM, e.g. 2026-11)")
+    return text
+
+
+def read_choice(value: object, choices: tuple[str, ...]) -> str:
+    word = read_text(value)
+    for choice in choices:
+        if word.lower() == choice.lower():
+            return choice
+    raise CellError("is not one of " + ", ".join(choices))
+
+
+def read_cell(column: Column, value: object) -> object:
+    """The cell's value as its column's kind says, or CellError."""
+    kind = column.kind
+    if kind in (Kind.TEXT, Kind.ID):
+        return read_text(value)
+    if kind is Kind.DATE:
+        return read_date(value)
+    if kind in (Kind.MONEY, Kind.DECIMAL):
+        return read_number(value)
+    if kind is Kind.AMOUNT:
+        return read_amount(value)
+    if kind is Kind.YN:
+        return read_yes_no(value)
+    if kind is Kind.PCT:
+        return read_percentage(value)
+    if kind is Kind.PERIOD:
+        return read_period(value)
+    if kind is Kind.CHOICE:
+        return read_choice(value, column.choices)
+    raise AssertionError(kind)

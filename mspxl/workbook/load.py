@@ -1,0 +1,93 @@
+"""Read and validate: raw sheets in, a `Book` of typed records and every problem out. Nothing is raised for bad data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from mspxl import schema as S
+from mspxl.problems import Problem, error, has_errors
+from mspxl.records import Book, Settings
+from mspxl.validate import validate
+from mspxl.workbook import build
+from mspxl.workbook.raw import RawBook, RawSheet
+from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
+from mspxl.workbook.table import Row, locate_header, read_rows
+
+
+@dataclass(frozen=True)
+class Loaded:
+    book: Book | None  # None when the workbook could not be read at all
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return self.book is not None and not has_errors(self.problems)
+
+
+def _find_sheet(raw: RawBook, name: str) -> RawSheet | None:
+    if name in raw:
+        return raw[name]
+    wanted = S.header_key(name)
+    for key, sheet in raw.items():
+        if S.header_key(key) == wanted:
+            return sheet
+    return None
+
+
+def load_raw(raw: RawBook, today: date) -> Loaded:
+    """Every input sheet read by the schema, records built, cross-sheet rules checked."""
+    problems: list[Problem] = []
+    rows: dict[str, list[Row]] = {}
+    cols: dict[str, dict[str, int]] = {}
+    all_sheets = (*S.INPUT_SHEETS, S.INVOICES, S.INVOICE_LINES)
+    for sheet in all_sheets:
+        found = _find_sheet(raw, sheet.name)
+        if found is None:
+            if sheet.required:
+                problems.append(error(sheet.name, "", "", "sheet is missing (run `mspxl init` to see the layout)"))
+            rows[sheet.name] = []
+            continue
+        sheet_rows, sheet_problems = read_rows(found, sheet)
+        located, _ = locate_header(found, sheet)
+        cols[sheet.name] = located.columns if located else {}
+        rows[sheet.name] = sheet_rows
+        problems.extend(sheet_problems)
+    settings, setting_problems = build.build_settings(rows["Settings"]) if rows["Settings"] else (Settings(), [])
+    problems.extend(setting_problems)
+    services, _ = build.build_services(rows["Services"])
+    invoices, register_problems = build.build_register(rows["Invoices"], rows["InvoiceLines"])
+    problems.extend(register_problems)
+    book = Book(
+        settings=settings,
+        services=services,
+        clients=tuple(build.build_clients(rows["Clients"])),
+        subscriptions=tuple(build.build_subscriptions(rows["Subscriptions"])),
+        users=tuple(build.build_seats(rows["Users"], "User Name", None)),
+        devices=tuple(build.build_seats(rows["Devices"], "Device Name", "Device Type")),
+        usage=tuple(build.build_usage(rows["Usage"])),
+        work=tuple(build.build_work(rows["WorkLog"])),
+        projects=build.build_projects(rows["Projects"]),
+        payments=tuple(build.build_payments(rows["Payments"])),
+        invoices=tuple(invoices),
+    )
+    ids = {
+        (sheet.name, sheet.id_column): [(r.number, str(r[sheet.id_column])) for r in rows[sheet.name]
+                                        if r[sheet.id_column] is not None]
+        for sheet in S.INPUT_SHEETS
+        if sheet.id_column
+    }
+    problems.extend(validate(book, cols, ids, today))
+    return Loaded(book, problems)
+
+
+def load_file(path: Path, today: date) -> Loaded:
+    """Read a workbook file; an unreadable file is one problem, not an exception."""
+    if not path.exists():
+        return Loaded(None, [error(path.name, "", "", "file not found")])
+    try:
+        raw = read_raw(path)
+    except UnreadableWorkbook as exc:
+        return Loaded(None, [error(path.name, "", "", str(exc))])
+    return load_raw(raw, today)

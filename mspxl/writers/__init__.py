@@ -1,0 +1,1 @@
+"""Writers: register rows, workbook changes, documents."""

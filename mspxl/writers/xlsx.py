@@ -1,0 +1,223 @@
+"""Applying changes to a workbook file with openpyxl: one atomic save, nothing the accountant had is lost."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+from babel.numbers import get_currency_symbol
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from mspxl.schema import OUTPUT_SHEETS, header_key
+from mspxl.writers.changes import Value, WorkbookChanges
+
+DATE_FORMAT = "yyyy-mm-dd"
+INT_FORMAT = "0"
+DECIMAL_FORMAT = "#,##0.##"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class WorkbookRefused(Exception):
+    """The workbook cannot be written safely; the message says why and what to do."""
+
+
+def lock_file(path: Path) -> Path:
+    """Excel's owner file beside a workbook it has open: `~$Book.xlsx`."""
+    return path.with_name("~$" + path.name)
+
+
+def refuse_if_open(path: Path) -> None:
+    """A workbook open in Excel is refused with a clear message, not overwritten."""
+    if lock_file(path).exists():
+        raise WorkbookRefused(
+            f"{path.name} is open in Excel ({lock_file(path).name} exists): close it first, "
+            "or use the MSP Billing ribbon inside Excel."
+        )
+
+
+LOSSY_PARTS = {
+    "xl/charts/": "charts",
+    "xl/drawings/": "drawings or images",
+    "xl/media/": "images",
+    "xl/pivotTables/": "pivot tables",
+    "xl/pivotCache/": "pivot caches",
+    "xl/slicers/": "slicers",
+    "xl/externalLinks/": "external links",
+}
+
+
+def refuse_if_lossy(path: Path) -> None:
+    """Where openpyxl would silently drop something it cannot round-trip, refuse and say what would be lost."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = package.namelist()
+    except zipfile.BadZipFile as exc:
+        raise WorkbookRefused(f"{path.name} is not an .xlsx workbook") from exc
+    found = sorted({what for prefix, what in LOSSY_PARTS.items() if any(n.startswith(prefix) for n in names)})
+    if found:
+        raise WorkbookRefused(
+            f"{path.name} contains {', '.join(found)}, which saving this file with mspxl would lose. "
+            "Move them to another workbook that refers to this one, or use the MSP Billing ribbon inside Excel."
+        )
+
+
+def open_for_update(path: Path) -> Workbook:
+    keep_vba = path.suffix.lower() == ".xlsm"
+    return openpyxl.load_workbook(path, keep_vba=keep_vba, keep_links=True, rich_text=True)
+
+
+def money_format(currency: str, locale: str) -> str:
+    symbol = get_currency_symbol(currency, locale=locale)
+    return f'"{symbol}"#,##0.00;-"{symbol}"#,##0.00'
+
+
+def set_value(cell, value: Value, kind: str, currency_format: str) -> None:  # noqa: ANN001
+    """Write one value; client text that starts like a formula stays text (formula injection)."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+    if value is None:
+        return
+    if kind == "date" and isinstance(value, date):
+        cell.number_format = DATE_FORMAT
+    elif kind == "money" and isinstance(value, Decimal):
+        cell.number_format = currency_format
+    elif kind == "int":
+        cell.number_format = INT_FORMAT
+    elif kind == "decimal":
+        cell.number_format = DECIMAL_FORMAT
+
+
+def header_map(ws: Worksheet) -> dict[str, int]:
+    """Header key -> 1-based column of the sheet's first row."""
+    return {header_key(c.value): c.column for c in ws[1] if c.value is not None}
+
+
+def ensure_output_sheet(wb: Workbook, name: str) -> Worksheet:
+    columns = OUTPUT_SHEETS[name]
+    if name in wb.sheetnames:
+        ws = wb[name]
+        if ws.max_row >= 1 and any(c.value is not None for c in ws[1]):
+            return ws
+    else:
+        ws = wb.create_sheet(name)
+    for col, (header, _kind) in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=col, value=header)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="1F4E78")
+        ws.column_dimensions[get_column_letter(col)].width = max(12, len(header) + 4)
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def last_data_row(ws: Worksheet) -> int:
+    row = ws.max_row
+    while row > 1 and all(c.value is None for c in ws[row]):
+        row -= 1
+    return row
+
+
+def write_rows(ws: Worksheet, name: str, rows: Sequence[tuple[Value, ...]], start: int, fmt: str) -> None:
+    columns = OUTPUT_SHEETS[name]
+    where = header_map(ws)
+    for offset, values in enumerate(rows):
+        for (header, kind), value in zip(columns, values, strict=True):
+            col = where.get(header_key(header))
+            if col is not None:
+                set_value(ws.cell(row=start + offset, column=col), value, kind, fmt)
+
+
+def fit_table(ws: Worksheet, name: str) -> None:
+    """The output sheet's data as an Excel table with filters, resized to its rows."""
+    last_row = max(last_data_row(ws), 2)
+    last_col = len(OUTPUT_SHEETS[name])
+    ref = f"A1:{get_column_letter(last_col)}{last_row}"
+    if name in ws.tables:
+        ws.tables[name].ref = ref
+        if ws.tables[name].autoFilter is not None:
+            ws.tables[name].autoFilter.ref = ref
+        return
+    if ws.tables:  # the accountant made a table of their own here: leave it alone
+        return
+    table = Table(displayName=name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(table)
+
+
+def apply_changes(wb: Workbook, changes: WorkbookChanges, currency: str, locale: str) -> None:
+    fmt = money_format(currency, locale)
+    for name, rows in changes.append.items():
+        if not rows:
+            continue
+        ws = ensure_output_sheet(wb, name)
+        write_rows(ws, name, rows, last_data_row(ws) + 1, fmt)
+        fit_table(ws, name)
+    for name, rows in changes.replace.items():
+        ws = ensure_output_sheet(wb, name)
+        for row in range(ws.max_row, 1, -1):
+            for cell in ws[row]:
+                cell.value = None
+        write_rows(ws, name, rows, 2, fmt)
+        fit_table(ws, name)
+    by_sheet: dict[str, list] = {}
+    for mark in changes.marks:
+        by_sheet.setdefault(mark.sheet, []).append(mark)
+    for sheet, marks in by_sheet.items():
+        ws = wb[sheet]
+        where = header_map(ws)
+        key_col = where[header_key(marks[0].key_header)]
+        target = _column_for(ws, where, marks[0].header)
+        rows = {str(_text(ws.cell(row=r, column=key_col).value)): r for r in range(2, ws.max_row + 1)}
+        for mark in marks:
+            set_value(ws.cell(row=rows[mark.key], column=target), mark.value, "text", fmt)
+    for sheet, row, header, value in changes.row_marks:
+        ws = wb[sheet]
+        target = _column_for(ws, header_map(ws), header)
+        set_value(ws.cell(row=row, column=target), value, "text", fmt)
+
+
+def _text(value: object) -> object:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _column_for(ws: Worksheet, where: dict[str, int], header: str) -> int:
+    """The column of `header`, added after the last header when the sheet does not have it yet."""
+    key = header_key(header)
+    if key not in where:
+        col = max(where.values(), default=0) + 1
+        ws.cell(row=1, column=col, value=header)
+        where[key] = col
+    return where[key]
+
+
+def save_atomically(wb: Workbook, path: Path) -> None:
+    """Write a temp file in the same folder, then replace: the workbook is either as before or fully updated."""
+    fd, tmp = tempfile.mkstemp(prefix=".mspxl-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def update_workbook(path: Path, changes: WorkbookChanges, currency: str, locale: str) -> None:
+    """Open, apply, save atomically; refuse when Excel holds the file or saving would lose something."""
+    refuse_if_open(path)
+    refuse_if_lossy(path)
+    wb = open_for_update(path)
+    apply_changes(wb, changes, currency, locale)
+    save_atomically(wb, path)
