@@ -14,7 +14,7 @@ from mspxl.records import Book, Invoice
 class PeriodPlan:
     period: str
     new: tuple[Invoice, ...]  # numbered, not yet in the register
-    already_issued: int  # drafts found in the register already
+    already_issued: int  # the period's invoices already in the register
     skipped: tuple[Skipped, ...]
 
 
@@ -39,7 +39,8 @@ def plan_period(book: Book, period: str) -> PeriodPlan:
     drafts, skipped = period_drafts(book, period)
     new = not_yet_issued(drafts, book.invoices)
     numbered = assign_numbers(new, book.invoices, book.settings)
-    return PeriodPlan(period, tuple(numbered), len(drafts) - len(new), tuple(skipped))
+    already = sum(1 for inv in book.invoices if inv.period == period and inv.type in ("managed", "service", "project"))
+    return PeriodPlan(period, tuple(numbered), already, tuple(skipped))
 
 
 def with_issued(book: Book, issued: tuple[Invoice, ...]) -> Book:
