@@ -31,6 +31,8 @@ def to_decimal(value: object) -> Decimal:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):  # float-ok: NaN / inf check only
             raise NotANumber(repr(value))
+        if value.is_integer():
+            return Decimal(int(value))  # 4.0 from a number cell is the integer 4, as Excel shows it
         return Decimal(str(value))
     if isinstance(value, str):
         text = value.strip()

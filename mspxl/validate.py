@@ -34,9 +34,12 @@ def duplicate_ids(book: Book, cols: Columns, rows: dict[str, list[tuple[int, str
     return problems
 
 
-def unknown_references(book: Book, cols: Columns) -> list[Problem]:
-    """Unknown Client ID, Service Code or Project ID references are errors."""
-    clients = {c.id for c in book.clients}
+def unknown_references(book: Book, cols: Columns, known: dict[str, set[str]]) -> list[Problem]:
+    """Unknown Client ID, Service Code or Project ID references are errors. `known` holds the IDs written on the
+    Clients, Services and Projects sheets, rows with errors of their own included, so one bad row is one error."""
+    clients = known["Clients"] | {c.id for c in book.clients}
+    services = known["Services"] | set(book.services)
+    projects = known["Projects"] | set(book.projects)
     problems: list[Problem] = []
 
     def check(sheet: str, row: int, header: str, value: str, known: Iterable[str], what: str) -> None:
@@ -45,17 +48,17 @@ def unknown_references(book: Book, cols: Columns) -> list[Problem]:
 
     for sub in book.subscriptions:
         check("Subscriptions", sub.row, "Client ID", sub.client_id, clients, "Client ID (Clients sheet)")
-        check("Subscriptions", sub.row, "Service Code", sub.service_code, book.services, "Service Code (Services)")
+        check("Subscriptions", sub.row, "Service Code", sub.service_code, services, "Service Code (Services)")
     for seat in book.users:
         check("Users", seat.row, "Client ID", seat.client_id, clients, "Client ID (Clients sheet)")
     for seat in book.devices:
         check("Devices", seat.row, "Client ID", seat.client_id, clients, "Client ID (Clients sheet)")
     for usage in book.usage:
         check("Usage", usage.row, "Client ID", usage.client_id, clients, "Client ID (Clients sheet)")
-        check("Usage", usage.row, "Service Code", usage.service_code, book.services, "Service Code (Services)")
+        check("Usage", usage.row, "Service Code", usage.service_code, services, "Service Code (Services)")
     for work in book.work:
         check("WorkLog", work.row, "Client ID", work.client_id, clients, "Client ID (Clients sheet)")
-        check("WorkLog", work.row, "Project ID", work.project_id, book.projects, "Project ID (Projects sheet)")
+        check("WorkLog", work.row, "Project ID", work.project_id, projects, "Project ID (Projects sheet)")
     for project in book.projects.values():
         check("Projects", project.row, "Client ID", project.client_id, clients, "Client ID (Clients sheet)")
     numbers = {inv.number for inv in book.invoices}
@@ -182,7 +185,6 @@ def _sequence(number: str, prefix: str) -> int | None:
 
 Validator = Callable[[Book, Columns], list[Problem]]
 VALIDATORS: tuple[Validator, ...] = (
-    unknown_references,
     dates_in_order,
     quantities_fit_models,
     work_has_a_rate,
@@ -193,6 +195,9 @@ VALIDATORS: tuple[Validator, ...] = (
 
 def validate(book: Book, cols: Columns, ids: dict, today: date) -> list[Problem]:
     problems = duplicate_ids(book, cols, ids)
+    known = {sheet: {value for _, value in entries} for (sheet, _), entries in ids.items()}
+    known.setdefault("Projects", set())
+    problems.extend(unknown_references(book, cols, known))
     for validator in VALIDATORS:
         problems.extend(validator(book, cols))
     problems.extend(suspicious_data(book, cols, today))

@@ -8,7 +8,7 @@ from openpyxl.utils import get_column_letter
 
 from mspxl.problems import Problem, error
 from mspxl.schema import Sheet, header_key
-from mspxl.workbook.cells import CellError, read_cell
+from mspxl.workbook.cells import CellError, read_cell, read_text
 from mspxl.workbook.raw import RawSheet
 
 HEADER_SEARCH_ROWS = 10
@@ -113,7 +113,7 @@ def read_rows(raw: RawSheet, schema: Sheet) -> tuple[list[Row], list[Problem]]:
                 values[col.header] = read_cell(col, value)
             except CellError as exc:
                 place = cell_ref(number, located.columns[col.header])
-                problems.append(error(schema.name, place, col.header, str(exc), value))
+                problems.append(error(schema.name, place, col.header, str(exc), read_text(value)))
                 ok = False
         rows.append(Row(number, values, ok))
     return rows, problems
