@@ -10,6 +10,9 @@ Choices where the rules are silent:
   is paid up again; the retry policy counts returned ACH debits within it.
 - A state the calendar brings because of a charge issued on a later day than its due date (a back-dated
   invoice) starts on the day that charge was issued, not before.
+- A fee in the register dated the day of the returned payment it names is charged when that return is
+  replayed (after the payments listed before it that day), exactly where a fee draft would be, so a run that
+  finds the fee in the register gives the same answer as the run that drafted it.
 - Work billed while on hold: a service or project invoice issued on a day the client is on credit or service
   hold.
 """
@@ -85,6 +88,8 @@ class _Replay:
         self.episode: Episode | None = None
         self.clock: date | None = None  # the last day whose records were replayed
         self.new_fees: list[Invoice] = []
+        # register fees dated their returned payment's day: charged when that return is replayed, like drafts
+        self.fees_due_with_return: dict[str, tuple[int, Invoice]] = {}
 
     def move(self, day: date, state: str) -> None:
         if state == self.state:
@@ -149,6 +154,12 @@ class _Replay:
             self.episode = replace(self.episode, ended=day, ended_from=left)
 
     def returned(self, day: date, payment: Payment) -> None:
+        """A returned row does not reduce the balance. A first returned ACH debit since the client was last
+        paid up is charged a fee (unless the register already holds it) and moves the client to
+        payment_failed; a second one in the same episode, to credit_hold."""
+        in_register = self.fees_due_with_return.pop(payment.id, None)
+        if in_register is not None:
+            self.issue(day, in_register[1], in_register[0])
         if not fee_rules.starts_retry_policy(payment):
             return
         if self.state == states.CURRENT:
@@ -190,11 +201,16 @@ def client_history(
     for order, payment in enumerate(payments):
         if payment.date <= as_of:
             payments_on[payment.date].append((order, payment))
+    returns_on = {p.id: p.date for p in payments if p.date <= as_of and not fee_rules.counts_as_paid(p)}
+    for order, inv in invoices:
+        if inv.type == "fee" and inv.total > ZERO and returns_on.get(inv.related_invoice) == inv.issue_date:
+            replay.fees_due_with_return[inv.related_invoice] = (order, inv)
+    deferred = {order for order, _ in replay.fees_due_with_return.values()}
     for day in sorted(invoices_on.keys() | payments_on.keys()):
         replay.advance(day)
         todays = invoices_on.get(day, [])
         for order, inv in todays:
-            if inv.total > ZERO:
+            if inv.total > ZERO and order not in deferred:
                 replay.issue(day, inv, order)
         for _, inv in todays:
             if is_credit_note(inv):
