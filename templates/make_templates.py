@@ -71,12 +71,47 @@ KINDS = (
 # --- low-level Word XML helpers -------------------------------------------------------------------------------
 
 
+# Word refuses a document whose property elements are out of the schema's order, so every element is inserted in
+# its place. The sequences of WordprocessingML (ECMA-376 part 1, section 17) for the properties used here:
+ORDER: dict[str, tuple[str, ...]] = {
+    "tblPr": ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW",
+              "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+              "tblCaption", "tblDescription"),
+    "tcPr": ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+             "textDirection", "tcFitText", "vAlign", "hideMark"),
+    "pPr": ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+            "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+            "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+            "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+            "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"),
+    "rPr": ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+            "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w",
+            "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign",
+            "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"),
+    "tblBorders": ("top", "left", "start", "bottom", "right", "end", "insideH", "insideV"),
+    "tcBorders": ("top", "left", "start", "bottom", "right", "end", "insideH", "insideV", "tl2br", "tr2bl"),
+    "pBdr": ("top", "left", "bottom", "right", "between", "bar"),
+    "tblCellMar": ("top", "left", "start", "bottom", "right", "end"),
+}
+
+
+def _local(element: OxmlElement) -> str:
+    return element.tag.rsplit("}", 1)[-1]
+
+
 def _set(parent: OxmlElement, tag: str, **attrs: str) -> OxmlElement:
-    """The child `tag` of `parent` (created when missing) with the given w: attributes."""
+    """The child `tag` of `parent` (created in its schema position when missing) with the given w: attributes."""
     child = parent.find(qn(tag))
     if child is None:
         child = OxmlElement(tag)
-        parent.append(child)
+        sequence = ORDER.get(_local(parent), ())
+        name = tag.split(":", 1)[1]
+        later = set(sequence[sequence.index(name) + 1:]) if name in sequence else set()
+        successor = next((el for el in parent if _local(el) in later), None)
+        if successor is None:
+            parent.append(child)
+        else:
+            successor.addprevious(child)
     for name, value in attrs.items():
         child.set(qn(f"w:{name}"), value)
     return child
@@ -315,11 +350,13 @@ def totals(document: Document, kind: Kind) -> None:
     table.table_direction = WD_TABLE_DIRECTION.LTR
     table_without_borders(table)
     cell_padding(table, top=0.04, bottom=0.04, left=0.08, right=0.08)
-    rows = [("Subtotal", "{{ subtotal }}"), ("Tax ({{ tax_rate }})", "{{ tax }}")] if kind.tax else []
-    for caption, value in rows:
-        left, right = table.add_row().cells
-        write(left, caption, size=9, color=MUTED, align=RIGHT)
-        write(right, value, size=9, align=RIGHT)
+    if kind.tax:
+        tag_row(table, "{%tr if taxed %}")
+        for caption, value in (("Subtotal", "{{ subtotal }}"), ("Tax ({{ tax_rate }})", "{{ tax }}")):
+            left, right = table.add_row().cells
+            write(left, caption, size=9, color=MUTED, align=RIGHT)
+            write(right, value, size=9, align=RIGHT)
+        tag_row(table, "{%tr endif %}")
     left, right = table.add_row().cells
     write(left, "Total", size=11, bold=True, align=RIGHT)
     write(right, "{{ total }}", size=11, bold=True, align=RIGHT)
@@ -368,17 +405,30 @@ def payment(document: Document, kind: Kind) -> None:
 
 def footer(document: Document) -> None:
     paragraph = document.sections[0].footer.paragraphs[0]
-    rule = OxmlElement("w:pBdr")
-    paragraph._p.get_or_add_pPr().append(rule)
+    rule = _set(paragraph._p.get_or_add_pPr(), "w:pBdr")
     _set(rule, "w:top", val="single", sz="4", space="6", color=RULE)
     write(
         paragraph,
         "{{ company_name }}{% if company_contact %}  ·  {{ company_contact }}{% endif %}"
-        "  ·  Invoice {{ invoice_number }}",
+        "  ·  Invoice {{ invoice_number }}  ·  Page ",
         size=7.5,
         color=MUTED,
         align=CENTER,
     )
+    page_field(paragraph, "PAGE")
+    write(paragraph, " of ", size=7.5, color=MUTED, align=CENTER)
+    page_field(paragraph, "NUMPAGES")
+
+
+def page_field(paragraph: Paragraph, field: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when the page is laid out."""
+    simple = OxmlElement("w:fldSimple")
+    simple.set(qn("w:instr"), f" {field} ")
+    paragraph._p.append(simple)
+    run = paragraph.add_run("1")
+    run.font.size = Pt(7.5)
+    run.font.color.rgb = RGBColor.from_string(MUTED)
+    simple.append(run._r)
 
 
 def build(kind: Kind) -> Document:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import zipfile
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -240,6 +241,14 @@ def test_managed_invoice_shows_tax_counts_and_quantities(renderer: InvoiceRender
     assert line_rows(path)[2] == ["Cloud backup storage, October 2026", "412.5", "GB", "$0.125", "$51.56"]
 
 
+def test_untaxed_invoices_show_only_the_total(renderer: InvoiceRenderer, tmp_path: Path) -> None:
+    assert invoice_context(make_invoice("service"), make_client(), SETTINGS)["taxed"] is False
+    assert invoice_context(make_invoice("managed"), make_client(), SETTINGS)["taxed"] is True
+    text = document_text(renderer.render(make_invoice("service"), make_client(), SETTINGS, tmp_path))
+    assert "Subtotal" not in text and "Tax (" not in text
+    assert "Total\n$390.00" in text
+
+
 def test_counts_are_left_out_when_unknown(renderer: InvoiceRenderer, tmp_path: Path) -> None:
     invoice = replace(make_invoice("managed"), billed_users=None, billed_devices=None)
     text = document_text(renderer.render(invoice, make_client(), SETTINGS, tmp_path))
@@ -383,19 +392,54 @@ def test_render_docx_renders_any_template(tmp_path: Path) -> None:
     assert "Dear A & B, $1.00" in document_text(target)
 
 
-def test_committed_templates_are_current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The committed templates carry the tags the script writes (a changed script needs `make templates`)."""
+@pytest.fixture(scope="module")
+def template_script():  # type: ignore[no-untyped-def]
+    """templates/make_templates.py, loaded as a module."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("make_templates", default_template_dir() / "make_templates.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, "make_templates", module)
-    spec.loader.exec_module(module)
-    for path in module.main(tmp_path):
-        fresh = document_text(path)
-        committed = document_text(default_template_dir() / path.name)
-        assert fresh == committed, path.name
+    sys.modules["make_templates"] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules["make_templates"]
+    return module
+
+
+def test_committed_templates_are_current(template_script, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The committed templates carry the text and tags the script writes (a changed script needs `make templates`)."""
+    for path in template_script.main(tmp_path):
+        assert document_text(path) == document_text(default_template_dir() / path.name), path.name
+
+
+def out_of_order(xml: bytes, order: dict[str, tuple[str, ...]]) -> list[str]:
+    """Property elements whose children are not in the schema's sequence (Word refuses such a document)."""
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    found = []
+    for element in etree.fromstring(xml).iter():
+        local = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+        if local not in order or not element.tag.startswith(w):
+            continue
+        names = [child.tag[len(w):] for child in element if isinstance(child.tag, str) and child.tag.startswith(w)]
+        positions = [order[local].index(name) for name in names if name in order[local]]
+        if positions != sorted(positions):
+            found.append(f"{local}: {names}")
+    return found
+
+
+@pytest.mark.parametrize("kind", ["managed", "service", "project", "fee"])
+def test_word_xml_keeps_the_schema_order(kind: str, template_script, renderer: InvoiceRenderer,  # type: ignore[no-untyped-def]
+                                         tmp_path: Path) -> None:
+    rendered = renderer.render(make_invoice(kind), make_client(), SETTINGS, tmp_path)
+    for path in (default_template_dir() / f"invoice-{kind}.docx", rendered):
+        with zipfile.ZipFile(path) as package:
+            for part in ("word/document.xml", "word/styles.xml", "word/footer1.xml"):
+                if part in package.namelist():
+                    assert out_of_order(package.read(part), template_script.ORDER) == [], (path.name, part)
 
 
 # --- file names ---------------------------------------------------------------------------------------------------

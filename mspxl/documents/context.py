@@ -5,12 +5,13 @@
 en_US, `1 December 2026` in en_GB), quantities without trailing zeros and the tax rate as a percentage. A field that
 has nothing to say is the empty string, never missing, so a template can test it with `{% if field %}`.
 
-Fields every template gets (all text unless said otherwise):
+Fields every template gets (text, except the true/false `taxed` and `autopay` and the list `lines`):
 
 - `company_name`, `company_address`, `company_email`, `company_phone`: Settings, as written there.
 - `company_lines`: the company's address lines, email and phone, one per line.
 - `company_contact`: email and phone on one line, `billing@northwind.example · (512) 555-0100`.
-- `client_id`, `client_name`, `contact_name`, `client_address`, `client_email`: the Clients row.
+- `client_id`, `client_name`, `contact_name`, `client_address`, `client_email`: the Clients row (the name as
+  the register records it on the invoice).
 - `bill_to_lines`: `Attn: <contact name>`, the address lines and the email, one per line.
 - `invoice_number`, `invoice_type` (`managed`, `service`, `project`, `fee`, `credit`).
 - `title`: `Managed Services Invoice`, `Service Invoice`, `Project Invoice: Cloud phones`, `Processing Fee`.
@@ -19,10 +20,11 @@ Fields every template gets (all text unless said otherwise):
 - `lines`: a list; each line has `number`, `service_code`, `description`, `quantity` (`2.5`), `unit` (`hour`),
   `unit_price` (`$95.00`, or `$0.125` for a price finer than cents), `amount` (`$237.50`), `taxable` (`Y` or empty).
 - `subtotal`, `tax`, `total`: `$1,140.00`, `$94.05`, `$1,234.05`; `tax_rate`: `8.25%`.
+- `taxed`: true when the invoice charges any tax (templates show Subtotal and Tax only then).
 - `billed_users`, `billed_devices`: `12`, `30`; empty unless the invoice records a count (managed invoices).
-- `project_id`, `project_name`: the project's name, or its ID when no name is given.
+- `project_id`: the Project ID; `project_name`: the project's name, or its ID when no name is given.
 - `related_invoice`: what a fee or credit note relates to, as the register records it.
-- `autopay`: true when the client pays by ACH debit (the one field that is not text).
+- `autopay`: true when the client pays by ACH debit.
 - `debit_date`: the day the ACH debit is pulled (the due date) for autopay clients, else empty.
 - `account_last4`: `6789`, the last four digits of the client's bank account; empty when unknown or too short.
 - `retry_fee_rate`: `15%`, the processing fee charged on a returned ACH debit (Settings `Retry Fee %`).
@@ -164,6 +166,7 @@ def invoice_context(invoice: Invoice, client: Client, settings: Settings, projec
         "subtotal": money_text(invoice.subtotal, settings),
         "tax": money_text(invoice.tax, settings),
         "tax_rate": rate_text(invoice.tax_rate, settings),
+        "taxed": invoice.tax != 0,
         "total": money_text(invoice.total, settings),
         "billed_users": "" if invoice.billed_users is None else str(invoice.billed_users),
         "billed_devices": "" if invoice.billed_devices is None else str(invoice.billed_devices),
