@@ -1,9 +1,10 @@
 """Properties of collections over random payment histories.
 
-- balance = invoices issued - cleared payments - credit notes (fee drafts of the run included), and the aging total;
+- balance = invoices issued - cleared payments - credit notes (fee drafts of the run included), and the aging
+  total;
 - re-running for the same date, or with records dated later, gives identical results;
-- running day by day (each run's fee drafts numbered and put in the register) and jumping straight to the last day
-  give the same states, balances and fees;
+- running day by day (each run's fee drafts numbered and put in the register) and jumping straight to the last
+  day give the same states, balances and fees;
 - a client's state never moves to a lower state without a cleared payment or a credit note on that day.
 """
 
@@ -16,7 +17,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mspxl.collections import client_balance, run_collections
+from mspxl.collections import ClientStatus, client_balance, run_collections
 from mspxl.collections.states import rank
 from mspxl.records import Client, Invoice, Payment, Settings
 
@@ -47,15 +48,36 @@ def histories(draw: st.DrawFn) -> tuple[Settings, list[Invoice], list[Payment]]:
         if invoices and draw(st.integers(0, 5)) == 0:
             target = draw(st.sampled_from(invoices))
             invoices.append(
-                Invoice(f"CN-{n + 1:06d}", target.client_id, target.client_name, "credit", target.period,
-                        issue, issue, -total, Decimal("0.00"), -total, related_invoice=target.number)
+                Invoice(
+                    f"CN-{n + 1:06d}",
+                    target.client_id,
+                    target.client_name,
+                    "credit",
+                    target.period,
+                    issue,
+                    issue,
+                    -total,
+                    Decimal("0.00"),
+                    -total,
+                    related_invoice=target.number,
+                )
             )
             continue
         due = issue + timedelta(days=draw(st.integers(0, 40)))
         kind = draw(st.sampled_from(["managed", "service", "project"]))
         invoices.append(
-            Invoice(f"INV-{n + 1:06d}", client.id, client.name, kind, issue.strftime("%Y-%m"), issue, due,
-                    total, Decimal("0.00"), total)
+            Invoice(
+                f"INV-{n + 1:06d}",
+                client.id,
+                client.name,
+                kind,
+                issue.strftime("%Y-%m"),
+                issue,
+                due,
+                total,
+                Decimal("0.00"),
+                total,
+            )
         )
     payments: list[Payment] = []
     for n in range(draw(st.integers(0, 9))):
@@ -67,13 +89,21 @@ def histories(draw: st.DrawFn) -> tuple[Settings, list[Invoice], list[Payment]]:
             day = draw(st.sampled_from(days))
         else:
             day = START + timedelta(days=draw(st.integers(0, DAYS - 1)))
-        amount = draw(st.one_of(amounts, st.sampled_from([inv.total for inv in mine]))) if mine else draw(amounts)
+        amount = (
+            draw(st.one_of(amounts, st.sampled_from([inv.total for inv in mine]))) if mine else draw(amounts)
+        )
         named = draw(st.sampled_from(["", *[inv.number for inv in mine]])) if mine else ""
         payments.append(
-            Payment(f"P{n + 1:03d}", client.id, day, amount,
-                    method=draw(st.sampled_from(["ACH", "ACH", "check"])),
-                    status=draw(st.sampled_from(["cleared", "returned"])), return_code="R01",
-                    invoice_number=named)
+            Payment(
+                f"P{n + 1:03d}",
+                client.id,
+                day,
+                amount,
+                method=draw(st.sampled_from(["ACH", "ACH", "check"])),
+                status=draw(st.sampled_from(["cleared", "returned"])),
+                return_code="R01",
+                invoice_number=named,
+            )
         )
     return book_settings, invoices, payments
 
@@ -82,14 +112,31 @@ def numbered(fees: tuple[Invoice, ...], first: int) -> list[Invoice]:
     return [replace(fee, number=f"INV-{first + k:06d}") for k, fee in enumerate(fees)]
 
 
-def comparable(status):  # noqa: ANN001, ANN201 - a projection for equality
-    return (status.client_id, status.state, status.since, status.balance, status.days_past_due,
-            status.fees_charged, status.next_action, status.next_action_date, status.notes, status.events)
+def comparable(status: ClientStatus) -> tuple[object, ...]:
+    return (
+        status.client_id,
+        status.state,
+        status.since,
+        status.balance,
+        status.days_past_due,
+        status.fees_charged,
+        status.next_action,
+        status.next_action_date,
+        status.notes,
+        status.events,
+    )
 
 
 def fee_identity(fee: Invoice) -> tuple[object, ...]:
-    return (fee.client_id, fee.related_invoice, fee.period, fee.issue_date, fee.due_date, fee.total,
-            fee.lines[0].description)
+    return (
+        fee.client_id,
+        fee.related_invoice,
+        fee.period,
+        fee.issue_date,
+        fee.due_date,
+        fee.total,
+        fee.lines[0].description,
+    )
 
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -144,12 +191,14 @@ def test_day_by_day_runs_agree_with_one_run_for_the_last_day(history) -> None:
     assert daily.new_fees == ()
     assert [fee_identity(fee) for fee in charged] == [fee_identity(fee) for fee in jump.new_fees]
     assert [comparable(s) for s in daily.statuses] == [comparable(s) for s in jump.statuses]
-    assert [(r.client_id, r.current, r.days_1_30, r.days_31_60, r.days_61_90, r.over_90) for r in daily.aging] == [
-        (r.client_id, r.current, r.days_1_30, r.days_31_60, r.days_61_90, r.over_90) for r in jump.aging
-    ]
+    assert [
+        (r.client_id, r.current, r.days_1_30, r.days_31_60, r.days_61_90, r.over_90) for r in daily.aging
+    ] == [(r.client_id, r.current, r.days_1_30, r.days_31_60, r.days_61_90, r.over_90) for r in jump.aging]
 
 
-def cleared_or_credited_on(client_id: str, day: date, invoices: list[Invoice], payments: list[Payment]) -> bool:
+def cleared_or_credited_on(
+    client_id: str, day: date, invoices: list[Invoice], payments: list[Payment]
+) -> bool:
     return any(p.client_id == client_id and p.date == day and p.status == "cleared" for p in payments) or any(
         inv.client_id == client_id and inv.issue_date == day and inv.total < 0 for inv in invoices
     )

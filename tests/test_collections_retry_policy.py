@@ -1,5 +1,6 @@
-"""The seed's missed-payment policy: a returned ACH debit is retried within seven days with a 15% processing fee; a
-second failure puts the client on credit hold; 30 days later, service hold; paying everything releases the hold."""
+"""The seed's missed-payment policy: a returned ACH debit is retried within seven days with a 15% processing
+fee; a second failure puts the client on credit hold; 30 days later, service hold; paying everything releases
+the hold."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from mspxl.collections import run_collections
+from mspxl.collections import CollectionsResult, run_collections
 from mspxl.collections.model import StateEvent
 from mspxl.records import Client, Invoice, Payment, Settings
 
@@ -17,11 +18,23 @@ ACME = Client("C1", "Acme Dental", "ap@acme.test", date(2026, 1, 1), autopay=Tru
 
 
 def invoice(number: str, issued: date, due: date, total: str, kind: str = "managed") -> Invoice:
-    return Invoice(number, "C1", "Acme Dental", kind, issued.strftime("%Y-%m"), issued, due, D(total), D("0.00"),
-                   D(total))
+    return Invoice(
+        number,
+        "C1",
+        "Acme Dental",
+        kind,
+        issued.strftime("%Y-%m"),
+        issued,
+        due,
+        D(total),
+        D("0.00"),
+        D(total),
+    )
 
 
-def debit(pid: str, day: date, amount: str, status: str = "cleared", code: str = "", method: str = "ACH") -> Payment:
+def debit(
+    pid: str, day: date, amount: str, status: str = "cleared", code: str = "", method: str = "ACH"
+) -> Payment:
     return Payment(pid, "C1", day, D(amount), method=method, status=status, return_code=code)
 
 
@@ -32,10 +45,15 @@ PAID_IN_FULL = debit("P-003", date(2026, 12, 15), "1150.00")
 PAYMENTS = [RETURNED, RETRY_RETURNED, PAID_IN_FULL]
 
 
-def run(as_of: date, invoices: list[Invoice] | None = None, payments: list[Payment] | None = None,
-        previous: dict[str, str] | None = None):  # noqa: ANN202
-    return run_collections(SETTINGS, [ACME], invoices or [OCTOBER], PAYMENTS if payments is None else payments,
-                           as_of, previous)
+def run(
+    as_of: date,
+    invoices: list[Invoice] | None = None,
+    payments: list[Payment] | None = None,
+    previous: dict[str, str] | None = None,
+) -> CollectionsResult:
+    return run_collections(
+        SETTINGS, [ACME], invoices or [OCTOBER], PAYMENTS if payments is None else payments, as_of, previous
+    )
 
 
 def test_first_returned_debit_charges_a_fee_and_schedules_the_retry() -> None:
@@ -48,7 +66,12 @@ def test_first_returned_debit_charges_a_fee_and_schedules_the_retry() -> None:
     assert fee.related_invoice == "P-001"
     (line,) = fee.lines
     assert (line.service_code, line.quantity, line.unit_price, line.amount, line.taxable) == (
-        "FEE", D(1), D("150.00"), D("150.00"), False)
+        "FEE",
+        D(1),
+        D("150.00"),
+        D("150.00"),
+        False,
+    )
     for part in ("P-001", "2026-11-01", "1,000.00", "R01"):
         assert part in line.description
     status = result.statuses[0]
@@ -106,8 +129,14 @@ def test_the_service_desk_hears_of_each_new_hold_once() -> None:
 
 
 def test_the_fee_is_charged_once_and_every_date_reruns_the_same() -> None:
-    dates = [date(2026, 11, 1), date(2026, 11, 7), date(2026, 11, 8), date(2026, 12, 7), date(2026, 12, 8),
-             date(2026, 12, 15)]
+    dates = [
+        date(2026, 11, 1),
+        date(2026, 11, 7),
+        date(2026, 11, 8),
+        date(2026, 12, 7),
+        date(2026, 12, 8),
+        date(2026, 12, 15),
+    ]
     fee = replace(run(date(2026, 11, 1)).new_fees[0], number="INV-000002")
     for as_of in dates:
         drafted = run(as_of)
@@ -117,7 +146,11 @@ def test_the_fee_is_charged_once_and_every_date_reruns_the_same() -> None:
         assert drafted.statuses[0].fees_charged == in_register.statuses[0].fees_charged == D("150.00")
         first, second = drafted.statuses[0], in_register.statuses[0]
         assert (first.state, first.since, first.balance, first.events) == (
-            second.state, second.since, second.balance, second.events)
+            second.state,
+            second.since,
+            second.balance,
+            second.events,
+        )
         assert run(as_of) == drafted
     # a run for a past date ignores what was recorded after it
     assert run(date(2026, 12, 7)) == run(date(2026, 12, 7), payments=[RETURNED, RETRY_RETURNED])
@@ -133,8 +166,14 @@ def test_three_months_paying_what_is_past_due_is_paid_up() -> None:
     assert (before.state, before.balance) == ("credit_hold", D("3150.00"))  # 1,000 x 3 + 150 fee
     aging = run(date(2026, 12, 7), invoices, payments).aging[0]
     # INV-1 is 36 days late, the fee 29, INV-3 6; INV-4 is not due
-    assert (aging.current, aging.days_1_30, aging.days_31_60, aging.days_61_90, aging.over_90, aging.total) == (
-        D("1000.00"), D("1150.00"), D("1000.00"), D("0.00"), D("0.00"), D("3150.00"))
+    assert (
+        aging.current,
+        aging.days_1_30,
+        aging.days_31_60,
+        aging.days_61_90,
+        aging.over_90,
+        aging.total,
+    ) == (D("1000.00"), D("1150.00"), D("1000.00"), D("0.00"), D("0.00"), D("3150.00"))
 
     after = run(date(2026, 12, 15), invoices, payments).statuses[0]
     assert (after.state, after.since, after.balance) == ("current", date(2026, 12, 15), D("1000.00"))
