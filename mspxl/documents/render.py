@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from lxml import etree
 from markupsafe import Markup, escape
@@ -71,9 +71,46 @@ def document_filename(invoice_number: str, client_name: str) -> str:
     return stem + SUFFIX
 
 
+class _Sandbox(SandboxedEnvironment):
+    """A sandboxed environment that compiles each template text once.
+
+    docxtpl hands every part of a document to `from_string` on every render; the text of a part is the same each
+    time, so its compiled template is kept (a few entries per template file).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=StrictUndefined)
+        self._compiled: dict[str, Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):  # type: ignore[no-untyped-def, override]
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self._compiled:
+            if len(self._compiled) >= 256:
+                self._compiled.clear()
+            self._compiled[source] = super().from_string(source)
+        return self._compiled[source]
+
+
 def sandbox() -> SandboxedEnvironment:
     """The Jinja environment of every document: sandboxed, XML-escaping, and strict about unknown fields."""
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    return _Sandbox()
+
+
+class _Document(DocxTemplate):
+    """A docxtpl template that shares the tag clean-up of its Word XML (`patch_xml`) through `patched`, so a
+    renderer cleans each template part once rather than once per invoice."""
+
+    def __init__(self, source: bytes, patched: dict[str, str]) -> None:
+        super().__init__(io.BytesIO(source))
+        self._patched = patched
+
+    def patch_xml(self, src_xml: str) -> str:
+        if src_xml not in self._patched:
+            if len(self._patched) >= 256:
+                self._patched.clear()
+            self._patched[src_xml] = super().patch_xml(src_xml)
+        return self._patched[src_xml]
 
 
 def _as_document_text(value: Any) -> Any:
@@ -103,8 +140,10 @@ def _load(template: Path) -> bytes:
     return source
 
 
-def _render(source: bytes, template: Path, context: Mapping[str, Any], env: SandboxedEnvironment) -> DocxTemplate:
-    document = DocxTemplate(io.BytesIO(source))
+def _render(
+    source: bytes, template: Path, context: Mapping[str, Any], env: SandboxedEnvironment, patched: dict[str, str]
+) -> DocxTemplate:
+    document = _Document(source, patched)
     try:
         document.render(_as_document_text(dict(context)), jinja_env=env, autoescape=True)
     except SecurityError as exc:
@@ -148,7 +187,7 @@ def _save(document: DocxTemplate, template: Path, target: Path) -> Path:
 def render_docx(template: Path, context: Mapping[str, Any], target: Path) -> Path:
     """Render any docxtpl template with `context` in the sandbox and write it atomically to `target`."""
     source = _load(template)
-    return _save(_render(source, template, context, sandbox()), template, target)
+    return _save(_render(source, template, context, sandbox(), {}), template, target)
 
 
 class InvoiceRenderer:
@@ -158,6 +197,7 @@ class InvoiceRenderer:
         self.template_dir = Path(template_dir)
         self._env = sandbox()
         self._sources: dict[str, bytes] = {}
+        self._patched: dict[str, str] = {}
 
     def template_path(self, invoice_type: str) -> Path:
         """`invoice-{type}.docx` in the template folder."""
@@ -178,7 +218,7 @@ class InvoiceRenderer:
         source = self._source(invoice.type)
         context = invoice_context(invoice, client, settings, project_name)
         target = Path(out_dir) / document_filename(invoice.number, invoice.client_name or client.name)
-        return _save(_render(source, template, context, self._env), template, target)
+        return _save(_render(source, template, context, self._env, self._patched), template, target)
 
 
 __all__ = [
