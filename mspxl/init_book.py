@@ -1,8 +1,8 @@
 """`mspxl init`: a new, empty workbook with every sheet, header, number format and data validation.
 
-The layout comes from `mspxl.schema` and `mspxl.settings`, so a new workbook always matches what the reader expects.
-Each input sheet is an Excel table (named after the sheet) over its header row and data rows; output sheets are plain
-ranges, since mspxl rewrites them on every run.
+The layout comes from `mspxl.schema` and `mspxl.settings`, so a new workbook always matches what the reader
+expects. Each input sheet is an Excel table (named after the sheet) over its header row and data rows; output
+sheets are plain ranges, since mspxl rewrites them on every run.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def create_workbook(path: Path) -> None:
 
 
 def save_workbook(book: Workbook, path: Path, *, overwrite: bool = False) -> None:
-    """Save through a temporary file beside `path`, then move it into place, so a crash leaves no half file."""
+    """Save to a temporary file beside `path`, then move it into place, so a crash leaves no half file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
@@ -122,7 +122,7 @@ def _umask() -> int:
 
 
 def fill_sheet(ws: Worksheet, sheet: Sheet, rows: Sequence[Mapping[str, object]]) -> None:
-    """Write data rows (header -> value) from row 2 with each column's number format, and fit the sheet's table.
+    """Write data rows (header -> value) from row 2 with their columns' number formats; fit the sheet's table.
 
     Headers not in the sheet's schema are an error: a typo would otherwise silently drop a value.
     """
