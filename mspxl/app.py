@@ -12,12 +12,14 @@ from typing import TypeVar
 
 from mspxl.billing.calendar import parse_period
 from mspxl.billing.managed import Skipped
+from mspxl.billing.register import assign_numbers
 from mspxl.billing.run import plan_period
+from mspxl.collections import CollectionsResult, run_collections
 from mspxl.money import ZERO
 from mspxl.problems import Problem, has_errors
 from mspxl.records import Book, Invoice
 from mspxl.workbook.load import load_file
-from mspxl.writers.changes import issue_changes
+from mspxl.writers.changes import aging_row, collections_row, issue_changes
 from mspxl.writers.xlsx import refuse_if_lossy, refuse_if_open, update_workbook
 
 T = TypeVar("T")
@@ -130,3 +132,35 @@ def render_documents(book: Book, invoices: list[Invoice], out_dir: Path, progres
                                   project_name=project.name if project else "")
         done.append(replace(inv, file=written.name))
     return done
+
+
+@dataclass(frozen=True)
+class CollectRun:
+    as_of: date
+    fees: tuple[Invoice, ...]
+    result: CollectionsResult
+    out_dir: Path
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def state_counts(self) -> dict[str, int]:
+        return dict(Counter(s.state for s in self.result.statuses))
+
+
+def collect(path: Path, as_of: date, today: date, out: Path | None = None, progress: Progress = no_progress,
+            template_dir: Path | None = None) -> CollectRun:
+    """Fee invoices for returned debits, the Collections and Aging sheets as of `as_of`."""
+    refuse_if_open(path)
+    book, problems = load_checked(path, today)
+    result = run_collections(book.settings, book.clients, book.invoices, book.payments, as_of,
+                             book.collection_states)
+    fees = assign_numbers(result.new_fees, book.invoices, book.settings)
+    out_dir = output_folder(path, out, book)
+    refuse_if_lossy(path)
+    if fees:
+        fees = render_documents(book, fees, out_dir, progress, template_dir)
+    changes = issue_changes(fees)
+    changes.replace["Collections"] = [collections_row(s, as_of) for s in result.statuses if s.on_collections_sheet]
+    changes.replace["Aging"] = [aging_row(r, as_of) for r in result.aging]
+    update_workbook(path, changes, book.settings.currency, book.settings.locale)
+    return CollectRun(as_of, tuple(fees), result, out_dir, problems)

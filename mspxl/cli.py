@@ -199,6 +199,76 @@ def invoice_summary(run: app.InvoiceRun) -> str:
     return f"{run.period}: {verb} {len(run.issued)} invoice(s) ({kinds}), total billed {money(run.total)}{where}."
 
 
+def parse_day(text: str, as_json: bool) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise fail(f'"{text}" is not a date (expected YYYY-MM-DD)', as_json, 2) from None
+
+
+def _run_collect(book: Path, as_of: date, out_dir: Path | None, as_json: bool) -> app.CollectRun:
+    try:
+        return app.collect(book, as_of, date.today(), out_dir, progress=no_bar if as_json else progress_bar)
+    except app.WorkbookHasErrors as exc:
+        raise fail(f"{book.name} has errors; nothing was written. Fix them and run again.", as_json, 1,
+                   exc.problems) from None
+    except (WorkbookRefused, UnreadableWorkbook) as exc:
+        raise fail(str(exc), as_json, 1) from None
+
+
+@cli.command()
+def collect(
+    book: BookArg,
+    as_of: Annotated[str, typer.Option("--as-of", help="The date to run collections for, YYYY-MM-DD.",
+                                       show_default=False)],
+    out_dir: OutOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fee invoices for returned debits, each client's collection state, the Collections and Aging sheets."""
+    run = _run_collect(book, parse_day(as_of, as_json), out_dir, as_json)
+    if as_json:
+        print(json.dumps(collect_json(run)))
+        return
+    for line in collect_report(run):
+        out.print(line)
+
+
+def collect_json(run: app.CollectRun) -> dict[str, object]:
+    return {
+        "ok": True,
+        "as_of": run.as_of.isoformat(),
+        "fees": [{"number": f.number, "client_id": f.client_id, "total": plain(f.total), "related": f.related_invoice,
+                  "file": f.file or None} for f in run.fees],
+        "states": run.state_counts,
+        "clients": [{"client_id": s.client_id, "state": s.state, "since": s.since.isoformat() if s.since else None,
+                     "balance": plain(s.balance), "next_action": s.next_action}
+                    for s in run.result.statuses if s.on_collections_sheet],
+        "service_desk": [{"client_id": d.client_id, "client": d.client_name, "action": d.action,
+                          "date": d.date.isoformat() if d.date else None} for d in run.result.service_desk],
+        "out": str(run.out_dir),
+    }
+
+
+def collect_report(run: app.CollectRun) -> list[str]:
+    lines = [f"Collections as of {run.as_of.isoformat()}:"]
+    for fee in run.fees:
+        lines.append(f"  fee {fee.number} for {fee.client_id} {fee.client_name}: {money(fee.total)}")
+    for status in run.result.statuses:
+        if status.on_collections_sheet:
+            since = f" since {status.since.isoformat()}" if status.since else ""
+            action = f"; next: {status.next_action}" if status.next_action else ""
+            lines.append(f"  {status.client_id} {status.client_name}: {status.state}{since}, balance "
+                         f"{money(status.balance)}{action}")
+    if run.result.service_desk:
+        lines.append("For the service desk:")
+        for item in run.result.service_desk:
+            lines.append(f"  {item.client_id} {item.client_name}: {item.action}")
+    counts = ", ".join(f"{n} {state}" for state, n in sorted(run.state_counts.items()))
+    lines.append(f"{len(run.fees)} fee invoice(s) issued; clients by state: {counts}. Collections and Aging sheets "
+                 "updated.")
+    return lines
+
+
 def sample_workbook() -> Path:
     return Path(__file__).resolve().parents[1] / "samples" / "northwind.xlsx"
 

@@ -187,6 +187,7 @@ class Book:
     projects: dict[str, Project]
     payments: tuple[Payment, ...]
     invoices: tuple[Invoice, ...]  # the register as it stands
+    collection_states: dict[str, str] = field(default_factory=dict)  # Collections sheet: client -> last state
 
     def client(self, client_id: str) -> Client:
         for client in self.clients:

@@ -41,7 +41,7 @@ def load_raw(raw: RawBook, today: date) -> Loaded:
     problems: list[Problem] = []
     rows: dict[str, list[Row]] = {}
     cols: dict[str, dict[str, int]] = {}
-    all_sheets = (*S.INPUT_SHEETS, S.INVOICES, S.INVOICE_LINES)
+    all_sheets = (*S.INPUT_SHEETS, S.INVOICES, S.INVOICE_LINES, S.COLLECTIONS)
     for sheet in all_sheets:
         found = _find_sheet(raw, sheet.name)
         if found is None:
@@ -71,6 +71,8 @@ def load_raw(raw: RawBook, today: date) -> Loaded:
         projects=build.build_projects(rows["Projects"]),
         payments=tuple(build.build_payments(rows["Payments"])),
         invoices=tuple(invoices),
+        collection_states={str(r["Client ID"]): str(r["State"]) for r in rows["Collections"]
+                           if r.ok and r["State"] is not None},
     )
     ids = {
         (sheet.name, sheet.id_column): [(r.number, str(r[sheet.id_column])) for r in rows[sheet.name]

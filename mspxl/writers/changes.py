@@ -84,3 +84,16 @@ def issue_changes(invoices: Iterable[Invoice]) -> WorkbookChanges:
         for row in inv.usage_rows:
             changes.row_marks.append(("Usage", row, "Invoice Number", inv.number))
     return changes
+
+
+def collections_row(status, as_of) -> tuple[Value, ...]:  # noqa: ANN001
+    """A Collections sheet row from a ClientStatus."""
+    return (status.client_id, status.client_name, status.state, status.since, status.balance,
+            status.oldest_unpaid_invoice or None, status.days_past_due, status.fees_charged,
+            status.next_action or None, status.next_action_date, status.notes or None, as_of)
+
+
+def aging_row(row, as_of) -> tuple[Value, ...]:  # noqa: ANN001
+    """An Aging sheet row from an AgingRow."""
+    return (row.client_id, row.client_name, row.current, row.days_1_30, row.days_31_60, row.days_61_90,
+            row.over_90, row.total, as_of)
