@@ -274,6 +274,7 @@ def sample_workbook() -> Path:
 
 
 DEMO_PERIODS = ("2026-10", "2026-11", "2026-12")
+DEMO_AS_OF = date(2026, 12, 20)
 
 
 @cli.command()
@@ -281,7 +282,8 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's workbook and files.")] = Path("out"),
     as_json: JsonOpt = False,
 ) -> None:
-    """Copy the sample workbook to DIR and run a whole quarter on it: invoices for October to December 2026."""
+    """Copy the sample workbook to DIR and run it: invoices for October to December 2026, then collections as of
+    20 December 2026."""
     out_dir.mkdir(parents=True, exist_ok=True)
     book = out_dir / "northwind.xlsx"
     shutil.copyfile(sample_workbook(), book)
@@ -291,10 +293,13 @@ def demo(
         results.append(invoice_json(run))
         if not as_json:
             out.print(invoice_summary(run))
+    collected = _run_collect(book, DEMO_AS_OF, out_dir / "invoices", as_json)
     if as_json:
-        print(json.dumps({"ok": True, "workbook": str(book), "runs": results}))
+        print(json.dumps({"ok": True, "workbook": str(book), "runs": results, "collections": collect_json(collected)}))
     else:
-        out.print(f"Workbook with its register: {book}")
+        for line in collect_report(collected):
+            out.print(line)
+        out.print(f"Workbook with its register, Collections and Aging: {book}")
 
 
 def main() -> None:

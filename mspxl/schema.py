@@ -71,7 +71,7 @@ SETTINGS = Sheet(
     "Settings",
     (
         Column("Setting", Kind.TEXT, required=True, width=24),
-        Column("Value", Kind.TEXT, required=True, width=36),
+        Column("Value", Kind.TEXT, width=36),  # blank: the setting takes its default
         Column("Description", Kind.TEXT, width=80),
     ),
     required=False,

@@ -61,11 +61,21 @@ def unknown_references(book: Book, cols: Columns, known: dict[str, set[str]]) ->
         check("WorkLog", work.row, "Project ID", work.project_id, projects, "Project ID (Projects sheet)")
     for project in book.projects.values():
         check("Projects", project.row, "Client ID", project.client_id, clients, "Client ID (Clients sheet)")
-    numbers = {inv.number for inv in book.invoices}
     for pay in book.payments:
         check("Payments", pay.row, "Client ID", pay.client_id, clients, "Client ID (Clients sheet)")
-        check("Payments", pay.row, "Invoice Number", pay.invoice_number, numbers, "invoice (Invoices sheet)")
     return problems
+
+
+def payments_name_known_invoices(book: Book, cols: Columns) -> list[Problem]:
+    """A payment naming an invoice that is not in the register (yet) is a warning: until it is, the payment
+    settles the client's oldest open invoices."""
+    numbers = {inv.number for inv in book.invoices}
+    return [
+        warning("Payments", _cell(cols, "Payments", p.row, "Invoice Number"), "Invoice Number",
+                "is not on the Invoices sheet: the payment goes to the oldest open invoices", p.invoice_number)
+        for p in book.payments
+        if p.invoice_number and p.invoice_number not in numbers
+    ]
 
 
 def dates_in_order(book: Book, cols: Columns) -> list[Problem]:
@@ -185,6 +195,7 @@ def _sequence(number: str, prefix: str) -> int | None:
 
 Validator = Callable[[Book, Columns], list[Problem]]
 VALIDATORS: tuple[Validator, ...] = (
+    payments_name_known_invoices,
     dates_in_order,
     quantities_fit_models,
     work_has_a_rate,
