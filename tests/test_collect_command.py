@@ -19,7 +19,8 @@ runner = CliRunner()
 def book_with_returns(tmp_path: Path, payments: list[dict[str, object]]) -> Path:
     book = write_book(tmp_path / "book.xlsx", {
         "Clients": [client("C1", Name="Alpha Dental & Co"), client("C2")],
-        "Subscriptions": [{"Client ID": c, "Service Code": "BASE", "Start Date": date(2026, 1, 1)} for c in ("C1", "C2")],
+        "Subscriptions": [{"Client ID": c, "Service Code": "BASE", "Start Date": date(2026, 1, 1)}
+                          for c in ("C1", "C2")],
         "Payments": payments,
     })
     result = runner.invoke(cli, ["invoice", str(book), "--period", "2026-10", "--out", str(tmp_path / "docs")])
