@@ -1,0 +1,133 @@
+"""A period's monthly summary from a book: the figures, the tables and the 12-month trend.
+
+Collections, aging and outstanding balances are those of the collections engine as of the period's last day, so
+they match what `mspxl collect --as-of` that day reports. A returned debit whose fee is not yet in the register
+counts in the balances as the engine's draft (`unissued_fees` says how many), as it would after `collect`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+from mspxl.billing.calendar import add_months, last_day, parse_period
+from mspxl.collections import STATES, CollectionsResult, run_collections
+from mspxl.collections.model import ClientStatus
+from mspxl.money import ZERO
+from mspxl.records import Book, Client, Invoice
+from mspxl.summary import figures as F
+from mspxl.summary.model import INVOICE_TYPES, ClientRevenue, MonthlySummary, TrendPoint
+
+
+def collections_as_of(book: Book, period: str) -> CollectionsResult:
+    """Collections and aging as of the period's last day."""
+    return run_collections(book.settings, book.clients, book.invoices, book.payments, last_day(period))
+
+
+def outstanding_balance(result: CollectionsResult) -> Decimal:
+    """The outstanding balance is the sum of every client's balance (unapplied credit nets)."""
+    return sum((status.balance for status in result.statuses), ZERO)
+
+
+def past_due_amount(result: CollectionsResult) -> Decimal:
+    """Past due is what is open more than 0 days after its due date (the aging buckets after Current)."""
+    return sum((row.days_1_30 + row.days_31_60 + row.days_61_90 + row.over_90 for row in result.aging), ZERO)
+
+
+def counts_by_state(statuses: tuple[ClientStatus, ...], clients: Mapping[str, Client], day: date) -> dict[str, int]:
+    """Clients by collections state: the active clients and every other client with a balance or a state."""
+    counted = Counter(
+        status.state
+        for status in statuses
+        if status.on_collections_sheet or (status.client_id in clients and F.is_active(clients[status.client_id], day))
+    )
+    return {state: counted.get(state, 0) for state in STATES}
+
+
+def client_rows(
+    book: Book, period: str, invoices: tuple[Invoice, ...], result: CollectionsResult
+) -> tuple[ClientRevenue, ...]:
+    """A row for every client billed in the period, counted in its MRR, or with a balance, in Clients order."""
+    clients = {c.id: c for c in book.clients}
+    mrr = F.mrr_by_client(book.invoices, clients, period)
+    users = F.seats_by_client(book.invoices, clients, period, "users")
+    devices = F.seats_by_client(book.invoices, clients, period, "devices")
+    statuses = {s.client_id: s for s in result.statuses}
+    billed = {inv.client_id for inv in invoices}
+    order = [c.id for c in book.clients]
+    order += [cid for cid in dict.fromkeys(inv.client_id for inv in invoices) if cid not in clients]
+    rows = []
+    for cid in order:
+        status = statuses.get(cid)
+        balance = status.balance if status is not None else ZERO
+        if cid not in billed and cid not in mrr and balance == ZERO:
+            continue
+        mine = [inv for inv in invoices if inv.client_id == cid]
+        name = clients[cid].name if cid in clients else mine[0].client_name
+        rows.append(ClientRevenue(
+            client_id=cid,
+            client_name=name,
+            by_type={kind: sum((i.total for i in mine if i.type == kind), ZERO) for kind in INVOICE_TYPES},
+            subtotal=sum((i.subtotal for i in mine), ZERO),
+            tax=sum((i.tax for i in mine), ZERO),
+            total=sum((i.total for i in mine), ZERO),
+            mrr=mrr.get(cid, ZERO),
+            billed_users=users.get(cid, 0),
+            billed_devices=devices.get(cid, 0),
+            balance=balance,
+            state=status.state if status is not None else "",
+        ))
+    return tuple(rows)
+
+
+def trend_point(book: Book, period: str, clients: Mapping[str, Client]) -> TrendPoint:
+    """One month of the trend: billed total, MRR, cash collected and returned, outstanding at its last day."""
+    cash = F.cash_in_period(book.payments, period)
+    return TrendPoint(
+        period=period,
+        billed=sum((inv.total for inv in F.invoices_of_period(book.invoices, period)), ZERO),
+        mrr=F.mrr(book.invoices, clients, period),
+        collected=cash.collected,
+        returned=cash.returned,
+        outstanding=outstanding_balance(collections_as_of(book, period)),
+    )
+
+
+def build_summary(
+    book: Book, period: str, prepared_on: date, documents: Mapping[str, str] | None = None
+) -> MonthlySummary:
+    """The monthly summary of `period`; `documents` maps invoice numbers to links to their documents."""
+    parse_period(period)
+    clients = {c.id: c for c in book.clients}
+    invoices = F.invoices_of_period(book.invoices, period)
+    result = collections_as_of(book, period)
+    as_of = last_day(period)
+    previous = add_months(period, -1)
+    return MonthlySummary(
+        period=period,
+        as_of=as_of,
+        prepared_on=prepared_on,
+        settings=book.settings,
+        by_type=F.totals_by_type(invoices),
+        mrr=F.mrr(book.invoices, clients, period),
+        previous_mrr=F.mrr(book.invoices, clients, previous),
+        cash=F.cash_in_period(book.payments, period),
+        outstanding=outstanding_balance(result),
+        past_due=past_due_amount(result),
+        clients=F.client_counts(book.clients, period),
+        users=F.seat_change(F.seats_by_client(book.invoices, clients, period, "users"),
+                            F.seats_by_client(book.invoices, clients, previous, "users")),
+        devices=F.seat_change(F.seats_by_client(book.invoices, clients, period, "devices"),
+                              F.seats_by_client(book.invoices, clients, previous, "devices")),
+        states=counts_by_state(result.statuses, clients, as_of),
+        revenue_by_client=client_rows(book, period, invoices, result),
+        revenue_by_service=F.revenue_by_service(invoices, book.services),
+        invoices=invoices,
+        collections=tuple(s for s in result.statuses if s.on_collections_sheet),
+        aging=result.aging,
+        trend=tuple(trend_point(book, p, clients) for p in F.trend_periods(period)),
+        documents=dict(documents or {}),
+        unissued_fees=len(result.new_fees),
+    )

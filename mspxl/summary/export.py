@@ -1,0 +1,84 @@
+"""Export Monthly Summary as a function: read the workbook, build the summary, write it (and its PDF). The command
+line and the Excel ribbon both call `export_summary` and present what it returns."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+from mspxl.app import load_checked, output_folder
+from mspxl.billing.calendar import parse_period
+from mspxl.problems import Problem
+from mspxl.records import Book, Invoice
+from mspxl.summary.build import build_summary
+from mspxl.summary.model import MonthlySummary
+from mspxl.summary.workbook import write_summary
+
+
+class BadSummaryPath(ValueError):
+    """The summary must be a new .xlsx file, never the workbook it is made from."""
+
+
+@dataclass(frozen=True)
+class SummaryExport:
+    summary: MonthlySummary
+    path: Path
+    pdf: Path | None = None
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def check_target(book_path: Path, out: Path) -> None:
+    """The summary is written to a new workbook with the .xlsx extension, never over the accountant's."""
+    if out.suffix.lower() != ".xlsx":
+        raise BadSummaryPath(f"{out}: the summary is an .xlsx workbook; give a file name ending in .xlsx")
+    if out.exists() and book_path.exists() and out.resolve() == book_path.resolve():
+        raise BadSummaryPath(f"{out} is the workbook itself; the summary must go to another file")
+
+
+def document_folders(book_path: Path, book: Book, out: Path) -> list[Path]:
+    """Where the invoice documents may be: the workbook's output folder, beside the summary, its invoices/."""
+    return list(dict.fromkeys([output_folder(book_path, None, book), out.parent, out.parent / "invoices",
+                               book_path.parent]))
+
+
+def document_links(invoices: Iterable[Invoice], folders: list[Path], summary_path: Path) -> dict[str, str]:
+    """For each invoice whose File is found in one of `folders`, a link relative to the summary workbook, so the
+    link still works when the folder is moved as a whole."""
+    links: dict[str, str] = {}
+    base = summary_path.resolve().parent
+    for inv in invoices:
+        if not inv.file:
+            continue
+        for folder in folders:
+            document = folder / inv.file
+            if document.is_file():
+                relative = Path(os.path.relpath(document.resolve(), base)).as_posix()
+                links[inv.number] = quote(relative)
+                break
+    return links
+
+
+def export_summary(book_path: Path, period: str, out: Path, today: date, pdf: bool = False) -> SummaryExport:
+    """Write the summary of `period` to `out` (.xlsx), and its PDF beside it when `pdf` is set.
+
+    Raises BadPeriod, BadSummaryPath, WorkbookHasErrors (nothing written), and for `pdf` PdfUnavailable or
+    PdfFailed (the .xlsx is written by then)."""
+    parse_period(period)
+    out = Path(out)
+    check_target(Path(book_path), out)
+    book, problems = load_checked(Path(book_path), today)
+    period_invoices = [inv for inv in book.invoices if inv.period == period]
+    links = document_links(period_invoices, document_folders(Path(book_path), book, out), out)
+    summary = build_summary(book, period, today, links)
+    write_summary(summary, out)
+    pdf_path = None
+    if pdf:
+        from mspxl.pdf import convert_to_pdf
+
+        pdf_path = convert_to_pdf([out], out.parent)[0]
+    warnings = [p for p in problems if p.severity.value != "error"]
+    return SummaryExport(summary, out, pdf_path, warnings)

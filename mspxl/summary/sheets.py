@@ -1,0 +1,284 @@
+"""The summary workbook's sheets: Overview, Revenue by client, Revenue by service, Invoices, Collections, Aging,
+Trend. Each function writes one sheet and returns where its data lies, for the charts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import NamedTuple
+
+from openpyxl.styles import Alignment, Font
+from openpyxl.workbook import Workbook
+
+from mspxl.billing.calendar import first_day, month_label
+from mspxl.collections.aging import aging_totals
+from mspxl.money import ZERO
+from mspxl.summary.cells import (
+    SECTION_FONT,
+    TITLE_FONT,
+    Col,
+    SheetWriter,
+    Value,
+    money_format,
+    print_setup,
+)
+from mspxl.summary.model import INVOICE_TYPES, MonthlySummary, SeatChange
+
+
+class Block(NamedTuple):
+    """Where a table's data lies: sheet, first and last data row, first column."""
+
+    sheet: str
+    first: int
+    last: int
+    column: int = 1
+
+
+OVERVIEW = "Overview"
+BY_CLIENT = "Revenue by client"
+BY_SERVICE = "Revenue by service"
+INVOICES = "Invoices"
+COLLECTIONS = "Collections"
+AGING = "Aging"
+TREND = "Trend"
+SHEET_NAMES = (OVERVIEW, BY_CLIENT, BY_SERVICE, INVOICES, COLLECTIONS, AGING, TREND)
+
+TYPE_COLS = (Col("Type", "text"), Col("Invoices", "int"), Col("Subtotal", "money"), Col("Tax", "money"),
+             Col("Total", "money"))
+SEAT_COLS = (Col("Counted", "text"), Col("Billed", "int"), Col("Last month", "int"), Col("Change", "int"),
+             Col("Added", "int"), Col("Decreased", "int"))
+STATE_COLS = (Col("State", "text"), Col("Clients", "int"))
+STATE_LABELS = {"current": "Current", "past_due": "Past due", "payment_failed": "Payment failed",
+                "credit_hold": "Credit hold", "service_hold": "Service hold"}
+TYPE_LABELS = {"managed": "Managed services", "service": "Service (work)", "project": "Project",
+               "fee": "Fees", "credit": "Credit notes"}
+
+
+def type_label(kind: str) -> str:
+    return TYPE_LABELS.get(kind, kind)
+
+
+def writer(wb: Workbook, name: str, summary: MonthlySummary, first: bool = False) -> SheetWriter:
+    ws = wb.active if first else wb.create_sheet(name)
+    assert ws is not None
+    ws.title = name
+    return SheetWriter(ws, money_format(summary.settings.currency, summary.settings.locale))
+
+
+def section(w: SheetWriter, row: int, text: str) -> None:
+    w.put(row, 1, text, fit=False)
+    w.ws.cell(row=row, column=1).font = SECTION_FONT
+
+
+def figure(w: SheetWriter, row: int, label: str, value: Value, kind: str, note: str = "") -> None:
+    """A labelled figure of the Overview: label in A, value in B, a note in C."""
+    w.put(row, 1, label)
+    w.put(row, 2, value, kind)
+    if note:
+        w.put(row, 3, note, fit=False)
+        w.ws.cell(row=row, column=3).font = Font(italic=True, color="595959")
+
+
+def write_overview(wb: Workbook, s: MonthlySummary) -> Block:
+    """The month at a glance; returns the block of the clients-by-state table."""
+    w = writer(wb, OVERVIEW, s, first=True)
+    company = s.settings.company_name
+    w.put(1, 1, f"{company}: monthly summary, {month_label(s.period)}", fit=False)
+    w.ws.cell(row=1, column=1).font = TITLE_FONT
+    w.put(2, 1, f"Period {s.period} ({first_day(s.period).isoformat()} to {s.as_of.isoformat()}); balances as of "
+                f"{s.as_of.isoformat()}; amounts in {s.settings.currency}; prepared {s.prepared_on.isoformat()}.",
+          fit=False)
+
+    section(w, 4, "Billed in the period")
+    rows: list[list[Value]] = [[type_label(t.type), t.count, t.subtotal, t.tax, t.total] for t in s.by_type]
+    first, last = w.table("BilledByType", 5, 1, TYPE_COLS, rows)
+    w.totals_row(last + 1, 1, TYPE_COLS, ["Total billed", sum(t.count for t in s.by_type), s.billed_subtotal,
+                                          s.billed_tax, s.billed_total])
+
+    row = last + 3
+    section(w, row, "Recurring revenue and cash")
+    figures: list[tuple[str, Value, str, str]] = [
+        ("Monthly recurring revenue (MRR)", s.mrr, "money",
+         "managed invoices before tax; quarterly count 1/3, annual 1/12 each month"),
+        ("MRR last month", s.previous_mrr, "money", ""),
+        ("MRR change", s.mrr - s.previous_mrr, "money", ""),
+        ("Cash collected", s.cash.collected, "money", f"{s.cash.collected_count} cleared payment(s) in the month"),
+        ("Returned payments", s.cash.returned, "money", f"{s.cash.returned_count} returned in the month"),
+        ("Outstanding balance", s.outstanding, "money", f"all clients as of {s.as_of.isoformat()}, credits netted"),
+        ("of which past due", s.past_due, "money", "open after its due date (see Aging)"),
+    ]
+    if s.unissued_fees:
+        figures.append(("Fees not yet in the register", s.unissued_fees, "int",
+                        "returned debits: run collections to issue their fee invoices"))
+    for offset, (label, value, kind, note) in enumerate(figures, start=1):
+        figure(w, row + offset, label, value, kind, note)
+    row += len(figures) + 2
+
+    section(w, row, "Clients")
+    for offset, (label, value, note) in enumerate((
+        ("Active clients", s.clients.active, f"Status active on {s.as_of.isoformat()}"),
+        ("New clients", s.clients.new, "Start Date in the month"),
+        ("Ended clients", s.clients.ended, "End Date in the month"),
+    ), start=1):
+        figure(w, row + offset, label, value, "int", note)
+    row += 5
+
+    section(w, row, "Users and devices billed")
+    seats = [["Users", *seat_values(s.users)], ["Devices", *seat_values(s.devices)]]
+    _, last = w.table("BilledSeats", row + 1, 1, SEAT_COLS, seats)
+    row = last + 2
+
+    section(w, row, f"Clients by collections state on {s.as_of.isoformat()}")
+    states = [[STATE_LABELS.get(state, state), count] for state, count in s.states.items()]
+    first, last = w.table("ClientsByState", row + 1, 1, STATE_COLS, states)
+    w.fit_widths(minimum=12)
+    w.ws.column_dimensions["A"].width = max(w.ws.column_dimensions["A"].width, 34)
+    print_setup(w.ws, s.settings.locale)
+    return Block(OVERVIEW, first, last)
+
+
+def seat_values(change: SeatChange) -> list[Value]:
+    return [change.billed, change.previous, change.change, change.added, change.decreased]
+
+
+BY_CLIENT_COLS = (
+    Col("Client ID", "text"), Col("Client Name", "text"),
+    *(Col(type_label(kind), "money") for kind in INVOICE_TYPES),
+    Col("Subtotal", "money"), Col("Tax", "money"), Col("Total", "money"), Col("MRR", "money"),
+    Col("Billed Users", "int"), Col("Billed Devices", "int"), Col("Balance", "money"), Col("State", "text"),
+)
+
+
+def write_by_client(wb: Workbook, s: MonthlySummary) -> Block:
+    w = writer(wb, BY_CLIENT, s)
+    rows: list[list[Value]] = [
+        [r.client_id, r.client_name, *(r.by_type[kind] for kind in INVOICE_TYPES), r.subtotal, r.tax, r.total,
+         r.mrr, r.billed_users, r.billed_devices, r.balance, STATE_LABELS.get(r.state, r.state)]
+        for r in s.revenue_by_client
+    ]
+    first, last = w.table("RevenueByClient", 1, 1, BY_CLIENT_COLS, rows)
+
+    def total(name: str) -> Decimal:
+        return sum((getattr(r, name) for r in s.revenue_by_client), ZERO)
+
+    w.totals_row(last + 1, 1, BY_CLIENT_COLS, [
+        "Total", "",
+        *(sum((r.by_type[kind] for r in s.revenue_by_client), ZERO) for kind in INVOICE_TYPES),
+        total("subtotal"), total("tax"), total("total"), total("mrr"),
+        sum(r.billed_users for r in s.revenue_by_client), sum(r.billed_devices for r in s.revenue_by_client),
+        total("balance"), "",
+    ])
+    finish(w, s)
+    return Block(BY_CLIENT, first, last)
+
+
+BY_SERVICE_COLS = (Col("Service Code", "text"), Col("Name", "text"), Col("Model", "text"),
+                   Col("Quantity", "qty"), Col("Amount", "money"))
+
+
+def write_by_service(wb: Workbook, s: MonthlySummary) -> Block:
+    w = writer(wb, BY_SERVICE, s)
+    rows: list[list[Value]] = [[r.code, r.name, r.model, r.quantity, r.amount] for r in s.revenue_by_service]
+    first, last = w.table("RevenueByService", 1, 1, BY_SERVICE_COLS, rows)
+    w.totals_row(last + 1, 1, BY_SERVICE_COLS,
+                 ["Total", "before tax", "", None, sum((r.amount for r in s.revenue_by_service), ZERO)])
+    finish(w, s)
+    return Block(BY_SERVICE, first, last)
+
+
+INVOICE_COLS = (
+    Col("Invoice Number", "text"), Col("Client ID", "text"), Col("Client Name", "text"), Col("Type", "text"),
+    Col("Period", "text"), Col("Issue Date", "date"), Col("Due Date", "date"), Col("Subtotal", "money"),
+    Col("Tax", "money"), Col("Total", "money"), Col("Billed Users", "int"), Col("Billed Devices", "int"),
+    Col("Related Invoice", "text"), Col("Project ID", "text"), Col("File", "text"),
+)
+
+
+def write_invoices(wb: Workbook, s: MonthlySummary) -> Block:
+    """The month's register rows; the File cell links to the document when it was found."""
+    w = writer(wb, INVOICES, s)
+    rows: list[list[Value]] = [
+        [inv.number, inv.client_id, inv.client_name, inv.type, inv.period, inv.issue_date, inv.due_date,
+         inv.subtotal, inv.tax, inv.total, inv.billed_users, inv.billed_devices, inv.related_invoice or None,
+         inv.project_id or None, inv.file or None]
+        for inv in s.invoices
+    ]
+    first, last = w.table("Invoices", 1, 1, INVOICE_COLS, rows)
+    file_column = len(INVOICE_COLS)
+    for row, inv in enumerate(s.invoices, start=first):
+        link = s.documents.get(inv.number)
+        if link:
+            cell = w.ws.cell(row=row, column=file_column)
+            cell.hyperlink = link
+            cell.font = Font(color="0563C1", underline="single")
+    w.totals_row(last + 1, 1, INVOICE_COLS, [
+        "Total", "", f"{len(s.invoices)} invoice(s)", "", "", None, None, s.billed_subtotal, s.billed_tax,
+        s.billed_total, None, None, None, None, None,
+    ])
+    finish(w, s)
+    return Block(INVOICES, first, last)
+
+
+COLLECTION_COLS = (
+    Col("Client ID", "text"), Col("Client Name", "text"), Col("State", "text"), Col("Since", "date"),
+    Col("Balance", "money"), Col("Oldest Unpaid Invoice", "text"), Col("Days Past Due", "int"),
+    Col("Fees Charged", "money"), Col("Next Action", "text"), Col("Next Action Date", "date"),
+    Col("Notes", "text"), Col("As Of", "date"),
+)
+
+
+def write_collections(wb: Workbook, s: MonthlySummary) -> Block:
+    w = writer(wb, COLLECTIONS, s)
+    rows: list[list[Value]] = [
+        [st.client_id, st.client_name, STATE_LABELS.get(st.state, st.state), st.since, st.balance,
+         st.oldest_unpaid_invoice or None, st.days_past_due, st.fees_charged, st.next_action or None,
+         st.next_action_date, st.notes or None, s.as_of]
+        for st in s.collections
+    ]
+    first, last = w.table("Collections", 1, 1, COLLECTION_COLS, rows)
+    if not rows:
+        w.put(2, 1, f"Every client is current with nothing owed on {s.as_of.isoformat()}.", fit=False)
+    finish(w, s)
+    return Block(COLLECTIONS, first, last)
+
+
+AGING_COLS = (
+    Col("Client ID", "text"), Col("Client Name", "text"), Col("Current", "money"), Col("1-30", "money"),
+    Col("31-60", "money"), Col("61-90", "money"), Col("Over 90", "money"), Col("Total", "money"),
+    Col("As Of", "date"),
+)
+
+
+def write_aging(wb: Workbook, s: MonthlySummary) -> Block:
+    w = writer(wb, AGING, s)
+    rows: list[list[Value]] = [
+        [a.client_id, a.client_name, a.current, a.days_1_30, a.days_31_60, a.days_61_90, a.over_90, a.total,
+         s.as_of]
+        for a in s.aging
+    ]
+    first, last = w.table("Aging", 1, 1, AGING_COLS, rows)
+    t = aging_totals(list(s.aging))
+    w.totals_row(last + 1, 1, AGING_COLS,
+                 ["Total", "", t.current, t.days_1_30, t.days_31_60, t.days_61_90, t.over_90, t.total, None])
+    finish(w, s)
+    return Block(AGING, first, last)
+
+
+TREND_COLS = (Col("Period", "text"), Col("Billed", "money"), Col("MRR", "money"), Col("Collected", "money"),
+              Col("Returned", "money"), Col("Outstanding", "money"))
+
+
+def write_trend(wb: Workbook, s: MonthlySummary) -> Block:
+    w = writer(wb, TREND, s)
+    rows: list[list[Value]] = [[p.period, p.billed, p.mrr, p.collected, p.returned, p.outstanding] for p in s.trend]
+    first, last = w.table("Trend", 1, 1, TREND_COLS, rows)
+    finish(w, s)
+    return Block(TREND, first, last)
+
+
+def finish(w: SheetWriter, s: MonthlySummary) -> None:
+    """Fitted widths, frozen header row, header repeated on every printed page, landscape one page wide."""
+    w.fit_widths()
+    for cell in w.ws[1]:
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    w.ws.row_dimensions[1].height = 30
+    print_setup(w.ws, s.settings.locale, title_rows="1:1", freeze="C2" if w.ws.max_column > 6 else "A2")
