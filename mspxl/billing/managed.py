@@ -7,17 +7,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from mspxl.billing.calendar import (
-    add_months,
     client_is_billed,
     cycle_label,
     cycle_periods,
-    due_date,
     invoice_date,
     month_label,
     period_index,
 )
 from mspxl.billing.counting import billed_count, count_at_cutoff
-from mspxl.billing.totals import invoice_totals, numbered
+from mspxl.billing.totals import numbered, period_invoice
 from mspxl.money import line_amount
 from mspxl.records import Book, Client, Invoice, InvoiceLine, Service, Subscription, UsageRow
 
@@ -142,26 +140,10 @@ def managed_invoice(book: Book, client: Client, period: str) -> Invoice | Skippe
     if not lines or all(line.amount == 0 for line in lines):
         return Skipped(client.id, client.name, "all lines come to 0.00")
     lines_t = numbered(lines)
-    subtotal, tax, total = invoice_totals(lines_t, client.tax_rate)
-    users = _model_total(book, lines_t, "per_user")
-    devices = _model_total(book, lines_t, "per_device")
-    return Invoice(
-        number="",
-        client_id=client.id,
-        client_name=client.name,
-        type="managed",
-        period=period,
-        issue_date=cutoff,
-        due_date=due_date(period, settings),
-        subtotal=subtotal,
-        tax=tax,
-        total=total,
-        lines=lines_t,
-        billed_users=users,
-        billed_devices=devices,
-        tax_rate=client.tax_rate,
-        usage_rows=tuple(r.row for r in usage_rows),
-    )
+    return period_invoice(client, "managed", period, lines_t, settings,
+                          billed_users=_model_total(book, lines_t, "per_user"),
+                          billed_devices=_model_total(book, lines_t, "per_device"),
+                          usage_rows=tuple(r.row for r in usage_rows))
 
 
 def _model_total(book: Book, lines: Sequence[InvoiceLine], model: str) -> int | None:
@@ -171,4 +153,4 @@ def _model_total(book: Book, lines: Sequence[InvoiceLine], model: str) -> int | 
     return sum(quantities) if quantities else None
 
 
-__all__ = ["Skipped", "add_months", "managed_invoice"]
+__all__ = ["Skipped", "managed_invoice"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from mspxl.billing.calendar import due_date, invoice_date
 from mspxl.money import ZERO, cents
-from mspxl.records import InvoiceLine
+from mspxl.records import Client, Invoice, InvoiceLine, Settings
 
 
 def invoice_totals(lines: Sequence[InvoiceLine], tax_rate: Decimal) -> tuple[Decimal, Decimal, Decimal]:
@@ -23,4 +24,26 @@ def numbered(lines: Sequence[InvoiceLine]) -> tuple[InvoiceLine, ...]:
     return tuple(
         InvoiceLine(i, ln.service_code, ln.description, ln.quantity, ln.unit_price, ln.amount, ln.taxable, ln.unit)
         for i, ln in enumerate(lines, start=1)
+    )
+
+
+def period_invoice(client: Client, kind: str, period: str, lines: Sequence[InvoiceLine], settings: Settings,
+                   **extra: object) -> Invoice:
+    """An unnumbered invoice of the run for period M: issued on Invoice Day of M, due on ACH Day of M+1, its totals
+    from its lines and the client's tax rate."""
+    subtotal, tax, total = invoice_totals(lines, client.tax_rate)
+    return Invoice(
+        number="",
+        client_id=client.id,
+        client_name=client.name,
+        type=kind,
+        period=period,
+        issue_date=invoice_date(period, settings),
+        due_date=due_date(period, settings),
+        subtotal=subtotal,
+        tax=tax,
+        total=total,
+        lines=tuple(lines),
+        tax_rate=client.tax_rate,
+        **extra,  # type: ignore[arg-type]
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from mspxl.billing.calendar import add_months, due_date, invoice_date, last_day
-from mspxl.billing.totals import invoice_totals, numbered
+from mspxl.billing.calendar import add_months, last_day
+from mspxl.billing.totals import numbered, period_invoice
 from mspxl.money import line_amount
 from mspxl.records import Book, Client, Invoice, InvoiceLine, Settings, WorkEntry
 
@@ -41,23 +41,8 @@ def work_invoice(book: Book, client: Client, period: str, kind: str, entries: Se
     project; both issued on Invoice Day of M with the managed invoice, with the same due date."""
     ordered = sorted(entries, key=lambda w: (w.date, w.row))
     lines = numbered([work_line(w, client, book.settings) for w in ordered])
-    subtotal, tax, total = invoice_totals(lines, client.tax_rate)
-    return Invoice(
-        number="",
-        client_id=client.id,
-        client_name=client.name,
-        type=kind,
-        period=period,
-        issue_date=invoice_date(period, book.settings),
-        due_date=due_date(period, book.settings),
-        subtotal=subtotal,
-        tax=tax,
-        total=total,
-        lines=lines,
-        project_id=project_id,
-        tax_rate=client.tax_rate,
-        work_entry_ids=tuple(w.entry_id for w in ordered),
-    )
+    return period_invoice(client, kind, period, lines, book.settings, project_id=project_id,
+                          work_entry_ids=tuple(w.entry_id for w in ordered))
 
 
 def work_invoices(book: Book, client: Client, period: str, entries: Sequence[WorkEntry]) -> list[Invoice]:
