@@ -1,0 +1,269 @@
+"""The MSP Billing ribbon's buttons. Each takes the workbook Excel is showing (`xw.Book.caller()` by default),
+reads it in bulk, calls the same functions as the command line, writes the results back and returns (and shows)
+one short message.
+
+Errors never reach the accountant as a traceback: problems in the workbook are listed on the `mspxl Log` sheet with
+a link to each cell and the first bad cell selected, nothing else written; anything unexpected becomes one plain
+sentence, with the details on the log for whoever supports the workbook.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from contextlib import suppress
+from datetime import date
+from decimal import Decimal
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from babel.numbers import format_currency
+
+from mspxl import app
+from mspxl.billing.run import plan_period
+from mspxl.problems import Problem, Severity, has_errors
+from mspxl.records import Book, Invoice
+from mspxl.workbook.load import load_raw
+from mspxl.workbook.raw import RawBook
+from mspxl.writers.changes import issue_changes
+from mspxl.writers.xlsx import DECIMAL_FORMAT, money_format
+from mspxl.xl.controls import AS_OF, BILLING_PERIOD, ControlError, as_of_date, billing_period, write_control
+from mspxl.xl.excel import BookLike, find_sheet, read_book
+from mspxl.xl.log import LOG_SHEET, clear_log, select_first_error, write_log
+from mspxl.xl.write import TEXT_FORMAT, add_sheet, apply_changes, write_block
+
+TITLE = "MSP Billing"
+PREVIEW_SHEET = "mspxl Preview"
+
+
+class Stopped(Exception):
+    """The button stops; `problems` go on the log, `message` is what the accountant reads."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+
+def caller() -> BookLike:
+    import xlwings as xw
+
+    return xw.Book.caller()  # type: ignore[return-value]
+
+
+def alert(book: BookLike, message: str) -> None:
+    """A message box in Excel; nothing when there is no Excel to show it."""
+    with suppress(Exception):  # no UI (tests, a scheduled run): the message is still returned
+        book.app.alert(message, title=TITLE)
+
+
+def button(work: Callable[..., str]) -> Callable[..., str]:
+    """Resolve the workbook, run, turn every failure into a sentence plus the log, show the message."""
+
+    @wraps(work)
+    def run(book: BookLike | None = None, **options: Any) -> str:
+        book = book if book is not None else caller()
+        try:
+            message = work(book, **options)
+        except Stopped as stop:
+            write_log(book, stop.problems, stop.message)
+            place = select_first_error(book, stop.problems)
+            message = stop.message + (f" The first one is selected ({place})." if place else "")
+        except Exception as exc:  # anything unexpected: one sentence, the details on the log
+            message = (f"{work.__name__.replace('_', ' ').capitalize()} stopped: {plain_error(exc)}. "
+                       f"The details are on the {LOG_SHEET} sheet.")
+            with suppress(Exception):  # the workbook itself refuses writing: the message says enough
+                write_log(book, [], message + "\n" + "".join(traceback.format_exception(exc)))
+        alert(book, message)
+        return message
+
+    return run
+
+
+def plain_error(exc: BaseException) -> str:
+    text = str(exc).strip().rstrip(".") or type(exc).__name__
+    return text[0].lower() + text[1:] if text[:1].isupper() and not text[1:2].isupper() else text
+
+
+def money(amount: Decimal, book: Book) -> str:
+    return format_currency(amount, book.settings.currency, locale=book.settings.locale)
+
+
+def load(book: BookLike, today: date | None) -> tuple[RawBook, Book, list[Problem]]:
+    """The workbook read and checked; Stopped with every problem when it has errors."""
+    raw = read_book(book)
+    loaded = load_raw(raw, today or date.today())
+    if loaded.book is None or has_errors(loaded.problems):
+        errors = sum(1 for p in loaded.problems if p.severity is Severity.ERROR)
+        raise Stopped(f"The workbook has {errors} error(s); nothing was written. They are listed on the "
+                      f"{LOG_SHEET} sheet.", loaded.problems)
+    return raw, loaded.book, loaded.problems
+
+
+def control(reader: Callable[..., Any], *args: Any) -> Any:
+    try:
+        return reader(*args)
+    except ControlError as exc:
+        raise Stopped(f"{exc.problem.render()}; nothing was written.", [exc.problem]) from None
+
+
+def book_path(book: BookLike) -> Path:
+    path = Path(book.fullname)
+    if not path.is_absolute():
+        raise Stopped("Save the workbook first: invoices are filed in a folder beside it.")
+    return path
+
+
+@button
+def check_workbook(book: BookLike, today: date | None = None) -> str:
+    """Check Workbook: every problem listed with a link to its cell; nothing else is written."""
+    raw = read_book(book)
+    problems = load_raw(raw, today or date.today()).problems
+    if not problems:
+        clear_log(book)
+        return "No problems found: the workbook is ready to bill."
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = len(problems) - errors
+    write_log(book, problems)
+    place = select_first_error(book, problems)
+    verdict = "not ready to bill" if errors else "ready to bill"
+    first = f" The first error is selected ({place})." if place else ""
+    return (f"{errors} error(s), {warnings} warning(s): the workbook is {verdict}. Each is listed on the "
+            f"{LOG_SHEET} sheet with a link to its cell.{first}")
+
+
+def counts_text(invoices: tuple[Invoice, ...] | list[Invoice]) -> str:
+    counts = Counter(inv.type for inv in invoices)
+    return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+
+
+@button
+def generate_invoices(book: BookLike, today: date | None = None) -> str:
+    """Generate Invoices: the period's register rows, WorkLog and Usage marks, one Word document each; the
+    workbook is saved so the numbers issued are never reused."""
+    raw, records, _ = load(book, today)
+    period, default = control(billing_period, raw, records, today or date.today())
+    path = book_path(book)
+    plan = plan_period(records, period)
+    out_dir = app.output_folder(path, None, records)
+    if default:
+        write_control(book, raw, BILLING_PERIOD, period)
+    clear_log(book)
+    if not plan.new:
+        return (f"{period}: nothing new to issue ({plan.already_issued} invoice(s) already in the register). "
+                f"To bill another month, change {BILLING_PERIOD} on the Settings sheet.")
+    issued = app.render_documents(records, list(plan.new), out_dir, app.no_progress)
+    apply_to_book(book, raw, records, issued)
+    book.save()
+    total = sum((inv.total for inv in issued), Decimal(0))
+    return (f"{period}: issued {len(issued)} invoice(s) ({counts_text(issued)}), total billed "
+            f"{money(total, records)}. Documents are in {out_dir}.")
+
+
+def apply_to_book(book: BookLike, raw: RawBook, records: Book, issued: list[Invoice]) -> None:
+    apply_changes(book, raw, issue_changes(issued), records.settings.currency, records.settings.locale)
+
+
+PREVIEW_HEADERS = ("Invoice Number", "Client ID", "Client Name", "Type", "Line", "Description", "Quantity",
+                   "Unit Price", "Amount", "Invoice Total", "Billed Users", "Change From Previous")
+
+
+def preview_rows(run: app.InvoiceRun) -> list[tuple[object, ...]]:
+    """One row per line of each invoice that would be issued; the invoice's total, billed users and change from
+    the client's previous invoice of the same kind on its first line."""
+    rows: list[tuple[object, ...]] = []
+    for inv in run.issued:
+        previous = run.previous_totals.get((inv.client_id, inv.type, inv.project_id))
+        change = None if previous is None else inv.total - previous
+        for i, ln in enumerate(inv.lines):
+            first = i == 0
+            rows.append((inv.number, inv.client_id, inv.client_name, inv.type, ln.line, ln.description,
+                         ln.quantity, ln.unit_price, ln.amount, inv.total if first else None,
+                         inv.billed_users if first else None, change if first else None))
+    return rows
+
+
+@button
+def preview_invoices(book: BookLike, today: date | None = None) -> str:
+    """Preview Invoices (the dry run): what Generate Invoices would issue, on the `mspxl Preview` sheet; the
+    register, the documents and the input sheets are not touched."""
+    raw, records, problems = load(book, today)
+    period, default = control(billing_period, raw, records, today or date.today())
+    plan = plan_period(records, period)
+    run = app.InvoiceRun(period, plan.new, plan.already_issued, plan.skipped, Path(), True, problems,
+                         app.previous_totals(records, plan.new))
+    if default:
+        write_control(book, raw, BILLING_PERIOD, period)
+    clear_log(book)
+    sheet = find_sheet(book, PREVIEW_SHEET) or add_sheet(book, PREVIEW_SHEET)
+    sheet.clear_contents()
+    cash = money_format(records.settings.currency, records.settings.locale)
+    sheet.range((1, 1)).value = [list(PREVIEW_HEADERS)]
+    formats = [TEXT_FORMAT] * 4 + ["0", TEXT_FORMAT, DECIMAL_FORMAT, cash, cash, cash, "0", cash]
+    write_block(sheet, 2, list(range(1, len(PREVIEW_HEADERS) + 1)), formats, preview_rows(run))
+    skipped = "".join(f" No managed invoice for {s.client_name}: {s.reason}." for s in plan.skipped)
+    if not plan.new:
+        return f"{period}: nothing new to issue ({plan.already_issued} already in the register).{skipped}"
+    return (f"{period}: would issue {len(plan.new)} invoice(s) ({counts_text(plan.new)}), total "
+            f"{money(run.total, records)}. Nothing was written; the lines are on the {PREVIEW_SHEET} sheet."
+            f"{skipped}")
+
+
+def open_folder(path: Path) -> None:
+    """The folder in Explorer or the Finder."""
+    if sys.platform.startswith("win"):
+        os.startfile(path)  # type: ignore[attr-defined]  # noqa: S606
+    elif sys.platform == "darwin":
+        subprocess.run(["open", str(path)], check=False)
+    else:
+        subprocess.run(["xdg-open", str(path)], check=False)
+
+
+@button
+def open_output_folder(book: BookLike, today: date | None = None) -> str:
+    """Open Output Folder: where the invoices and notices of this workbook are filed."""
+    raw = read_book(book, only={s.name for s in book.sheets if s.name.lower() == "settings"})
+    loaded = load_raw(raw, today or date.today())
+    settings_book = loaded.book if loaded.book is not None and not has_errors(
+        [p for p in loaded.problems if p.sheet == "Settings"]) else None
+    folder = app.output_folder(book_path(book), None, settings_book)
+    folder.mkdir(parents=True, exist_ok=True)
+    open_folder(folder)
+    return f"Documents of this workbook are filed in {folder}."
+
+
+HELP = (
+    "MSP Billing works on the workbook in front of you.\n"
+    "- Check Workbook: lists every problem on the mspxl Log sheet, with a link to its cell.\n"
+    f"- Preview Invoices: what would be issued for the {BILLING_PERIOD} on Settings; writes nothing else.\n"
+    "- Generate Invoices: adds the invoices to the Invoices and InvoiceLines sheets, marks the work billed, "
+    "writes one Word document each and saves the workbook.\n"
+    f"- Run Collections: states, aging and fees as of the {AS_OF} date on Settings.\n"
+    "- Open Output Folder: where the documents are.\n"
+    f"Blank {BILLING_PERIOD} / {AS_OF} mean the next period to bill / today; the buttons fill them in."
+)
+
+
+@button
+def show_help(book: BookLike) -> str:
+    """Help: what each button does."""
+    return HELP
+
+
+def as_of_for(raw: RawBook, today: date | None) -> tuple[date, bool]:
+    return control(as_of_date, raw, today or date.today())
+
+
+__all__ = [
+    "AS_OF",
+    "check_workbook",
+    "generate_invoices",
+    "open_output_folder",
+    "preview_invoices",
+    "show_help",
+]

@@ -1,0 +1,235 @@
+"""The ribbon's buttons run end to end through the xlwings stand-in, and give what the command line gives on the
+same workbook: the same register rows, WorkLog marks and documents."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from bookdata import client, write_book
+from docx import Document
+from test_xl_standin import FakeBook, Formula, from_xlsx
+
+from mspxl import app
+from mspxl.workbook.load import load_file, load_raw
+from mspxl.workbook.source_file import read_raw
+from mspxl.xl import buttons
+from mspxl.xl.excel import read_book
+
+TODAY = date(2026, 11, 25)
+START = date(2026, 1, 1)
+
+
+def sheets(**clients: object) -> dict[str, list[dict[str, object]]]:
+    return {
+        "Clients": [client("C1", **{"Tax Rate": "0.0825", "Contact First Name": "Ann", "Address": "1 Main St"}),
+                    client("C2", Name="Alpha Dental & Co <Main>", Autopay="N", **{"Hourly Rate": 120})],
+        "Subscriptions": [{"Client ID": c, "Service Code": "STD", "Start Date": START} for c in ("C1", "C2")],
+        "Users": [{"Client ID": c, "User Name": f"u{i}", "Added On": START} for c in ("C1", "C2") for i in range(3)],
+        "WorkLog": [{"Entry ID": "W1", "Client ID": "C2", "Date": date(2026, 10, 3), "Hours": "1.5",
+                     "Description": "New user setup"},
+                    {"Entry ID": "W2", "Client ID": "C1", "Date": date(2026, 12, 3), "Hours": "2",
+                     "Description": "Not yet billable", "Rate": 100}],
+    }
+
+
+def twin(tmp_path: Path, data: dict[str, list[dict[str, object]]] | None = None,
+         settings: dict[str, object] | None = None) -> tuple[Path, FakeBook]:
+    """The same workbook twice: a file for the command line, an open book for the ribbon."""
+    (tmp_path / "cli").mkdir()
+    (tmp_path / "xl").mkdir()
+    path = write_book(tmp_path / "cli" / "book.xlsx", data or sheets(), settings)
+    xl = from_xlsx(write_book(tmp_path / "xl" / "book.xlsx", data or sheets(), settings))
+    return path, xl
+
+
+def normal(value: object) -> object:
+    """calamine and Excel differ only in how they type a whole day or a whole number."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def sheet_values(rows: list[list[object]]) -> list[list[object]]:
+    return [[normal(v) for v in row] for row in rows]
+
+
+def doc_text(path: Path) -> list[str]:
+    document = Document(str(path))
+    return [p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells]
+
+
+def test_generate_invoices_gives_what_the_command_line_gives(tmp_path: Path) -> None:
+    path, xl = twin(tmp_path)
+    app.invoice(path, "2026-11", TODAY)
+    message = buttons.generate_invoices(xl, today=TODAY)
+    assert message == ("2026-11: issued 3 invoice(s) (2 managed, 1 service), total billed $804.75. "
+                       f"Documents are in {tmp_path / 'xl' / 'book'}.")
+    assert xl.app.alerts == [(message, "MSP Billing")]
+    assert xl.saved == 1
+    cli_raw, xl_raw = read_raw(path), read_book(xl)
+    for name in ("Invoices", "InvoiceLines", "WorkLog"):
+        assert sheet_values(xl_raw[name].rows) == sheet_values(cli_raw[name].rows), name
+    cli_book, xl_book = load_file(path, TODAY).book, load_raw(xl_raw, TODAY).book
+    assert cli_book is not None and xl_book is not None
+    assert xl_book.invoices == cli_book.invoices
+    assert [(w.entry_id, w.invoice_number) for w in xl_book.work] == [("W1", "INV-000003"), ("W2", "")]
+    cli_docs = sorted((tmp_path / "cli" / "book").iterdir())
+    xl_docs = sorted((tmp_path / "xl" / "book").iterdir())
+    assert [p.name for p in xl_docs] == [p.name for p in cli_docs] == [
+        "INV-000001 Client C1.docx", "INV-000002 Alpha Dental & Co -Main-.docx",
+        "INV-000003 Alpha Dental & Co -Main-.docx"]
+    for mine, theirs in zip(xl_docs, cli_docs, strict=True):
+        assert doc_text(mine) == doc_text(theirs)
+
+
+def test_register_cells_are_typed_and_formatted_and_a_table(tmp_path: Path) -> None:
+    _, xl = twin(tmp_path)
+    buttons.generate_invoices(xl, today=TODAY)
+    register = xl.sheets["Invoices"]
+    assert register.range("A1:J1").value[:6] == ["Invoice Number", "Client ID", "Client Name", "Type", "Period",
+                                                 "Issue Date"]
+    assert register.range("E2").value == "2026-11"  # text, not turned into a date by Excel
+    assert register.range("F2").value == datetime(2026, 11, 5)
+    assert register.range("F2").number_format == "yyyy-mm-dd"
+    assert register.range("J2").value == 324.75 and "$" in register.range("J2").number_format
+    assert [(t.name, t.range.address) for t in register.tables] == [("Invoices", "A1:O4")]
+    assert [t.range.address for t in xl.sheets["InvoiceLines"].tables] == ["A1:H4"]
+
+
+def test_each_appended_block_is_one_assignment(tmp_path: Path) -> None:
+    _, xl = twin(tmp_path)
+    buttons.generate_invoices(xl, today=TODAY)
+    writes = [address for sheet, address in xl.writes if sheet == "Invoices"]
+    assert writes == ["A1", "A2"]  # the header of the new sheet, then the three rows at once
+    assert [address for sheet, address in xl.writes if sheet == "WorkLog"] == ["J2"]
+
+
+def test_the_default_period_is_written_back_and_used_again(tmp_path: Path) -> None:
+    _, xl = twin(tmp_path)
+    buttons.generate_invoices(xl, today=TODAY)
+    settings = xl.sheets["Settings"]
+    assert settings.values()[-1][:2] == ["Billing Period", "2026-11"]
+    again = buttons.generate_invoices(xl, today=TODAY)
+    assert again.startswith("2026-11: nothing new to issue (3 invoice(s) already in the register).")
+    settings.range("B2").value = datetime(2026, 12, 1)  # typed 2026-12; Excel made it a date
+    december = buttons.generate_invoices(xl, today=TODAY)
+    # C1: 3 x 100.00 + 8.25% tax = 324.75; C2: 3 x 100.00 = 300.00. W2 (dated in December) waits for January.
+    assert december.startswith("2026-12: issued 2 invoice(s) (2 managed), total billed $624.75.")
+    assert [t.range.address for t in xl.sheets["Invoices"].tables] == ["A1:O6"]
+    work = load_raw(read_book(xl), TODAY).book.work  # type: ignore[union-attr]
+    assert [w.invoice_number for w in work] == ["INV-000003", ""]
+
+
+def test_errors_are_logged_with_links_and_nothing_else_is_written(tmp_path: Path) -> None:
+    data = sheets()
+    data["Users"][1]["Added On"] = "31/02/2026"
+    data["Subscriptions"][0]["Service Code"] = "NOPE"
+    _, xl = twin(tmp_path, data)
+    before = {s.name: dict(s.cells) for s in xl.sheets}
+    message = buttons.generate_invoices(xl, today=TODAY)
+    assert message.startswith("The workbook has 2 error(s); nothing was written.")
+    assert message.endswith("The first one is selected (Users!D3).")
+    assert xl.selected == "Users!D3" and xl.active == "Users"
+    log = xl.sheets["mspxl Log"].values()
+    assert log[0] == ["Severity", "Place", "Column", "Problem"]
+    assert log[2][:3] == ["error", Formula('=HYPERLINK("#\'Users\'!D3","Users!D3")'), "Added On"]
+    assert log[2][3] == 'Users!D3 (Added On): "31/02/2026" is not a date (expected YYYY-MM-DD or an Excel date)'
+    assert any("Subscriptions!B2" in row[3] for row in log[1:])
+    assert {s.name: dict(s.cells) for s in xl.sheets if s.name != "mspxl Log"} == before
+    assert xl.saved == 0 and not (tmp_path / "xl" / "book").exists()
+
+
+def test_check_workbook_reports_and_clears_the_log(tmp_path: Path) -> None:
+    data = sheets()
+    data["Users"][0]["Added On"] = "soon"
+    _, xl = twin(tmp_path, data)
+    message = buttons.check_workbook(xl, today=TODAY)
+    assert message.startswith("1 error(s), 0 warning(s): the workbook is not ready to bill.")
+    assert xl.sheets["mspxl Log"].values()[1][0] == "error"
+    xl.sheets["Users"].range("D2").value = datetime(2026, 1, 1)
+    assert buttons.check_workbook(xl, today=TODAY) == "No problems found: the workbook is ready to bill."
+    assert xl.sheets["mspxl Log"].values() == []
+
+
+def test_a_bad_billing_period_names_its_cell(tmp_path: Path) -> None:
+    _, xl = twin(tmp_path, settings={"Billing Period": "Nov"})
+    message = buttons.generate_invoices(xl, today=TODAY)
+    assert message.startswith('Settings!B2 (Billing Period): "Nov" is not a period (expected YYYY-MM')
+    assert xl.selected == "Settings!B2"
+    assert "Invoices" not in [s.name for s in xl.sheets]
+
+
+def test_an_unexpected_failure_is_one_sentence_and_the_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, xl = twin(tmp_path)
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(app, "render_documents", full_disk)
+    message = buttons.generate_invoices(xl, today=TODAY)
+    assert message == ("Generate invoices stopped: no space left on device. The details are on the mspxl Log "
+                       "sheet.")
+    note = xl.sheets["mspxl Log"].range("D2").value
+    assert note.startswith(message) and "Traceback" in note
+    assert "Invoices" not in [s.name for s in xl.sheets] and xl.saved == 0
+
+
+def test_client_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    data = sheets()
+    data["Clients"][1]["Name"] = "=HYPERLINK(\"http://x\",\"pay here\")"
+    _, xl = twin(tmp_path, data)
+    buttons.generate_invoices(xl, today=TODAY)
+    name = xl.sheets["Invoices"].range("C3").value
+    assert name == '=HYPERLINK("http://x","pay here")' and not isinstance(name, Formula)
+
+
+def test_preview_writes_only_its_sheet(tmp_path: Path) -> None:
+    _, xl = twin(tmp_path, settings={"Billing Period": "2026-11"})
+    before = {s.name: dict(s.cells) for s in xl.sheets}
+    message = buttons.preview_invoices(xl, today=TODAY)
+    assert message == ("2026-11: would issue 3 invoice(s) (2 managed, 1 service), total $804.75. Nothing was "
+                       "written; the lines are on the mspxl Preview sheet.")
+    rows = xl.sheets["mspxl Preview"].values()
+    assert rows[1] == ["INV-000001", "C1", "Client C1", "managed", 1.0, "Standard per-user package, Nov 2026", 3.0,
+                       100.0, 300.0, 324.75, 3.0, None]
+    assert rows[3] == ["INV-000003", "C2", "Alpha Dental & Co <Main>", "service", 1.0, "2026-10-03 New user setup",
+                       1.5, 120.0, 180.0, 180.0, None, None]  # 1.5 h x 120.00 (the client's rate)
+    assert {s.name: dict(s.cells) for s in xl.sheets if s.name != "mspxl Preview"} == before
+    assert xl.saved == 0 and not (tmp_path / "xl" / "book").exists()
+
+
+def test_open_output_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, xl = twin(tmp_path, settings={"Output Folder": "Invoices out"})
+    opened: list[Path] = []
+    monkeypatch.setattr(buttons, "open_folder", opened.append)
+    message = buttons.open_output_folder(xl, today=TODAY)
+    assert opened == [tmp_path / "xl" / "Invoices out"]
+    assert message == f"Documents of this workbook are filed in {tmp_path / 'xl' / 'Invoices out'}."
+
+
+def test_an_unsaved_workbook_is_asked_to_be_saved(tmp_path: Path) -> None:
+    _, xl = twin(tmp_path)
+    xl.fullname = "Book1"
+    assert buttons.generate_invoices(xl, today=TODAY) == (
+        "Save the workbook first: invoices are filed in a folder beside it.")
+
+
+def test_help_lists_the_buttons() -> None:
+    book = FakeBook("/tmp/x.xlsx")
+    message = buttons.show_help(book)
+    for name in ("Check Workbook", "Preview Invoices", "Generate Invoices", "Open Output Folder"):
+        assert name in message
+    assert book.app.alerts == [(message, "MSP Billing")]
+
+
+def test_amounts_are_exact_after_the_round_trip(tmp_path: Path) -> None:
+    _, xl = twin(tmp_path)
+    buttons.generate_invoices(xl, today=TODAY)
+    book = load_raw(read_book(xl), TODAY).book
+    assert book is not None
+    assert [inv.total for inv in book.invoices] == [Decimal("324.75"), Decimal("300.00"), Decimal("180.00")]
