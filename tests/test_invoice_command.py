@@ -192,3 +192,16 @@ def test_client_text_starting_like_a_formula_stays_text(tmp_path: Path, name: st
     cell = openpyxl.load_workbook(book)["Invoices"]["C2"]
     assert cell.value == name
     assert cell.data_type == "s"
+
+
+def test_worklog_under_a_title_row_gets_its_invoice_numbers(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "book.xlsx", sheets())
+    wb = openpyxl.load_workbook(book)
+    wb["WorkLog"].insert_rows(1, amount=2)
+    wb["WorkLog"]["A1"] = "Timesheets"
+    wb.save(book)
+    assert invoke("invoice", str(book), "--period", "2026-11", "--out", str(tmp_path / "d"))[0] == 0
+    worklog = openpyxl.load_workbook(book)["WorkLog"]
+    headers = [c.value for c in worklog[3]]
+    assert worklog.cell(row=4, column=headers.index("Invoice Number") + 1).value == "INV-000003"
+    assert worklog["A1"].value == "Timesheets"

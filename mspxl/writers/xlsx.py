@@ -19,6 +19,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mspxl.schema import OUTPUT_SHEETS, header_key
+from mspxl.workbook.table import HEADER_SEARCH_ROWS
 from mspxl.writers.changes import Value, WorkbookChanges
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -98,9 +99,18 @@ def set_value(cell, value: Value, kind: str, currency_format: str) -> None:  # n
         cell.number_format = DECIMAL_FORMAT
 
 
-def header_map(ws: Worksheet) -> dict[str, int]:
-    """Header key -> 1-based column of the sheet's first row."""
-    return {header_key(c.value): c.column for c in ws[1] if c.value is not None}
+def header_map(ws: Worksheet, row: int = 1) -> dict[str, int]:
+    """Header key -> 1-based column of the sheet's header row."""
+    return {header_key(c.value): c.column for c in ws[row] if c.value is not None}
+
+
+def header_row(ws: Worksheet, header: str) -> int:
+    """The row holding `header`: row 1, or a row below a title (as the reader accepts, within the first rows)."""
+    key = header_key(header)
+    for row in range(1, min(ws.max_row, HEADER_SEARCH_ROWS) + 1):
+        if any(c.value is not None and header_key(c.value) == key for c in ws[row]):
+            return row
+    return 1
 
 
 def ensure_output_sheet(wb: Workbook, name: str) -> Worksheet:
@@ -174,15 +184,17 @@ def apply_changes(wb: Workbook, changes: WorkbookChanges, currency: str, locale:
         by_sheet.setdefault(mark.sheet, []).append(mark)
     for sheet, marks in by_sheet.items():
         ws = wb[sheet]
-        where = header_map(ws)
+        top = header_row(ws, marks[0].key_header)
+        where = header_map(ws, top)
         key_col = where[header_key(marks[0].key_header)]
-        target = _column_for(ws, where, marks[0].header)
-        rows = {str(_text(ws.cell(row=r, column=key_col).value)): r for r in range(2, ws.max_row + 1)}
+        target = _column_for(ws, where, marks[0].header, top)
+        rows = {str(_text(ws.cell(row=r, column=key_col).value)): r for r in range(top + 1, ws.max_row + 1)}
         for mark in marks:
             set_value(ws.cell(row=rows[mark.key], column=target), mark.value, "text", fmt)
     for sheet, row, header, value in changes.row_marks:
         ws = wb[sheet]
-        target = _column_for(ws, header_map(ws), header)
+        top = header_row(ws, "Client ID")  # every sheet with row marks (Usage) has a Client ID column
+        target = _column_for(ws, header_map(ws, top), header, top)
         set_value(ws.cell(row=row, column=target), value, "text", fmt)
 
 
@@ -192,12 +204,12 @@ def _text(value: object) -> object:
     return value
 
 
-def _column_for(ws: Worksheet, where: dict[str, int], header: str) -> int:
+def _column_for(ws: Worksheet, where: dict[str, int], header: str, top: int = 1) -> int:
     """The column of `header`, added after the last header when the sheet does not have it yet."""
     key = header_key(header)
     if key not in where:
         col = max(where.values(), default=0) + 1
-        ws.cell(row=1, column=col, value=header)
+        ws.cell(row=top, column=col, value=header)
         where[key] = col
     return where[key]
 
