@@ -1,0 +1,223 @@
+"""Collections notices and statements of account as Word documents, rendered in the same sandbox as invoices.
+
+A collections run that changes a client's state sends one notice: `notice-{state}.docx` for `past_due`,
+`payment_failed`, `credit_hold` and `service_hold`, and `notice-released.docx` when a client on hold becomes
+current. A statement of account uses `statement.docx`.
+
+Fields every notice and the statement get (text, except the true/false `autopay` and `amount_due`):
+
+- `company_name`, `company_lines`, `company_contact`: as on invoices (see `mspxl/documents/context.py`).
+- `client_id`, `client_name`, `contact_name`, `bill_to_lines`, `greeting` (the contact's name, else the client's).
+- `autopay`, `account_last4`.
+
+Notices also get: `notice_date`, `state`, `previous_state`, `since` (the date of the state, or empty), `balance`
+(`$575.00`), `fees_charged`, `oldest_unpaid_invoice`, `days_past_due` (empty when 0), `next_action`,
+`next_action_date`, `released_date` (the day a hold ended; notices of release only), and for a returned ACH debit
+(empty otherwise): `returned_payment` (Payment ID), `returned_date`, `returned_amount`, `return_code`,
+`retry_fee_rate` (`15%`), `retry_fee`, `retry_date`, `retry_amount` (the returned amount plus the fee).
+
+The statement also gets: `start_date`, `end_date`, `opening_balance`, `closing_balance`, `amount_due` (true when
+the closing balance is positive), `rows` (each with `date`, `kind`, `reference`, `description`, `charges`,
+`payments`, `balance`; a charge or payment column that does not apply is empty), and the aging as of the end
+date: `aging_current`, `aging_1_30`, `aging_31_60`, `aging_61_90`, `aging_over_90`, `aging_total`.
+
+Choices where the rules are silent:
+- The statement counts the fees a collections run as of its end date would charge (fees are owed from their
+  issue date), so its closing balance and its aging agree; such a fee has no invoice number yet.
+- A client back to current from past_due or payment_failed gets no notice; only the end of a hold is announced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from mspxl.collections import AgingRow, ClientStatus, StatementLine, run_collections, statement_lines
+from mspxl.collections.fees import retry_amount, retry_date, retry_fee_amount, returned_amount, starts_retry_policy
+from mspxl.collections.states import HOLDS, PAYMENT_FAILED
+from mspxl.documents.context import account_last4, date_text, money_text, one_line, rate_text, text_lines
+from mspxl.documents.render import default_template_dir, document_filename, render_docx
+from mspxl.money import ZERO
+from mspxl.records import Book, Client, Payment, Settings
+
+NOTICE_STATES: tuple[str, ...] = ("past_due", "payment_failed", "credit_hold", "service_hold")
+RELEASED = "released"
+STATEMENT_TEMPLATE = "statement.docx"
+
+
+def notice_kind(status: ClientStatus) -> str | None:
+    """The notice a change of state calls for: the new state's, `released` when a hold ends, else none."""
+    if not status.changed:
+        return None
+    if status.state in NOTICE_STATES:
+        return status.state
+    if status.state == "current" and status.previous_state in HOLDS:
+        return RELEASED
+    return None
+
+
+def party_context(settings: Settings, client: Client) -> dict[str, Any]:
+    """The sender and the addressee, as every notice and statement shows them."""
+    email = one_line(settings.company_email)
+    phone = one_line(settings.company_phone)
+    address = text_lines(settings.company_address)
+    contact = one_line(client.contact_name)
+    client_address = text_lines(client.address)
+    client_email = one_line(client.email)
+    return {
+        "company_name": one_line(settings.company_name),
+        "company_lines": "\n".join([*address, *(t for t in (email, phone) if t)]),
+        "company_contact": " · ".join(t for t in (email, phone) if t),
+        "client_id": one_line(client.id),
+        "client_name": one_line(client.name),
+        "contact_name": contact,
+        "greeting": contact or one_line(client.name),
+        "bill_to_lines": "\n".join(
+            [f"Attn: {contact}"] * bool(contact) + client_address + [client_email] * bool(client_email)
+        ),
+        "autopay": client.autopay,
+        "account_last4": account_last4(client.bank_account) if client.autopay else "",
+    }
+
+
+def last_returned_debit(payments: Sequence[Payment], client_id: str, as_of: date) -> Payment | None:
+    """The client's latest returned ACH debit dated on or before `as_of`."""
+    returned = [p for p in payments if p.client_id == client_id and p.date <= as_of and starts_retry_policy(p)]
+    return max(returned, key=lambda p: p.date) if returned else None
+
+
+def returned_debit_context(settings: Settings, payment: Payment | None) -> dict[str, str]:
+    """The returned debit, its processing fee, and when and for how much it is debited again."""
+    if payment is None:
+        keys = ("returned_payment", "returned_date", "returned_amount", "return_code", "retry_fee", "retry_date",
+                "retry_amount")
+        return {**dict.fromkeys(keys, ""), "retry_fee_rate": rate_text(settings.retry_fee, settings)}
+    amount = returned_amount(payment)
+    fee = retry_fee_amount(settings, amount)
+    return {
+        "returned_payment": one_line(payment.id),
+        "returned_date": date_text(payment.date, settings),
+        "returned_amount": money_text(amount, settings),
+        "return_code": one_line(payment.return_code),
+        "retry_fee_rate": rate_text(settings.retry_fee, settings),
+        "retry_fee": money_text(fee, settings),
+        "retry_date": date_text(retry_date(settings, payment.date), settings),
+        "retry_amount": money_text(retry_amount(amount, fee), settings),
+    }
+
+
+def _day(day: date | None, settings: Settings) -> str:
+    return date_text(day, settings) if day is not None else ""
+
+
+def notice_context(book: Book, status: ClientStatus, as_of: date) -> dict[str, Any]:
+    """Every field a notice template uses (see the module docstring)."""
+    settings = book.settings
+    client = book.client(status.client_id)
+    returned = last_returned_debit(book.payments, client.id, as_of) if status.state == PAYMENT_FAILED else None
+    return {
+        **party_context(settings, client),
+        "client_name": one_line(status.client_name) or one_line(client.name),
+        "notice_date": date_text(as_of, settings),
+        "state": status.state,
+        "previous_state": status.previous_state,
+        "since": _day(status.since, settings),
+        "balance": money_text(status.balance, settings),
+        "fees_charged": money_text(status.fees_charged, settings),
+        "oldest_unpaid_invoice": one_line(status.oldest_unpaid_invoice),
+        "days_past_due": str(status.days_past_due) if status.days_past_due else "",
+        "next_action": one_line(status.next_action),
+        "next_action_date": _day(status.next_action_date, settings),
+        "released_date": _day(status.since or as_of, settings) if notice_kind(status) == RELEASED else "",
+        **returned_debit_context(settings, returned),
+    }
+
+
+def render_notices(
+    book: Book,
+    statuses: Sequence[ClientStatus],
+    as_of: date,
+    out_dir: Path,
+    template_dir: Path | None = None,
+) -> list[Path]:
+    """One notice per client whose state changed to one that has a template (see `notice_kind`), written into
+    `out_dir` as `Notice {as_of} {state} {client name}.docx`; returns their paths in the order of `statuses`."""
+    folder = Path(template_dir) if template_dir is not None else default_template_dir()
+    written = []
+    for status in statuses:
+        kind = notice_kind(status)
+        if kind is None:
+            continue
+        context = notice_context(book, status, as_of)
+        name = document_filename(f"Notice {as_of.isoformat()} {kind}", context["client_name"])
+        written.append(render_docx(folder / f"notice-{kind}.docx", context, Path(out_dir) / name))
+    return written
+
+
+def statement_row(line: StatementLine, settings: Settings) -> dict[str, str]:
+    """A statement row: charges in one column, payments and credits (as positive amounts) in the other."""
+    return {
+        "date": date_text(line.date, settings),
+        "kind": line.kind,
+        "reference": one_line(line.reference),
+        "description": one_line(line.description),
+        "charges": money_text(line.amount, settings) if line.amount > ZERO else "",
+        "payments": money_text(-line.amount, settings) if line.amount < ZERO else "",
+        "balance": money_text(line.balance, settings),
+    }
+
+
+def aging_context(row: AgingRow | None, settings: Settings) -> dict[str, str]:
+    amounts: tuple[Decimal, ...] = (
+        (row.current, row.days_1_30, row.days_31_60, row.days_61_90, row.over_90, row.total)
+        if row is not None
+        else (ZERO,) * 6
+    )
+    keys = ("aging_current", "aging_1_30", "aging_31_60", "aging_61_90", "aging_over_90", "aging_total")
+    return {key: money_text(amount, settings) for key, amount in zip(keys, amounts, strict=True)}
+
+
+def statement_context(book: Book, client_id: str, start: date, as_of: date) -> dict[str, Any]:
+    """Every field the statement template uses (see the module docstring)."""
+    settings = book.settings
+    client = book.client(client_id)
+    result = run_collections(settings, [client], book.invoices, book.payments, as_of, book.collection_states)
+    invoices = [*book.invoices, *(fee for fee in result.new_fees if fee.client_id == client_id)]
+    lines = statement_lines(client_id, invoices, book.payments, start, as_of)
+    opening, *moves, closing = lines
+    aging = next((row for row in result.aging if row.client_id == client_id), None)
+    return {
+        **party_context(settings, client),
+        "start_date": date_text(start, settings),
+        "end_date": date_text(as_of, settings),
+        "opening_balance": money_text(opening.balance, settings),
+        "closing_balance": money_text(closing.balance, settings),
+        "amount_due": closing.balance > ZERO,
+        "rows": [statement_row(line, settings) for line in moves],
+        **aging_context(aging, settings),
+    }
+
+
+def render_statement(
+    book: Book,
+    client_id: str,
+    start: date,
+    as_of: date,
+    out_dir: Path,
+    template_dir: Path | None = None,
+) -> Path:
+    """The client's statement of account from `start` to `as_of`, written into `out_dir` as
+    `Statement {as_of} {client name}.docx`. KeyError for a client not in the book, ValueError when `start`
+    is after `as_of`."""
+    if start > as_of:
+        raise ValueError(f"the statement starts ({start.isoformat()}) after it ends ({as_of.isoformat()})")
+    folder = Path(template_dir) if template_dir is not None else default_template_dir()
+    context = statement_context(book, client_id, start, as_of)
+    name = document_filename(f"Statement {as_of.isoformat()}", context["client_name"])
+    return render_docx(folder / STATEMENT_TEMPLATE, context, Path(out_dir) / name)
+
+
+__all__ = ["notice_context", "notice_kind", "render_notices", "render_statement", "statement_context"]
