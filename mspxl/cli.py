@@ -282,8 +282,8 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's workbook and files.")] = Path("out"),
     as_json: JsonOpt = False,
 ) -> None:
-    """Copy the sample workbook to DIR and run it: invoices for October to December 2026, then collections as of
-    20 December 2026."""
+    """Copy the sample workbook to DIR and run it: invoices for October to December 2026, collections as of
+    20 December 2026, and December's summary workbook."""
     out_dir.mkdir(parents=True, exist_ok=True)
     book = out_dir / "northwind.xlsx"
     shutil.copyfile(sample_workbook(), book)
@@ -294,12 +294,29 @@ def demo(
         if not as_json:
             out.print(invoice_summary(run))
     collected = _run_collect(book, DEMO_AS_OF, out_dir / "invoices", as_json)
-    if as_json:
-        print(json.dumps({"ok": True, "workbook": str(book), "runs": results, "collections": collect_json(collected)}))
-    else:
+    if not as_json:
         for line in collect_report(collected):
             out.print(line)
+    from mspxl.summary.command import summary_json, summary_prose
+    from mspxl.summary.export import export_summary
+
+    done = export_summary(book, DEMO_PERIODS[-1], out_dir / f"summary-{DEMO_PERIODS[-1]}.xlsx", date.today())
+    if as_json:
+        print(json.dumps({"ok": True, "workbook": str(book), "runs": results, "collections": collect_json(collected),
+                          "summary": summary_json(done)}))
+    else:
+        for line in summary_prose(done):
+            out.print(line)
         out.print(f"Workbook with its register, Collections and Aging: {book}")
+
+
+def _register_commands() -> None:
+    from mspxl.summary.command import summary
+
+    cli.command("summary")(summary)
+
+
+_register_commands()
 
 
 def main() -> None:
