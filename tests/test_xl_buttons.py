@@ -233,3 +233,26 @@ def test_amounts_are_exact_after_the_round_trip(tmp_path: Path) -> None:
     book = load_raw(read_book(xl), TODAY).book
     assert book is not None
     assert [inv.total for inv in book.invoices] == [Decimal("324.75"), Decimal("300.00"), Decimal("180.00")]
+
+
+def test_run_collections_gives_what_the_command_line_gives(tmp_path: Path) -> None:
+    data = sheets()
+    data["Payments"] = [{"Payment ID": "P1", "Client ID": "C1", "Date": date(2026, 12, 1), "Amount": "324.75",
+                         "Status": "returned", "Return Code": "R01"}]
+    as_of = date(2026, 12, 10)
+    path, xl = twin(tmp_path, data, settings={"As Of": "2026-12-10"})
+    app.invoice(path, "2026-11", TODAY)
+    buttons.generate_invoices(xl, today=TODAY)
+    app.collect(path, as_of, as_of)
+    message = buttons.run_collections(xl, today=as_of)
+    # C1's returned 324.75 debit: a 15% fee of 48.71 (48.7125 rounded half-up), state payment_failed. C2 pays by
+    # hand and its invoices fell due on 2026-12-01 unpaid: past due.
+    assert message == ("Collections as of 2026-12-10: 1 past due, 1 payment failed; 1 fee invoice(s) issued, total $48.71; "
+                       f"documents are in {tmp_path / 'xl' / 'book'}. The Collections and Aging sheets are up to "
+                       "date.")
+    cli_raw, xl_raw = read_raw(path), read_book(xl)
+    for name in ("Invoices", "InvoiceLines", "Collections", "Aging"):
+        assert sheet_values(xl_raw[name].rows) == sheet_values(cli_raw[name].rows), name
+    assert sorted(p.name for p in (tmp_path / "xl" / "book").iterdir()) == sorted(
+        p.name for p in (tmp_path / "cli" / "book").iterdir())
+    assert xl.saved == 2

@@ -9,6 +9,7 @@ from mspxl.xl.buttons import (
     generate_invoices,
     open_output_folder,
     preview_invoices,
+    run_collections,
     show_help,
 )
 
@@ -17,5 +18,6 @@ __all__ = [
     "generate_invoices",
     "open_output_folder",
     "preview_invoices",
+    "run_collections",
     "show_help",
 ]

@@ -25,12 +25,14 @@ from typing import Any
 from babel.numbers import format_currency
 
 from mspxl import app
+from mspxl.billing.register import assign_numbers
 from mspxl.billing.run import plan_period
+from mspxl.collections import run_collections as collections_as_of
 from mspxl.problems import Problem, Severity, has_errors
 from mspxl.records import Book, Invoice
 from mspxl.workbook.load import load_raw
 from mspxl.workbook.raw import RawBook
-from mspxl.writers.changes import issue_changes
+from mspxl.writers.changes import aging_row, collections_row, issue_changes
 from mspxl.writers.xlsx import DECIMAL_FORMAT, money_format
 from mspxl.xl.controls import AS_OF, BILLING_PERIOD, ControlError, as_of_date, billing_period, write_control
 from mspxl.xl.excel import BookLike, find_sheet, read_book
@@ -214,6 +216,35 @@ def preview_invoices(book: BookLike, today: date | None = None) -> str:
             f"{skipped}")
 
 
+@button
+def run_collections(book: BookLike, today: date | None = None) -> str:
+    """Run Collections: fee invoices for returned debits (register rows and documents), the Collections and Aging
+    sheets, as of the As Of date on Settings; the workbook is saved."""
+    raw, records, _ = load(book, today)
+    as_of, default = as_of_for(raw, today)
+    path = book_path(book)
+    result = collections_as_of(records.settings, records.clients, records.invoices, records.payments, as_of,
+                               records.collection_states)
+    fees = assign_numbers(result.new_fees, records.invoices, records.settings)
+    out_dir = app.output_folder(path, None, records)
+    if fees:
+        fees = app.render_documents(records, list(fees), out_dir, app.no_progress)
+    changes = issue_changes(fees)
+    changes.replace["Collections"] = [collections_row(s, as_of) for s in result.statuses if s.on_collections_sheet]
+    changes.replace["Aging"] = [aging_row(r, as_of) for r in result.aging]
+    apply_changes(book, raw, changes, records.settings.currency, records.settings.locale)
+    if default:
+        write_control(book, raw, AS_OF, as_of)
+    clear_log(book)
+    book.save()
+    states = Counter(s.state for s in result.statuses if s.state != "current")
+    standing = ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in sorted(states.items())) or "all current"
+    charged = (f"{len(fees)} fee invoice(s) issued, total {money(sum((f.total for f in fees), Decimal(0)), records)}"
+               f"; documents are in {out_dir}" if fees else "no new fees")
+    return (f"Collections as of {as_of.isoformat()}: {standing}; {charged}. The Collections and Aging sheets are "
+            f"up to date.")
+
+
 def open_folder(path: Path) -> None:
     """The folder in Explorer or the Finder."""
     if sys.platform.startswith("win"):
@@ -265,5 +296,6 @@ __all__ = [
     "generate_invoices",
     "open_output_folder",
     "preview_invoices",
+    "run_collections",
     "show_help",
 ]

@@ -1,0 +1,98 @@
+"""The built add-in, checked without Excel: its ribbon, its VBA and how they meet mspxl.xl."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+from oletools.olevba import VBA_Parser
+
+import mspxl.xl
+
+ROOT = Path(__file__).resolve().parents[1]
+ADDIN = ROOT / "workbook" / "mspxl.xlam"
+NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
+# Element names of the customUI (2006/01) schema that a ribbon tab of buttons uses.
+CUSTOMUI_ELEMENTS = {"customUI", "ribbon", "tabs", "tab", "group", "button", "separator", "menu", "splitButton",
+                     "toggleButton", "box", "buttonGroup", "labelControl", "dialogBoxLauncher", "qat",
+                     "officeMenu", "contextualTabs", "tabSet", "commands", "command"}
+BUTTONS = {"Check Workbook", "Preview Invoices", "Generate Invoices", "Run Collections", "Open Output Folder",
+           "Help"}
+
+
+def ribbon() -> ET.Element:
+    with zipfile.ZipFile(ADDIN) as package:
+        return ET.fromstring(package.read("customUI/customUI.xml"))
+
+
+def vba_modules() -> dict[str, str]:
+    parser = VBA_Parser(str(ADDIN))
+    try:
+        return {Path(name).stem: code for _, _, name, code in parser.extract_macros()}
+    finally:
+        parser.close()
+
+
+def ribbon_subs(code: str) -> set[str]:
+    """Subs with the `(control As IRibbonControl)` signature a ribbon callback needs."""
+    return set(re.findall(r"^\s*(?:Public\s+)?Sub\s+(\w+)\s*\(\s*control\s+As\s+IRibbonControl\s*\)", code,
+                          flags=re.MULTILINE | re.IGNORECASE))
+
+
+def test_the_built_ribbon_is_the_one_in_the_sources() -> None:
+    with zipfile.ZipFile(ADDIN) as package:
+        assert package.read("customUI/customUI.xml") == (ROOT / "workbook" / "ribbon.xml").read_bytes()
+
+
+def test_ribbon_is_well_formed_and_uses_customui_elements_only() -> None:
+    root = ribbon()
+    assert root.tag == f"{NS}customUI"
+    for element in root.iter():
+        assert element.tag.startswith(NS), element.tag
+        assert element.tag[len(NS):] in CUSTOMUI_ELEMENTS, element.tag
+    ids = [e.get("id") for e in root.iter() if e.get("id")]
+    assert len(ids) == len(set(ids))
+    tabs = root.findall(f".//{NS}tab")
+    assert [t.get("label") for t in tabs] == ["MSP Billing"]
+    labels = {b.get("label") for b in root.iter(f"{NS}button")}
+    assert BUTTONS <= labels
+
+
+def test_every_onaction_is_a_ribbon_sub_in_the_vba() -> None:
+    modules = vba_modules()
+    subs = set().union(*(ribbon_subs(code) for code in modules.values()))
+    actions = {b.get("onAction") for b in ribbon().iter(f"{NS}button")}
+    assert actions == {"OnButton", "OnImportFunctions"}
+    assert actions <= subs
+
+
+def test_every_tag_names_a_function_of_mspxl_xl() -> None:
+    tags = [b.get("tag") for b in ribbon().iter(f"{NS}button") if b.get("onAction") == "OnButton"]
+    assert tags and all(tags)
+    for tag in tags:
+        assert callable(getattr(mspxl.xl, tag, None)), tag
+        assert tag in mspxl.xl.__all__
+
+
+def test_the_dispatcher_runs_the_tagged_function() -> None:
+    code = vba_modules()["MspxlRibbon"]
+    assert 'RunPython "import mspxl.xl; mspxl.xl." & control.Tag & "()"' in code
+
+
+def test_project_name_and_conf_sheet_say_mspxl() -> None:
+    code = vba_modules()["xlwings"]
+    assert re.search(r'^Public Const PROJECT_NAME As String = "mspxl"', code, flags=re.MULTILINE)
+    with zipfile.ZipFile(ADDIN) as package:
+        workbook = package.read("xl/workbook.xml").decode()
+    assert 'name="_mspxl.conf"' in workbook and "myaddin" not in workbook
+
+
+def test_the_vba_project_is_consistent() -> None:
+    pyopenvba = pytest.importorskip("pyopenvba")
+    with pyopenvba.ExcelFile(str(ADDIN)) as book:
+        assert book.validate() == []
+        assert book.get_module("MspxlRibbon").replace("\r\n", "\n").split("\n", 1)[1].strip() == (
+            ROOT / "workbook" / "MspxlRibbon.bas").read_text().split("\n", 1)[1].strip()
