@@ -249,7 +249,7 @@ def build_notice(notice: Notice) -> WordDocument:
 
 # --- the statement of account ----------------------------------------------------------------------------------
 
-STATEMENT_COLUMNS = (("Date", LEFT, 1.0), ("Description", LEFT, 2.85), ("Charges", RIGHT, 1.05),
+STATEMENT_COLUMNS = (("Date", LEFT, 1.25), ("Description", LEFT, 2.6), ("Charges", RIGHT, 1.05),
                      ("Payments", RIGHT, 1.05), ("Balance", RIGHT, 1.05))
 AGING_COLUMNS = (("Current", "aging_current"), ("1-30 days", "aging_1_30"), ("31-60 days", "aging_31_60"),
                  ("61-90 days", "aging_61_90"), ("Over 90 days", "aging_over_90"), ("Total", "aging_total"))
