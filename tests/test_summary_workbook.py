@@ -1,0 +1,225 @@
+"""The summary workbook on files: written from a workbook the engine billed, read back cell by cell. The Overview
+totals are recomputed from the accountant's Invoices sheet; client text never becomes a formula; tables, charts,
+formats, frozen headers, widths and print settings are there; the command's exit codes and JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+import typer
+from bookdata import write_book
+from openpyxl.worksheet.worksheet import Worksheet
+from test_summary_figures import HOSTILE, summary_sheets
+from typer.testing import CliRunner
+
+from mspxl import app
+from mspxl.money import to_decimal
+from mspxl.summary.cells import FORMULA_STARTS, SheetWriter
+from mspxl.summary.command import summary
+from mspxl.summary.export import export_summary
+
+D = Decimal
+TODAY = date(2026, 12, 2)
+SHEETS = ["Overview", "Revenue by client", "Revenue by service", "Invoices", "Collections", "Aging", "Trend"]
+
+
+def write_text_book(path: Path, sheets: dict[str, list[dict[str, object]]]) -> Path:
+    """`write_book`, with text that starts like a formula (the hostile client names) kept as text."""
+    write_book(path, sheets)
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
+    wb.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The accountant's workbook billed for October to December, and the November summary beside it."""
+    folder = tmp_path_factory.mktemp("summary")
+    book = write_text_book(folder / "book.xlsx", summary_sheets())
+    for period in ("2026-10", "2026-11", "2026-12"):
+        app.invoice(book, period, TODAY)  # documents in the default folder, book/
+    done = export_summary(book, "2026-11", folder / "out" / "summary-2026-11.xlsx", TODAY)
+    return book, done.path
+
+
+def dec(value: object) -> Decimal:
+    return to_decimal(value) if value is not None else D("0.00")
+
+
+def row_of(ws: Worksheet, label: str) -> tuple[object, ...]:
+    for row in ws.iter_rows(values_only=True):
+        if row[0] == label:
+            return row
+    raise AssertionError(f"no row {label!r} on {ws.title}")
+
+
+def register_rows(book: Path, period: str) -> list[dict[str, object]]:
+    """The accountant's Invoices sheet, read directly (not through mspxl)."""
+    ws = openpyxl.load_workbook(book)["Invoices"]
+    rows = list(ws.iter_rows(values_only=True))
+    headers = rows[0]
+    return [dict(zip(headers, r, strict=True)) for r in rows[1:] if r[0] and r[headers.index("Period")] == period]
+
+
+def test_overview_totals_recomputed_from_the_register(files: tuple[Path, Path]) -> None:
+    book, path = files
+    register = register_rows(book, "2026-11")
+    ws = openpyxl.load_workbook(path)["Overview"]
+    labels = {"managed": "Managed services", "service": "Service (work)", "project": "Project", "fee": "Fees",
+              "credit": "Credit notes"}
+    for kind, label in labels.items():
+        mine = [r for r in register if r["Type"] == kind]
+        _, count, subtotal, tax, total = row_of(ws, label)[:5]
+        assert count == len(mine)
+        assert dec(subtotal) == sum((dec(r["Subtotal"]) for r in mine), D("0.00"))
+        assert dec(tax) == sum((dec(r["Tax"]) for r in mine), D("0.00"))
+        assert dec(total) == sum((dec(r["Total"]) for r in mine), D("0.00"))
+    _, count, subtotal, tax, total = row_of(ws, "Total billed")[:5]
+    assert (count, dec(subtotal), dec(tax), dec(total)) == (
+        len(register), sum((dec(r["Subtotal"]) for r in register), D("0")),
+        sum((dec(r["Tax"]) for r in register), D("0")), sum((dec(r["Total"]) for r in register), D("0")))
+    assert dec(total) == D("1120.00")
+    assert dec(row_of(ws, "Monthly recurring revenue (MRR)")[1]) == D("1450.00")
+    assert dec(row_of(ws, "Cash collected")[1]) == D("2680.00")
+    assert dec(row_of(ws, "Returned payments")[1]) == D("1500.00")
+    assert dec(row_of(ws, "Outstanding balance")[1]) == D("2845.00")
+    assert dec(row_of(ws, "of which past due")[1]) == D("1725.00")
+    assert row_of(ws, "Users")[1:6] == (3, 3, 0, 0, 0)
+    assert row_of(ws, "Payment failed")[1] == 1
+
+
+def test_every_sheet_adds_up_to_the_overview(files: tuple[Path, Path]) -> None:
+    _, path = files
+    wb = openpyxl.load_workbook(path)
+    billed = dec(row_of(wb["Overview"], "Total billed")[4])
+    subtotal = dec(row_of(wb["Overview"], "Total billed")[2])
+    assert dec(row_of(wb["Invoices"], "Total")[9]) == billed
+    assert dec(row_of(wb["Revenue by client"], "Total")[9]) == billed
+    assert dec(row_of(wb["Revenue by service"], "Total")[4]) == subtotal
+    assert dec(row_of(wb["Aging"], "Total")[7]) == dec(row_of(wb["Overview"], "Outstanding balance")[1])
+    trend = list(wb["Trend"].iter_rows(min_row=2, values_only=True))
+    assert trend[-1][0] == "2026-11" and dec(trend[-1][1]) == billed and dec(trend[-1][2]) == D("1450.00")
+
+
+def test_client_text_never_becomes_a_formula(files: tuple[Path, Path]) -> None:
+    _, path = files
+    wb = openpyxl.load_workbook(path)
+    found = {name: 0 for name in HOSTILE.values()}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value in found:
+                    assert cell.data_type == "s", (ws.title, cell.coordinate)
+                    found[cell.value] += 1
+    assert found == {"+Acme Corp": 5, "@Globex": 3, "=1+2": 1}  # by client, invoices, collections, aging
+    with zipfile.ZipFile(path) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == 7
+        assert not any(re.search(r"<f[ >]", z.read(n).decode()) for n in sheets)
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"])
+def test_a_hostile_string_is_stored_as_text(tmp_path: Path, text: str) -> None:
+    assert text.startswith(FORMULA_STARTS)
+    wb = openpyxl.Workbook()
+    writer = SheetWriter(wb.active, "0.00")
+    writer.put(1, 1, text)
+    wb.save(tmp_path / "t.xlsx")
+    cell = openpyxl.load_workbook(tmp_path / "t.xlsx").active["A1"]
+    assert (cell.value, cell.data_type) == (text, "s")
+
+
+def test_tables_formats_frozen_headers_widths_and_print_settings(files: tuple[Path, Path]) -> None:
+    _, path = files
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == SHEETS
+    assert set(wb["Overview"].tables) == {"BilledByType", "BilledSeats", "ClientsByState"}
+    for name, table in (("Revenue by client", "RevenueByClient"), ("Revenue by service", "RevenueByService"),
+                        ("Invoices", "Invoices"), ("Collections", "Collections"), ("Aging", "Aging"),
+                        ("Trend", "Trend")):
+        ws = wb[name]
+        assert table in ws.tables
+        assert ws.freeze_panes in ("A2", "C2")
+        assert ws.print_title_rows == "$1:$1"
+    invoices = wb["Invoices"]
+    assert invoices["F2"].is_date and invoices["F2"].number_format == "yyyy-mm-dd"
+    assert invoices["J2"].number_format == '"$"#,##0.00;-"$"#,##0.00'
+    assert invoices.column_dimensions["C"].width >= len("Client Name")
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_native_charts(files: tuple[Path, Path]) -> None:
+    _, path = files
+    with zipfile.ZipFile(path) as z:
+        charts = sorted(n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
+        xml = [z.read(n).decode() for n in charts]
+    assert len(xml) == 4
+    assert sum(bool(re.search(r"<(c:)?lineChart>", x)) for x in xml) == 1
+    assert sum(bool(re.search(r"<(c:)?barChart>", x)) for x in xml) == 3
+    assert sum(bool(re.search(r'<(c:)?grouping val="stacked"/>', x)) for x in xml) == 1
+    titles = [re.findall(r"<a:t>([^<]*)</a:t>", x)[0] for x in xml]
+    assert sorted(titles) == ["Aging by client", "Clients by collections state", "MRR and cash collected",
+                              "Revenue by service"]
+
+
+def test_invoice_files_link_to_their_documents(files: tuple[Path, Path]) -> None:
+    _, path = files
+    ws = openpyxl.load_workbook(path)["Invoices"]
+    cell = ws.cell(row=2, column=15)
+    assert cell.value == "INV-000004 +Acme Corp.docx" and cell.data_type == "s"
+    assert cell.hyperlink is not None
+    assert cell.hyperlink.target == "../book/INV-000004%20%2BAcme%20Corp.docx"
+    assert (path.parent / "../book/INV-000004 +Acme Corp.docx").is_file()
+
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    shell = typer.Typer()
+    shell.command("summary")(summary)
+    shell.command("other")(lambda: None)  # two commands, so `summary` is named on the command line
+    result = runner.invoke(shell, ["summary", *args])
+    return result.exit_code, result.output
+
+
+def test_command_json_and_exit_codes(files: tuple[Path, Path], tmp_path: Path) -> None:
+    book, _ = files
+    code, output = invoke(str(book), "--period", "2026-11", "--out", str(tmp_path / "s.xlsx"), "--json")
+    assert code == 0, output
+    result = json.loads(output)
+    assert (result["billed_total"], result["mrr"], result["outstanding"], result["unissued_fees"]) == (
+        "1120.00", "1450.00", "2845.00", 1)
+    assert result["billed"]["managed"] == {"count": 1, "subtotal": "800.00", "tax": "80.00", "total": "880.00"}
+    assert (tmp_path / "s.xlsx").is_file()
+    code, output = invoke(str(book), "--period", "2026-11", "--out", str(tmp_path / "p.xlsx"))
+    assert code == 0 and "MRR $1,450.00" in output and "Summary written to" in output
+    assert invoke(str(book), "--period", "2026-13", "--out", str(tmp_path / "x.xlsx"))[0] == 2
+    assert invoke(str(book), "--period", "2026-11", "--out", str(tmp_path / "x.csv"))[0] == 2
+    assert invoke(str(book), "--period", "2026-11", "--out", str(book))[0] == 2
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_command_refuses_a_workbook_with_errors(tmp_path: Path) -> None:
+    sheets = summary_sheets()
+    sheets["Users"].append({"Client ID": "C9", "User Name": "ghost", "Added On": date(2026, 10, 1)})
+    book = write_text_book(tmp_path / "bad.xlsx", sheets)
+    code, output = invoke(str(book), "--period", "2026-11", "--out", str(tmp_path / "s.xlsx"), "--json")
+    assert code == 1
+    assert json.loads(output)["ok"] is False
+    assert not (tmp_path / "s.xlsx").exists()
