@@ -15,6 +15,7 @@ from mspxl.billing.managed import Skipped
 from mspxl.billing.register import assign_numbers
 from mspxl.billing.run import plan_period
 from mspxl.collections import CollectionsResult, run_collections
+from mspxl.documents.notices import render_notices
 from mspxl.money import ZERO
 from mspxl.problems import Problem, has_errors
 from mspxl.records import Book, Invoice
@@ -141,6 +142,7 @@ class CollectRun:
     result: CollectionsResult
     out_dir: Path
     warnings: list[Problem] = field(default_factory=list)
+    notices: tuple[Path, ...] = ()
 
     @property
     def state_counts(self) -> dict[str, int]:
@@ -159,8 +161,9 @@ def collect(path: Path, as_of: date, today: date, out: Path | None = None, progr
     refuse_if_lossy(path)
     if fees:
         fees = render_documents(book, fees, out_dir, progress, template_dir)
+    notices = render_notices(book, result.statuses, as_of, out_dir, template_dir)
     changes = issue_changes(fees)
     changes.replace["Collections"] = [collections_row(s, as_of) for s in result.statuses if s.on_collections_sheet]
     changes.replace["Aging"] = [aging_row(r, as_of) for r in result.aging]
     update_workbook(path, changes, book.settings.currency, book.settings.locale)
-    return CollectRun(as_of, tuple(fees), result, out_dir, problems)
+    return CollectRun(as_of, tuple(fees), result, out_dir, problems, tuple(notices))

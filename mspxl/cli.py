@@ -243,6 +243,7 @@ def collect_json(run: app.CollectRun) -> dict[str, object]:
         "clients": [{"client_id": s.client_id, "state": s.state, "since": s.since.isoformat() if s.since else None,
                      "balance": plain(s.balance), "next_action": s.next_action}
                     for s in run.result.statuses if s.on_collections_sheet],
+        "notices": [str(p) for p in run.notices],
         "service_desk": [{"client_id": d.client_id, "client": d.client_name, "action": d.action,
                           "date": d.date.isoformat() if d.date else None} for d in run.result.service_desk],
         "out": str(run.out_dir),
@@ -263,9 +264,11 @@ def collect_report(run: app.CollectRun) -> list[str]:
         lines.append("For the service desk:")
         for item in run.result.service_desk:
             lines.append(f"  {item.client_id} {item.client_name}: {item.action}")
+    for notice in run.notices:
+        lines.append(f"  notice: {notice.name}")
     counts = ", ".join(f"{n} {state}" for state, n in sorted(run.state_counts.items()))
-    lines.append(f"{len(run.fees)} fee invoice(s) issued; clients by state: {counts}. Collections and Aging sheets "
-                 "updated.")
+    lines.append(f"{len(run.fees)} fee invoice(s) and {len(run.notices)} notice(s) in {run.out_dir}; clients by state: "
+                 f"{counts}. Collections and Aging sheets updated.")
     return lines
 
 
@@ -311,9 +314,11 @@ def demo(
 
 
 def _register_commands() -> None:
+    from mspxl.statement_command import statement
     from mspxl.summary.command import summary
 
     cli.command("summary")(summary)
+    cli.command("statement")(statement)
 
 
 _register_commands()

@@ -52,6 +52,7 @@ def test_returned_debit_fee_retry_credit_hold(tmp_path: Path) -> None:
     (c1,) = [r for r in rows(book, "Collections") if r[0] == "C1"]
     assert (c1[2], c1[3].date(), c1[4]) == ("payment_failed", date(2026, 11, 2), 575)
     assert (tmp_path / "docs" / "INV-000003 Alpha Dental & Co.docx").exists()
+    assert (tmp_path / "docs" / "Notice 2026-11-03 payment_failed Alpha Dental & Co.docx").exists()
 
     again = runner.invoke(cli, [*args, "--as-of", "2026-11-03", "--json"])
     assert json.loads(again.output)["fees"] == []
@@ -60,6 +61,7 @@ def test_returned_debit_fee_retry_credit_hold(tmp_path: Path) -> None:
     later = runner.invoke(cli, [*args, "--as-of", "2026-11-10", "--json"])
     data = json.loads(later.output)
     assert data["fees"] == []
+    assert [Path(p).name for p in data["notices"]] == ["Notice 2026-11-10 credit_hold Alpha Dental & Co.docx"]
     (c1_state,) = [c for c in data["clients"] if c["client_id"] == "C1"]
     assert (c1_state["state"], c1_state["since"], c1_state["balance"]) == ("credit_hold", "2026-11-09", "575.00")
     aging = {r[0]: r for r in rows(book, "Aging")}
