@@ -247,9 +247,9 @@ def test_run_collections_gives_what_the_command_line_gives(tmp_path: Path) -> No
     message = buttons.run_collections(xl, today=as_of)
     # C1's returned 324.75 debit: a 15% fee of 48.71 (48.7125 rounded half-up), state payment_failed. C2 pays by
     # hand and its invoices fell due on 2026-12-01 unpaid: past due.
-    assert message == ("Collections as of 2026-12-10: 1 past due, 1 payment failed; 1 fee invoice(s) issued, total $48.71; "
-                       f"documents are in {tmp_path / 'xl' / 'book'}. The Collections and Aging sheets are up to "
-                       "date.")
+    assert message == ("Collections as of 2026-12-10: 1 past due, 1 payment failed; 1 fee invoice(s) issued, "
+                       f"total $48.71; documents are in {tmp_path / 'xl' / 'book'}. The Collections and Aging "
+                       "sheets are up to date.")
     cli_raw, xl_raw = read_raw(path), read_book(xl)
     for name in ("Invoices", "InvoiceLines", "Collections", "Aging"):
         assert sheet_values(xl_raw[name].rows) == sheet_values(cli_raw[name].rows), name
