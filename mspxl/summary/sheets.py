@@ -98,7 +98,7 @@ def write_overview(wb: Workbook, s: MonthlySummary) -> Block:
     section(w, row, "Recurring revenue and cash")
     figures: list[tuple[str, Value, str, str]] = [
         ("Monthly recurring revenue (MRR)", s.mrr, "money",
-         "managed invoices before tax; quarterly count 1/3, annual 1/12 each month"),
+         "managed, before tax; quarterly 1/3, annual 1/12"),
         ("MRR last month", s.previous_mrr, "money", ""),
         ("MRR change", s.mrr - s.previous_mrr, "money", ""),
         ("Cash collected", s.cash.collected, "money", f"{s.cash.collected_count} cleared payment(s) in the month"),
