@@ -1,0 +1,123 @@
+"""Installing the MSP Billing add-in where Excel loads it at start, with the add-in's configuration pointing at
+this Python, and removing it again.
+
+Excel opens every workbook in its startup folder (XLSTART) when it starts. The add-in's xlwings module reads its
+settings from `%USERPROFILE%\\.mspxl\\mspxl.conf` on Windows and from
+`~/Library/Containers/com.microsoft.Excel/Data/mspxl.conf` on a Mac: the interpreter that runs the buttons and the
+module that holds the worksheet functions.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+ADDIN_NAME = "mspxl.xlam"
+UDF_MODULES = "mspxl.xl.udfs"
+MAC_SANDBOX = Path("Library/Containers/com.microsoft.Excel/Data")
+MAC_STARTUP = Path("Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel")
+MAC_SCRIPTS = Path("Library/Application Scripts/com.microsoft.Excel")
+
+
+class AddinError(Exception):
+    """The add-in cannot be installed or removed here; the message says why."""
+
+
+@dataclass(frozen=True)
+class Places:
+    startup: Path  # Excel's XLSTART folder
+    config: Path  # the add-in's configuration file
+    scripts: Path | None = None  # macOS: where Excel may run the xlwings AppleScript from
+
+
+def places(platform: str, home: Path, env: Mapping[str, str], startup: Path | None = None) -> Places:
+    """Where Excel looks on this platform (`startup` overrides the XLSTART folder)."""
+    if platform.startswith("win"):
+        appdata = Path(env.get("APPDATA") or home / "AppData" / "Roaming")
+        profile = Path(env.get("USERPROFILE") or home)
+        return Places(startup or appdata / "Microsoft" / "Excel" / "XLSTART", profile / ".mspxl" / "mspxl.conf")
+    if platform == "darwin":
+        return Places(startup or home / MAC_STARTUP, home / MAC_SANDBOX / "mspxl.conf", home / MAC_SCRIPTS)
+    if startup is None:
+        raise AddinError("Excel runs on Windows and macOS; on this system give the startup folder with --folder.")
+    return Places(startup, home / ".mspxl" / "mspxl.conf")
+
+
+def built_addin() -> Path:
+    """The add-in shipped with mspxl: inside the package when installed from a wheel, else in workbook/."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / ADDIN_NAME, here.parents[1] / "workbook" / ADDIN_NAME):
+        if candidate.exists():
+            return candidate
+    raise AddinError(f"{ADDIN_NAME} is not part of this installation; build it with `make addin`.")
+
+
+def config_lines(interpreter: str) -> dict[str, str]:
+    return {"INTERPRETER_WIN": interpreter, "INTERPRETER_MAC": interpreter, "UDF MODULES": UDF_MODULES}
+
+
+def _read_config(path: Path) -> list[tuple[str, str]]:
+    if not path.exists():
+        return []
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition(",")
+        if key.strip():
+            entries.append((key.strip().strip('"'), value.strip().strip('"')))
+    return entries
+
+
+def _write_config(path: Path, entries: list[tuple[str, str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f'"{key}","{value}"\n' for key, value in entries), encoding="utf-8")
+
+
+def install(where: Places, interpreter: str = sys.executable, source: Path | None = None) -> list[Path]:
+    """Copy the add-in into the startup folder and point its configuration at `interpreter`; settings of the
+    configuration file that mspxl does not own are kept. Returns the files written."""
+    source = source or built_addin()
+    where.startup.mkdir(parents=True, exist_ok=True)
+    target = where.startup / ADDIN_NAME
+    shutil.copyfile(source, target)
+    ours = config_lines(interpreter)
+    kept = [(k, v) for k, v in _read_config(where.config) if k.upper() not in ours]
+    _write_config(where.config, kept + list(ours.items()))
+    written = [target, where.config]
+    if where.scripts is not None:
+        written.extend(_install_applescript(where.scripts))
+    return written
+
+
+def _install_applescript(folder: Path) -> list[Path]:
+    """macOS: RunPython needs xlwings' AppleScript in Excel's script folder."""
+    import xlwings
+
+    script = Path(xlwings.__file__).parent / f"xlwings-{xlwings.__version__}.applescript"
+    if not script.exists():
+        return []
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(script, folder / script.name)
+    return [folder / script.name]
+
+
+def remove(where: Places) -> list[Path]:
+    """Undo `install`: the add-in leaves the startup folder and mspxl's settings leave the configuration file
+    (removed when nothing else is in it). Returns the files removed or changed."""
+    changed = []
+    target = where.startup / ADDIN_NAME
+    if target.exists():
+        target.unlink()
+        changed.append(target)
+    ours = config_lines("")
+    entries = _read_config(where.config)
+    kept = [(k, v) for k, v in entries if k.upper() not in ours]
+    if entries and kept:
+        _write_config(where.config, kept)
+        changed.append(where.config)
+    elif entries:
+        where.config.unlink()
+        changed.append(where.config)
+    return changed

@@ -1,0 +1,51 @@
+"""`mspxl addin install` and `mspxl addin remove`: the MSP Billing ribbon in Excel, or out of it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mspxl.xl.addin import AddinError, install, places, remove
+
+addin_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                        help="Install or remove the MSP Billing ribbon add-in for Excel.")
+
+FolderOpt = Annotated[Path | None, typer.Option("--folder", help="Excel's startup folder (XLSTART), when it is "
+                                                                "not the usual one.")]
+
+
+def _where(folder: Path | None):  # noqa: ANN202
+    try:
+        return places(sys.platform, Path.home(), os.environ, folder)
+    except AddinError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+
+
+@addin_app.command("install")
+def install_command(folder: FolderOpt = None) -> None:
+    """Put the add-in where Excel loads it at start, set to run this Python."""
+    where = _where(folder)
+    try:
+        install(where)
+    except (AddinError, OSError) as exc:
+        typer.echo(f"Could not install the add-in: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Installed {where.startup / 'mspxl.xlam'}; its configuration ({where.config}) runs {sys.executable}.")
+    typer.echo("Restart Excel: the MSP Billing tab appears on the ribbon. Press Import Functions once for the "
+               "MSPXL_ worksheet functions.")
+
+
+@addin_app.command("remove")
+def remove_command(folder: FolderOpt = None) -> None:
+    """Take the add-in out of Excel's startup folder and its settings out of the configuration."""
+    where = _where(folder)
+    changed = remove(where)
+    if not changed:
+        typer.echo("The add-in was not installed; nothing to remove.")
+        return
+    typer.echo(f"Removed the add-in ({', '.join(str(p) for p in changed)}). Restart Excel to see the tab go.")
