@@ -33,6 +33,19 @@ BookArg = Annotated[Path, typer.Argument(help="The workbook (.xlsx or .xlsm).", 
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Folder for documents (default: Settings Output Folder, "
                                                           "else a folder beside the workbook).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of prose.")]
+PdfOpt = Annotated[bool, typer.Option("--pdf", help="Also write PDFs of the documents (needs LibreOffice).")]
+
+
+def write_pdfs(files: list[Path], out_dir: Path, as_json: bool) -> list[Path]:
+    """PDFs of the documents just written, in one LibreOffice call; a clear message when it is not installed."""
+    from mspxl.pdf import PdfError, convert_to_pdf
+
+    if not files:
+        return []
+    try:
+        return convert_to_pdf(files, out_dir)
+    except PdfError as exc:
+        raise fail(f"The documents were written, but not their PDFs: {exc}", as_json, 1) from None
 
 
 def _version(value: bool) -> None:
@@ -141,9 +154,12 @@ def invoice(
     out_dir: OutOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be issued; write nothing.")] = False,
     as_json: JsonOpt = False,
+    pdf: PdfOpt = False,
 ) -> None:
     """Issue the period's managed, service and project invoices: register rows and one .docx each."""
     run = _run_invoice(book, period, out_dir, dry_run, as_json)
+    if pdf and not dry_run:
+        write_pdfs([run.out_dir / inv.file for inv in run.issued if inv.file], run.out_dir, as_json)
     if as_json:
         print(json.dumps(invoice_json(run)))
         return
@@ -223,9 +239,12 @@ def collect(
                                        show_default=False)],
     out_dir: OutOpt = None,
     as_json: JsonOpt = False,
+    pdf: PdfOpt = False,
 ) -> None:
     """Fee invoices for returned debits, each client's collection state, the Collections and Aging sheets."""
     run = _run_collect(book, parse_day(as_of, as_json), out_dir, as_json)
+    if pdf:
+        write_pdfs([run.out_dir / f.file for f in run.fees if f.file] + list(run.notices), run.out_dir, as_json)
     if as_json:
         print(json.dumps(collect_json(run)))
         return

@@ -205,3 +205,12 @@ def test_worklog_under_a_title_row_gets_its_invoice_numbers(tmp_path: Path) -> N
     headers = [c.value for c in worklog[3]]
     assert worklog.cell(row=4, column=headers.index("Invoice Number") + 1).value == "INV-000003"
     assert worklog["A1"].value == "Timesheets"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_pdf_option_writes_a_pdf_per_invoice(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "book.xlsx", sheets())
+    code, output = invoke("invoice", str(book), "--period", "2026-11", "--out", str(tmp_path / "d"), "--pdf")
+    assert code == 0, output
+    assert sorted(p.name for p in (tmp_path / "d").glob("*.pdf")) == [
+        "INV-000001 Client C1.pdf", "INV-000002 Alpha Dental & Co -Main-.pdf", "INV-000003 Alpha Dental & Co -Main-.pdf"]
