@@ -213,4 +213,5 @@ def test_pdf_option_writes_a_pdf_per_invoice(tmp_path: Path) -> None:
     code, output = invoke("invoice", str(book), "--period", "2026-11", "--out", str(tmp_path / "d"), "--pdf")
     assert code == 0, output
     assert sorted(p.name for p in (tmp_path / "d").glob("*.pdf")) == [
-        "INV-000001 Client C1.pdf", "INV-000002 Alpha Dental & Co -Main-.pdf", "INV-000003 Alpha Dental & Co -Main-.pdf"]
+        "INV-000001 Client C1.pdf", "INV-000002 Alpha Dental & Co -Main-.pdf",
+        "INV-000003 Alpha Dental & Co -Main-.pdf"]
