@@ -19,8 +19,8 @@ NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
 CUSTOMUI_ELEMENTS = {"customUI", "ribbon", "tabs", "tab", "group", "button", "separator", "menu", "splitButton",
                      "toggleButton", "box", "buttonGroup", "labelControl", "dialogBoxLauncher", "qat",
                      "officeMenu", "contextualTabs", "tabSet", "commands", "command"}
-BUTTONS = {"Check Workbook", "Preview Invoices", "Generate Invoices", "Run Collections", "Open Output Folder",
-           "Help"}
+BUTTONS = {"Check Workbook", "Preview Invoices", "Generate Invoices", "Run Collections", "Statement for Client",
+           "Open Output Folder", "Help"}
 
 
 def ribbon() -> ET.Element:

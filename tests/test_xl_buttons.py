@@ -248,11 +248,29 @@ def test_run_collections_gives_what_the_command_line_gives(tmp_path: Path) -> No
     # C1's returned 324.75 debit: a 15% fee of 48.71 (48.7125 rounded half-up), state payment_failed. C2 pays by
     # hand and its invoices fell due on 2026-12-01 unpaid: past due.
     assert message == ("Collections as of 2026-12-10: 1 past due, 1 payment failed; 1 fee invoice(s) issued, "
-                       f"total $48.71; documents are in {tmp_path / 'xl' / 'book'}. The Collections and Aging "
-                       "sheets are up to date.")
+                       "total $48.71; 2 notice(s) to send. The Collections and Aging sheets are up to date. "
+                       f"Documents are in {tmp_path / 'xl' / 'book'}.")
     cli_raw, xl_raw = read_raw(path), read_book(xl)
     for name in ("Invoices", "InvoiceLines", "Collections", "Aging"):
         assert sheet_values(xl_raw[name].rows) == sheet_values(cli_raw[name].rows), name
     assert sorted(p.name for p in (tmp_path / "xl" / "book").iterdir()) == sorted(
         p.name for p in (tmp_path / "cli" / "book").iterdir())
     assert xl.saved == 2
+
+
+def test_statement_for_the_client_of_the_selected_row(tmp_path: Path) -> None:
+    data = sheets()
+    data["Payments"] = [{"Payment ID": "P1", "Client ID": "C1", "Date": date(2026, 12, 1), "Amount": "324.75"}]
+    _, xl = twin(tmp_path, data, settings={"As Of": "2026-12-10"})
+    buttons.generate_invoices(xl, today=TODAY)
+    xl.selection = None  # type: ignore[attr-defined]
+    assert buttons.statement_for_client(xl, today=TODAY).startswith("Select a cell in a client's row")
+    xl.selection = xl.sheets["Invoices"].range("D3")  # type: ignore[attr-defined]  # INV-000002, client C2
+    message = buttons.statement_for_client(xl, today=TODAY)
+    document = tmp_path / "xl" / "book" / "Statement 2026-12-10 Alpha Dental & Co -Main-.docx"
+    assert message == f"Statement of Alpha Dental & Co <Main> as of 2026-12-10: {document}."
+    cells = [t for t in doc_text(document) if t.strip()]
+    charges = cells.index("Managed invoice 2026-11, due 2026-12-01")
+    assert cells[charges:charges + 6] == ["Managed invoice 2026-11, due 2026-12-01", "$300.00", "$300.00",
+                                          "November 5, 2026", "Service invoice 2026-11, due 2026-12-01", "$180.00"]
+    assert cells[cells.index("Closing balance") + 1] == "$480.00"  # 300.00 + 180.00, unpaid

@@ -228,6 +228,7 @@ class FakeBook:
         self.saved = 0
         self.selected = ""
         self.active = ""
+        self.selection: FakeRange | None = None
         self.writes: list[tuple[str, str]] = []
 
     def save(self) -> None:

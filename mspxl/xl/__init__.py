@@ -11,6 +11,7 @@ from mspxl.xl.buttons import (
     preview_invoices,
     run_collections,
     show_help,
+    statement_for_client,
 )
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "preview_invoices",
     "run_collections",
     "show_help",
+    "statement_for_client",
 ]

@@ -28,8 +28,11 @@ from mspxl import app
 from mspxl.billing.register import assign_numbers
 from mspxl.billing.run import plan_period
 from mspxl.collections import run_collections as collections_as_of
+from mspxl.documents.notices import render_notices, render_statement
 from mspxl.problems import Problem, Severity, has_errors
 from mspxl.records import Book, Invoice
+from mspxl.schema import header_key
+from mspxl.workbook.cells import read_text
 from mspxl.workbook.load import load_raw
 from mspxl.workbook.raw import RawBook
 from mspxl.writers.changes import aging_row, collections_row, issue_changes
@@ -229,6 +232,7 @@ def run_collections(book: BookLike, today: date | None = None) -> str:
     out_dir = app.output_folder(path, None, records)
     if fees:
         fees = app.render_documents(records, list(fees), out_dir, app.no_progress)
+    notices = render_notices(records, result.statuses, as_of, out_dir)
     changes = issue_changes(fees)
     changes.replace["Collections"] = [collections_row(s, as_of) for s in result.statuses if s.on_collections_sheet]
     changes.replace["Aging"] = [aging_row(r, as_of) for r in result.aging]
@@ -240,9 +244,46 @@ def run_collections(book: BookLike, today: date | None = None) -> str:
     states = Counter(s.state for s in result.statuses if s.state != "current")
     standing = ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in sorted(states.items())) or "all current"
     charged = (f"{len(fees)} fee invoice(s) issued, total {money(sum((f.total for f in fees), Decimal(0)), records)}"
-               f"; documents are in {out_dir}" if fees else "no new fees")
-    return (f"Collections as of {as_of.isoformat()}: {standing}; {charged}. The Collections and Aging sheets are "
-            f"up to date.")
+               if fees else "no new fees")
+    sent = f"; {len(notices)} notice(s) to send" if notices else ""
+    where = f" Documents are in {out_dir}." if fees or notices else ""
+    return (f"Collections as of {as_of.isoformat()}: {standing}; {charged}{sent}. The Collections and Aging sheets "
+            f"are up to date.{where}")
+
+
+def client_of_selection(book: BookLike, raw: RawBook) -> str:
+    """The Client ID in the row of the selected cell, on any sheet with a Client ID column."""
+    selection = getattr(book, "selection", None)
+    if selection is None:
+        return ""
+    sheet = raw.get(selection.sheet.name)
+    if sheet is None:
+        return ""
+    for header_row in sheet.rows[:10]:
+        for col, value in enumerate(header_row):
+            if value is not None and header_key(value) == header_key("Client ID"):
+                row = sheet.rows[selection.row - 1] if selection.row <= len(sheet.rows) else []
+                found = row[col] if col < len(row) and selection.row > 1 else None
+                return read_text(found) if found is not None else ""
+    return ""
+
+
+@button
+def statement_for_client(book: BookLike, today: date | None = None) -> str:
+    """Statement for Client: the statement of account (Word) of the client whose row is selected, from 1 January
+    to the As Of date."""
+    raw, records, _ = load(book, today)
+    as_of, default = as_of_for(raw, today)
+    client_id = client_of_selection(book, raw)
+    if client_id not in {c.id for c in records.clients}:
+        raise Stopped("Select a cell in a client's row (on Clients, Invoices, Collections or any sheet with a "
+                      "Client ID column), then press Statement for Client.")
+    out_dir = app.output_folder(book_path(book), None, records)
+    path = render_statement(records, client_id, date(as_of.year, 1, 1), as_of, out_dir)
+    if default:
+        write_control(book, raw, AS_OF, as_of)
+    clear_log(book)
+    return f"Statement of {records.client(client_id).name} as of {as_of.isoformat()}: {path}."
 
 
 def open_folder(path: Path) -> None:
@@ -298,4 +339,5 @@ __all__ = [
     "preview_invoices",
     "run_collections",
     "show_help",
+    "statement_for_client",
 ]
