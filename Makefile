@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean sample templates
+.PHONY: demo test lint bench clean sample templates addin
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,7 +18,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check mspxl tests samples bench templates
+	$(BIN)/ruff check mspxl tests samples templates workbook
 
 sample: $(STAMP)
 	$(BIN)/python samples/make_sample.py
@@ -26,8 +26,8 @@ sample: $(STAMP)
 templates: $(STAMP)
 	$(BIN)/python templates/make_templates.py
 
-bench: $(STAMP)
-	$(BIN)/python bench/run.py
+addin: $(STAMP)
+	$(BIN)/python workbook/build_addin.py
 
 clean:
 	rm -rf $(VENV) out

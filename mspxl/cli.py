@@ -335,9 +335,11 @@ def demo(
 def _register_commands() -> None:
     from mspxl.statement_command import statement
     from mspxl.summary.command import summary
+    from mspxl.xl.addin_cli import addin_app
 
     cli.command("summary")(summary)
     cli.command("statement")(statement)
+    cli.add_typer(addin_app, name="addin")
 
 
 _register_commands()
