@@ -20,7 +20,7 @@ from mspxl.money import ZERO
 from mspxl.problems import Problem, has_errors
 from mspxl.records import Book, Invoice
 from mspxl.workbook.load import load_file
-from mspxl.writers.changes import aging_row, collections_row, issue_changes
+from mspxl.writers.changes import WorkbookChanges, aging_row, collections_row, issue_changes
 from mspxl.writers.xlsx import refuse_if_lossy, refuse_if_open, update_workbook
 
 T = TypeVar("T")
@@ -154,16 +154,25 @@ def collect(path: Path, as_of: date, today: date, out: Path | None = None, progr
     """Fee invoices for returned debits, the Collections and Aging sheets as of `as_of`."""
     refuse_if_open(path)
     book, problems = load_checked(path, today)
+    out_dir = output_folder(path, out, book)
+    refuse_if_lossy(path)
+    fees, result, notices, changes = collections_documents(book, as_of, out_dir, progress, template_dir)
+    update_workbook(path, changes, book.settings.currency, book.settings.locale)
+    return CollectRun(as_of, tuple(fees), result, out_dir, problems, tuple(notices))
+
+
+def collections_documents(book: Book, as_of: date, out_dir: Path, progress: Progress = no_progress,
+                          template_dir: Path | None = None
+                          ) -> tuple[list[Invoice], CollectionsResult, list[Path], WorkbookChanges]:
+    """Collections on loaded records: fee invoices numbered and rendered, a notice for each client whose state
+    changed, and the workbook changes (fee register rows, Collections and Aging sheets) left to the caller to apply."""
     result = run_collections(book.settings, book.clients, book.invoices, book.payments, as_of,
                              book.collection_states)
     fees = assign_numbers(result.new_fees, book.invoices, book.settings)
-    out_dir = output_folder(path, out, book)
-    refuse_if_lossy(path)
     if fees:
         fees = render_documents(book, fees, out_dir, progress, template_dir)
     notices = render_notices(book, result.statuses, as_of, out_dir, template_dir)
     changes = issue_changes(fees)
     changes.replace["Collections"] = [collections_row(s, as_of) for s in result.statuses if s.on_collections_sheet]
     changes.replace["Aging"] = [aging_row(r, as_of) for r in result.aging]
-    update_workbook(path, changes, book.settings.currency, book.settings.locale)
-    return CollectRun(as_of, tuple(fees), result, out_dir, problems, tuple(notices))
+    return fees, result, notices, changes

@@ -25,17 +25,15 @@ from typing import Any
 from babel.numbers import format_currency
 
 from mspxl import app
-from mspxl.billing.register import assign_numbers
 from mspxl.billing.run import plan_period
-from mspxl.collections import run_collections as collections_as_of
-from mspxl.documents.notices import render_notices, render_statement
+from mspxl.documents.notices import render_statement
 from mspxl.problems import Problem, Severity, has_errors
 from mspxl.records import Book, Invoice
 from mspxl.schema import header_key
 from mspxl.workbook.cells import read_text
 from mspxl.workbook.load import load_raw
 from mspxl.workbook.raw import RawBook
-from mspxl.writers.changes import aging_row, collections_row, issue_changes
+from mspxl.writers.changes import issue_changes
 from mspxl.writers.xlsx import DECIMAL_FORMAT, money_format
 from mspxl.xl.controls import AS_OF, BILLING_PERIOD, ControlError, as_of_date, billing_period, write_control
 from mspxl.xl.excel import BookLike, find_sheet, read_book
@@ -226,16 +224,8 @@ def run_collections(book: BookLike, today: date | None = None) -> str:
     raw, records, _ = load(book, today)
     as_of, default = as_of_for(raw, today)
     path = book_path(book)
-    result = collections_as_of(records.settings, records.clients, records.invoices, records.payments, as_of,
-                               records.collection_states)
-    fees = assign_numbers(result.new_fees, records.invoices, records.settings)
     out_dir = app.output_folder(path, None, records)
-    if fees:
-        fees = app.render_documents(records, list(fees), out_dir, app.no_progress)
-    notices = render_notices(records, result.statuses, as_of, out_dir)
-    changes = issue_changes(fees)
-    changes.replace["Collections"] = [collections_row(s, as_of) for s in result.statuses if s.on_collections_sheet]
-    changes.replace["Aging"] = [aging_row(r, as_of) for r in result.aging]
+    fees, result, notices, changes = app.collections_documents(records, as_of, out_dir)
     apply_changes(book, raw, changes, records.settings.currency, records.settings.locale)
     if default:
         write_control(book, raw, AS_OF, as_of)
