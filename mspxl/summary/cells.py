@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"
 INT_FORMAT = "#,##0"
-QTY_FORMAT = "#,##0.##"
+QTY_FORMAT = "General"  # "#,##0.##" would show a whole quantity as "3."
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 SECTION_FONT = Font(bold=True, size=12, color="1F4E78")

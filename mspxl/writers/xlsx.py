@@ -24,7 +24,7 @@ from mspxl.writers.changes import Value, WorkbookChanges
 
 DATE_FORMAT = "yyyy-mm-dd"
 INT_FORMAT = "0"
-DECIMAL_FORMAT = "#,##0.##"
+DECIMAL_FORMAT = "General"  # "#,##0.##" would show a whole quantity as "3."
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
