@@ -32,6 +32,7 @@ from make_templates import (  # noqa: E402
     cell_padding,
     column_widths,
     drop_unused_parts,
+    facts_table,
     keep_row_together,
     label,
     page_field,
@@ -164,21 +165,7 @@ def addressee(document: WordDocument, facts: tuple[tuple[str, str, str], ...], c
     write(to, "{{ client_name }}", size=11, bold=True, after=2)
     write(to, "{{ bill_to_lines }}", size=9)
 
-    first = box.paragraphs[0]
-    _set(first._p.get_or_add_pPr(), "w:spacing", after="0", line="20", lineRule="exact")
-    inner = box.add_table(rows=0, cols=2)
-    table_without_borders(inner)
-    cell_padding(inner, top=0.025, bottom=0.025, left=0.08, right=0.08)
-    for caption_text, value, condition in (("Client ID", "{{ client_id }}", ""), *facts):
-        if condition:
-            tag_row(inner, f"{{%tr if {condition} %}}")
-        left, right = inner.add_row().cells
-        write(left, caption_text, size=8.5, color=MUTED)
-        write(right, value, size=9, align=RIGHT)
-        for cell in (left, right):
-            cell_borders(cell, bottom=(4, RULE))
-        if condition:
-            tag_row(inner, "{%tr endif %}")
+    inner = facts_table(box, (("Client ID", "{{ client_id }}", ""), *facts))
     column_widths(inner, 1.55, 1.55)
     keep_row_together(inner)
     _set(box.add_paragraph()._p.get_or_add_pPr(), "w:spacing", after="0", line="20", lineRule="exact")

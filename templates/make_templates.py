@@ -270,6 +270,26 @@ def heading(document: Document, kind: Kind) -> None:
     document.paragraphs[-1].paragraph_format.space_after = Pt(12)
 
 
+def facts_table(cell, rows):  # noqa: ANN001, ANN201
+    """A two-column table of captions and values nested in `cell`; a row with a condition shows only when the
+    template field it names has a value."""
+    _set(cell.paragraphs[0]._p.get_or_add_pPr(), "w:spacing", after="0", line="20", lineRule="exact")
+    inner = cell.add_table(rows=0, cols=2)
+    table_without_borders(inner)
+    cell_padding(inner, top=0.025, bottom=0.025, left=0.08, right=0.08)
+    for caption, value, condition in rows:
+        if condition:
+            tag_row(inner, f"{{%tr if {condition} %}}")
+        left, right = inner.add_row().cells
+        write(left, caption, size=8.5, color=MUTED)
+        write(right, value, size=9, align=RIGHT)
+        for each in (left, right):
+            cell_borders(each, bottom=(4, RULE))
+        if condition:
+            tag_row(inner, "{%tr endif %}")
+    return inner
+
+
 def details(document: Document, kind: Kind) -> None:
     table = document.add_table(rows=1, cols=3)
     table_without_borders(table)
@@ -291,22 +311,8 @@ def details(document: Document, kind: Kind) -> None:
                  ("Devices billed", "{{ billed_devices }}", "billed_devices")]
     rows.append(("Relates to", "{{ related_invoice }}", "related_invoice"))
 
-    first = facts.paragraphs[0]
-    first.paragraph_format.space_after = Pt(0)
-    _set(first._p.get_or_add_pPr(), "w:spacing", after="0", line="20", lineRule="exact")
-    inner = facts.add_table(rows=0, cols=2)
-    table_without_borders(inner)
-    cell_padding(inner, top=0.025, bottom=0.025, left=0.08, right=0.08)
-    for caption, value, condition in rows:
-        if condition:
-            tag_row(inner, f"{{%tr if {condition} %}}")
-        left, right = inner.add_row().cells
-        write(left, caption, size=8.5, color=MUTED)
-        write(right, value, size=9, align=RIGHT)
-        for cell in (left, right):
-            cell_borders(cell, bottom=(4, RULE))
-        if condition:
-            tag_row(inner, "{%tr endif %}")
+    facts.paragraphs[0].paragraph_format.space_after = Pt(0)
+    inner = facts_table(facts, rows)
     left, right = inner.add_row().cells
     write(left, "Amount due", size=9.5, bold=True, color=ACCENT)
     write(right, "{{ total }}", size=11, bold=True, color=ACCENT, align=RIGHT)
