@@ -274,3 +274,28 @@ def test_statement_for_the_client_of_the_selected_row(tmp_path: Path) -> None:
     assert cells[charges:charges + 6] == ["Managed invoice 2026-11, due 2026-12-01", "$300.00", "$300.00",
                                           "November 5, 2026", "Service invoice 2026-11, due 2026-12-01", "$180.00"]
     assert cells[cells.index("Closing balance") + 1] == "$480.00"  # 300.00 + 180.00, unpaid
+
+
+def test_export_monthly_summary_gives_what_the_command_line_gives(tmp_path: Path) -> None:
+    from mspxl.summary.export import export_summary
+
+    path, xl = twin(tmp_path)
+    assert "nothing has been invoiced yet" in buttons.export_monthly_summary(xl, today=TODAY).lower()
+    app.invoice(path, "2026-11", TODAY)
+    buttons.generate_invoices(xl, today=TODAY)
+    xl_raw = read_book(xl)
+    for row in xl_raw["Settings"].rows:  # Generate wrote the period it billed; blank it to take the default
+        if row and row[0] == "Billing Period":
+            xl.sheets["Settings"].range(f"B{xl_raw['Settings'].rows.index(row) + 1}").value = None
+    message = buttons.export_monthly_summary(xl, today=TODAY)
+    out = tmp_path / "xl" / "book" / "summary-2026-11.xlsx"
+    # MRR: the two managed invoices before tax, 300.00 + 300.00
+    assert message == f"2026-11: billed $804.75; MRR $600.00; outstanding $804.75. The summary is in {out}."
+    cli = export_summary(path, "2026-11", tmp_path / "cli-summary.xlsx", TODAY).summary
+    import openpyxl
+
+    xl_overview = [[c.value for c in r] for r in openpyxl.load_workbook(out)["Overview"].iter_rows()]
+    cli_overview = [[c.value for c in r] for r in openpyxl.load_workbook(tmp_path / "cli-summary.xlsx")["Overview"]
+                    .iter_rows()]
+    assert xl_overview == cli_overview
+    assert cli.billed_total == Decimal("804.75")

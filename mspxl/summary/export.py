@@ -71,10 +71,7 @@ def export_summary(book_path: Path, period: str, out: Path, today: date, pdf: bo
     out = Path(out)
     check_target(Path(book_path), out)
     book, problems = load_checked(Path(book_path), today)
-    period_invoices = [inv for inv in book.invoices if inv.period == period]
-    links = document_links(period_invoices, document_folders(Path(book_path), book, out), out)
-    summary = build_summary(book, period, today, links)
-    write_summary(summary, out)
+    summary = write_book_summary(Path(book_path), book, period, out, today)
     pdf_path = None
     if pdf:
         from mspxl.pdf import convert_to_pdf
@@ -82,3 +79,13 @@ def export_summary(book_path: Path, period: str, out: Path, today: date, pdf: bo
         pdf_path = convert_to_pdf([out], out.parent)[0]
     warnings = [p for p in problems if p.severity.value != "error"]
     return SummaryExport(summary, out, pdf_path, warnings)
+
+
+def write_book_summary(book_path: Path, book: Book, period: str, out: Path, today: date) -> MonthlySummary:
+    """The summary of `period` built from loaded records (a file's or an open Excel workbook's) and written to
+    `out`, with links to the invoice documents found beside the workbook."""
+    period_invoices = [inv for inv in book.invoices if inv.period == period]
+    links = document_links(period_invoices, document_folders(book_path, book, out), out)
+    summary = build_summary(book, period, today, links)
+    write_summary(summary, out)
+    return summary

@@ -6,6 +6,7 @@ a function of this package.
 
 from mspxl.xl.buttons import (
     check_workbook,
+    export_monthly_summary,
     generate_invoices,
     open_output_folder,
     preview_invoices,
@@ -16,6 +17,7 @@ from mspxl.xl.buttons import (
 
 __all__ = [
     "check_workbook",
+    "export_monthly_summary",
     "generate_invoices",
     "open_output_folder",
     "preview_invoices",

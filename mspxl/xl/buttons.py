@@ -25,6 +25,7 @@ from typing import Any
 from babel.numbers import format_currency
 
 from mspxl import app
+from mspxl.billing.calendar import add_months
 from mspxl.billing.run import plan_period
 from mspxl.documents.notices import render_statement
 from mspxl.problems import Problem, Severity, has_errors
@@ -299,6 +300,28 @@ def open_output_folder(book: BookLike, today: date | None = None) -> str:
     return f"Documents of this workbook are filed in {folder}."
 
 
+@button
+def export_monthly_summary(book: BookLike, today: date | None = None) -> str:
+    """Export Monthly Summary: the month's report (tables and charts) as a new workbook in the output folder. The
+    month is the Billing Period on Settings, or when that is blank the latest month in the register."""
+    from mspxl.summary.export import write_book_summary
+
+    raw, records, _ = load(book, today)
+    day = today or date.today()
+    period, default = control(billing_period, raw, records, day)
+    if default:
+        if not any(inv.period for inv in records.invoices):
+            raise Stopped("Nothing has been invoiced yet: generate invoices before exporting a summary.")
+        period = add_months(period, -1)
+    path = book_path(book)
+    out = app.output_folder(path, None, records) / f"summary-{period}.xlsx"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    summary = write_book_summary(path, records, period, out, day)
+    clear_log(book)
+    return (f"{period}: billed {money(summary.billed_total, records)}; MRR {money(summary.mrr, records)}; "
+            f"outstanding {money(summary.outstanding, records)}. The summary is in {out}.")
+
+
 HELP = (
     "MSP Billing works on the workbook in front of you.\n"
     "- Check Workbook: lists every problem on the mspxl Log sheet, with a link to its cell.\n"
@@ -306,6 +329,7 @@ HELP = (
     "- Generate Invoices: adds the invoices to the Invoices and InvoiceLines sheets, marks the work billed, "
     "writes one Word document each and saves the workbook.\n"
     f"- Run Collections: states, aging and fees as of the {AS_OF} date on Settings.\n"
+    f"- Export Monthly Summary: the {BILLING_PERIOD}'s report (tables and charts) as a new workbook.\n"
     "- Open Output Folder: where the documents are.\n"
     f"Blank {BILLING_PERIOD} / {AS_OF} mean the next period to bill / today; the buttons fill them in."
 )
@@ -324,6 +348,7 @@ def as_of_for(raw: RawBook, today: date | None) -> tuple[date, bool]:
 __all__ = [
     "AS_OF",
     "check_workbook",
+    "export_monthly_summary",
     "generate_invoices",
     "open_output_folder",
     "preview_invoices",
