@@ -1,0 +1,183 @@
+"""`mspxl ach` and `mspxl returns` as functions: the command line (and any other shell) calls these and presents
+what they return.
+
+A debit written is recorded on the Payments sheet at once: Status `pending`, Reference = its trace number, Payment
+ID `ACH-YYYYMMDD-nnnnnnn` (the date it was written for and its trace sequence). A pending debit does not count as
+paid: it stays owed until the bank's return window has passed without a return (`mspxl returns ... --cleared-through
+DATE` then marks it cleared, dated the day it was debited) or a return marks it returned, dated the return date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+
+from mspxl.ach.debits import DueDebit, NotDebited, debits_due, payment_id_prefix
+from mspxl.ach.nacha import Entry, debit_file
+from mspxl.ach.originator import originator
+from mspxl.ach.returns import ReturnedEntry, ReturnMatch, match_returns, read_return_file
+from mspxl.ach.routing import bank_details, mask, routing_digits
+from mspxl.ach.sheet import append_rows, sheet_for, update_rows
+from mspxl.app import WorkbookHasErrors, load_checked, output_folder
+from mspxl.money import ZERO
+from mspxl.problems import Problem, has_errors
+from mspxl.records import Book, Payment
+from mspxl.schema import PAYMENTS, header_key
+from mspxl.writers.xlsx import money_format, open_for_update, refuse_if_lossy, refuse_if_open, save_atomically
+
+PAYMENT_HEADERS = tuple(c.header for c in PAYMENTS.columns)
+PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class WrittenDebit:
+    payment_id: str
+    client_id: str
+    client_name: str
+    invoice_number: str
+    amount: Decimal
+    trace_number: str
+    account: str  # masked: ****6789
+    kind: str  # invoice | retry
+    retry_of: str = ""
+
+
+@dataclass(frozen=True)
+class AchRun:
+    on: date
+    file: Path | None
+    debits: tuple[WrittenDebit, ...]
+    left_out: tuple[NotDebited, ...]
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((d.amount for d in self.debits), ZERO)
+
+
+def client_columns(path: Path) -> dict[str, dict[str, int]]:
+    """The Clients sheet's header -> 0-based column, so a problem names its cell."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        if "Clients" not in wb.sheetnames:
+            return {}
+        ws = wb["Clients"]
+        wanted = {header_key(h): h for h in ("Bank Routing", "Bank Account", "Client ID")}
+        for row in ws.iter_rows(min_row=1, max_row=5, values_only=True):
+            found = {wanted[header_key(v)]: i for i, v in enumerate(row) if v is not None
+                     and header_key(v) in wanted}
+            if found:
+                return {"Clients": found}
+        return {}
+    finally:
+        wb.close()
+
+
+def load_for_ach(path: Path, today: date) -> tuple[Book, list[Problem]]:
+    """The workbook's records with the bank details checked; WorkbookHasErrors when any is wrong."""
+    book, problems = load_checked(path, today)
+    bank = [p for p in bank_details(book, client_columns(path)) if p not in problems]
+    if has_errors(bank):
+        raise WorkbookHasErrors(problems + bank)
+    return book, problems + bank
+
+
+def next_trace_sequence(payments: tuple[Payment, ...], bank8: str) -> int:
+    """Trace numbers run on across files: one more than the highest on the Payments sheet for this bank."""
+    used = [int(p.reference.strip()[8:]) for p in payments
+            if len(p.reference.strip()) == 15 and p.reference.strip().isdigit()
+            and p.reference.strip().startswith(bank8)]
+    return max(used, default=0) + 1
+
+
+def file_name(out_dir: Path, on: date) -> tuple[Path, str]:
+    """`ACH 2026-12-01.txt`, then `ACH 2026-12-01 B.txt` for a second file the same day (File ID Modifier B)."""
+    for modifier in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        name = f"ACH {on.isoformat()}" + ("" if modifier == "A" else f" {modifier}") + ".txt"
+        if not (out_dir / name).exists():
+            return out_dir / name, modifier
+    raise FileExistsError(f"26 ACH files for {on.isoformat()} already in {out_dir}")
+
+
+def write_ach(path: Path, on: date, today: date, out: Path | None = None,
+              created: datetime | None = None) -> AchRun:
+    """A NACHA file debiting every autopay client's amount due on `on`, each debit recorded as pending on the
+    Payments sheet; a debit already written for that date and invoice is never written again."""
+    refuse_if_open(path)
+    book, problems = load_for_ach(path, today)
+    source = originator(book.settings)
+    due, left_out = debits_due(book, on)
+    if not due:
+        return AchRun(on, None, (), tuple(left_out), problems)
+    refuse_if_lossy(path)
+    bank8 = source.bank_routing[:8]
+    first = next_trace_sequence(book.payments, bank8)
+    written = [_written(d, on, f"{bank8}{first + i:07d}") for i, d in enumerate(due)]
+    entries = [Entry(w.trace_number, routing_digits(d.client.bank_routing), d.client.bank_account, d.amount,
+                     d.invoice_number, d.client.name) for w, d in zip(written, due, strict=True)]
+    out_dir = output_folder(path, out, book)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target, modifier = file_name(out_dir, on)
+    text = debit_file(source, entries, on, created or datetime.now(), modifier)
+    wb = open_for_update(path)
+    ws = sheet_for(wb, "Payments", PAYMENT_HEADERS)
+    append_rows(ws, "Payment ID", [_payment_row(w, on) for w in written],
+                money_format(book.settings.currency, book.settings.locale))
+    target.write_text(text, encoding="ascii", newline="\n")
+    try:
+        save_atomically(wb, path)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return AchRun(on, target, tuple(written), tuple(left_out), problems)
+
+
+def _written(debit: DueDebit, on: date, trace: str) -> WrittenDebit:
+    return WrittenDebit(f"{payment_id_prefix(on)}{trace[8:]}", debit.client.id, debit.client.name,
+                        debit.invoice_number, debit.amount, trace, mask(debit.client.bank_account), debit.kind,
+                        debit.retry_of)
+
+
+def _payment_row(debit: WrittenDebit, on: date) -> dict[str, object]:
+    return {"Payment ID": debit.payment_id, "Client ID": debit.client_id, "Date": on, "Amount": debit.amount,
+            "Method": "ACH", "Status": PENDING, "Return Code": None, "Invoice Number": debit.invoice_number or None,
+            "Reference": debit.trace_number}
+
+
+@dataclass(frozen=True)
+class ReturnsRun:
+    returned: tuple[ReturnMatch, ...]
+    already: tuple[ReturnMatch, ...]
+    unmatched: tuple[ReturnedEntry, ...]
+    cleared: tuple[str, ...]  # Payment IDs of pending debits marked cleared
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def import_returns(path: Path, returns_file: Path, today: date, cleared_through: date | None = None) -> ReturnsRun:
+    """Mark each debit the bank returned as returned, with its code and the return date; report returns that
+    match no debit. With `cleared_through`, pending debits dated on or before it that were not returned are
+    marked cleared. Importing the same file again changes nothing. ReturnFileError: nothing is written."""
+    refuse_if_open(path)
+    entries = read_return_file(returns_file.read_text(encoding="ascii", errors="replace"))
+    book, problems = load_checked(path, today)
+    plan = match_returns(book.payments, entries)
+    updates: dict[str, dict[str, object]] = {
+        m.payment_id: {"Status": "returned", "Return Code": m.entry.code, "Date": m.entry.return_date}
+        for m in plan.to_mark
+    }
+    cleared: list[str] = []
+    if cleared_through is not None:
+        for p in book.payments:
+            if (p.status.strip().lower() == PENDING and p.date <= cleared_through and p.id not in updates):
+                updates[p.id] = {"Status": "cleared"}
+                cleared.append(p.id)
+    if updates:
+        refuse_if_lossy(path)
+        wb = open_for_update(path)
+        update_rows(wb["Payments"], "Payment ID", updates)
+        save_atomically(wb, path)
+    return ReturnsRun(plan.to_mark, plan.already, plan.unmatched, tuple(cleared), problems)
