@@ -1,0 +1,107 @@
+"""`mspxl ach`, `mspxl returns` and `mspxl send` on the command line: parse arguments, call the functions of
+mspxl.ach and mspxl.delivery, present what they return. Account numbers are shown masked only."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mspxl.ach.originator import OriginatorIncomplete
+from mspxl.ach.returns import ReturnFileError
+from mspxl.app import WorkbookHasErrors
+from mspxl.cli import BookArg, JsonOpt, OutOpt, fail, money, out, parse_day
+from mspxl.money import plain
+from mspxl.workbook.source_file import UnreadableWorkbook
+from mspxl.writers.xlsx import WorkbookRefused
+
+DateOpt = Annotated[str, typer.Option("--date", help="The day the debits are taken (effective entry date), "
+                                                     "YYYY-MM-DD.", show_default=False)]
+
+
+def _has_errors(book: Path, exc: WorkbookHasErrors, as_json: bool) -> typer.Exit:
+    return fail(f"{book.name} has errors; nothing was written. Fix them and run again.", as_json, 1, exc.problems)
+
+
+def ach(book: BookArg, on: DateOpt, out_dir: OutOpt = None, as_json: JsonOpt = False) -> None:
+    """Write the NACHA file of the day's ACH debits (autopay invoices due and retries) and record each debit as
+    pending on the Payments sheet."""
+    from mspxl.ach.run import write_ach
+
+    day = parse_day(on, as_json)
+    try:
+        run = write_ach(book, day, date.today(), out_dir)
+    except WorkbookHasErrors as exc:
+        raise _has_errors(book, exc, as_json) from None
+    except OriginatorIncomplete as exc:
+        raise fail("The ACH file needs these Settings rows: " + "; ".join(exc.problems), as_json, 1) from None
+    except (WorkbookRefused, UnreadableWorkbook) as exc:
+        raise fail(str(exc), as_json, 1) from None
+    if as_json:
+        print(json.dumps({
+            "ok": True, "date": day.isoformat(), "file": str(run.file) if run.file else None,
+            "total": plain(run.total),
+            "debits": [{"payment_id": d.payment_id, "client_id": d.client_id, "invoice": d.invoice_number,
+                        "amount": plain(d.amount), "trace": d.trace_number, "account": d.account, "kind": d.kind}
+                       for d in run.debits],
+            "not_debited": [{"client_id": n.client_id, "reason": n.reason} for n in run.left_out],
+        }))
+        return
+    for d in run.debits:
+        what = f"retry of {d.retry_of}" if d.kind == "retry" else d.invoice_number
+        out.print(f"  {d.trace_number} {d.client_id} {d.client_name} {d.account}: {money(d.amount)} ({what})")
+    for n in run.left_out:
+        out.print(f"  not debited: {n.client_id} {n.client_name}: {n.reason}")
+    if run.file is None:
+        out.print(f"{day.isoformat()}: no debit to write (none due, or all already written).")
+    else:
+        out.print(f"{day.isoformat()}: {len(run.debits)} debit(s), total {money(run.total)}, in {run.file}; "
+                  "recorded as pending on the Payments sheet.")
+
+
+def returns(
+    book: BookArg,
+    returns_file: Annotated[Path, typer.Argument(help="The bank's NACHA return file.", show_default=False)],
+    cleared_through: Annotated[str | None, typer.Option(
+        "--cleared-through", help="Also mark cleared the pending debits dated on or before this day that were not "
+                                  "returned (the bank's return window has passed), YYYY-MM-DD.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Mark the debits a bank return file returns as returned (code and return date); report returns that match
+    no debit. Importing the same file twice changes nothing."""
+    from mspxl.ach.run import import_returns
+
+    through = parse_day(cleared_through, as_json) if cleared_through else None
+    try:
+        run = import_returns(book, returns_file, date.today(), through)
+    except ReturnFileError as exc:
+        raise fail(f"{returns_file.name}: {exc}; nothing was written.", as_json, 1) from None
+    except WorkbookHasErrors as exc:
+        raise _has_errors(book, exc, as_json) from None
+    except (WorkbookRefused, UnreadableWorkbook, OSError) as exc:
+        raise fail(str(exc), as_json, 1) from None
+    if as_json:
+        print(json.dumps({
+            "ok": True,
+            "returned": [{"payment_id": m.payment_id, "client_id": m.client_id, "code": m.entry.code,
+                          "reason": m.entry.reason, "date": m.entry.return_date.isoformat(),
+                          "amount": plain(m.entry.amount)} for m in run.returned],
+            "already_returned": [m.payment_id for m in run.already],
+            "unmatched": [{"line": e.line, "trace": e.original_trace, "code": e.code, "amount": plain(e.amount)}
+                          for e in run.unmatched],
+            "cleared": list(run.cleared),
+        }))
+        return
+    for m in run.returned:
+        out.print(f"  returned {m.payment_id} {m.client_id}: {money(m.entry.amount)} {m.entry.code} "
+                  f"({m.entry.reason}) on {m.entry.return_date.isoformat()}")
+    for e in run.unmatched:
+        out.print(f"  no debit with trace number {e.original_trace} (line {e.line}, {e.name}, {money(e.amount)}, "
+                  f"{e.code}): check it with the bank")
+    if run.cleared:
+        out.print(f"  cleared: {', '.join(run.cleared)}")
+    out.print(f"{len(run.returned)} debit(s) marked returned, {len(run.already)} already recorded, "
+              f"{len(run.unmatched)} not matched, {len(run.cleared)} cleared. Run `mspxl collect` next.")
