@@ -105,3 +105,50 @@ def returns(
         out.print(f"  cleared: {', '.join(run.cleared)}")
     out.print(f"{len(run.returned)} debit(s) marked returned, {len(run.already)} already recorded, "
               f"{len(run.unmatched)} not matched, {len(run.cleared)} cleared. Run `mspxl collect` next.")
+
+
+def send(
+    book: BookArg,
+    period: Annotated[str, typer.Option("--period", help="The billing period, YYYY-MM.", show_default=False)],
+    smtp: Annotated[str | None, typer.Option(
+        "--smtp", help="SMTP server HOST:PORT (STARTTLS when offered; login from MSPXL_SMTP_USER and "
+                       "MSPXL_SMTP_PASSWORD). Without it, .eml files are written to the output folder.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")] = False,
+    out_dir: OutOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Email each invoice of the period to its client, the document attached; nothing is ever sent twice."""
+    from datetime import datetime
+
+    from mspxl.billing.calendar import BadPeriod
+    from mspxl.delivery.message import EmailTemplateError
+    from mspxl.delivery.outbox import SmtpProblem
+    from mspxl.delivery.run import send_invoices
+
+    try:
+        run = send_invoices(book, period, datetime.now().astimezone(), smtp, dry_run, out_dir)
+    except BadPeriod as exc:
+        raise fail(str(exc), as_json, 2) from None
+    except WorkbookHasErrors as exc:
+        raise _has_errors(book, exc, as_json) from None
+    except (SmtpProblem, EmailTemplateError, WorkbookRefused, UnreadableWorkbook, ValueError, OSError) as exc:
+        raise fail(f"{exc}; nothing was sent.", as_json, 1) from None
+    if as_json:
+        print(json.dumps({
+            "ok": not run.failed, "period": run.period, "via": run.via, "dry_run": run.dry_run,
+            "sent": [{"invoice": o.invoice_number, "client_id": o.client_id, "email": o.email, "via": o.detail}
+                     for o in run.sent],
+            "failed": [{"invoice": o.invoice_number, "client_id": o.client_id, "reason": o.detail}
+                       for o in run.failed],
+            "already_sent": list(run.already),
+        }))
+    else:
+        verb = "would send" if run.dry_run else "sent"
+        for o in run.sent:
+            out.print(f"  {verb} {o.invoice_number} to {o.email} ({o.detail})")
+        for o in run.failed:
+            out.print(f"  not sent {o.invoice_number} {o.client_id}: {o.detail} (tried again next run)")
+        out.print(f"{run.period}: {len(run.sent)} {verb}, {len(run.failed)} failed, {len(run.already)} sent "
+                  f"before ({run.via}).")
+    if run.failed:
+        raise typer.Exit(1)
