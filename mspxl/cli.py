@@ -333,6 +333,7 @@ def demo(
 
 
 def _register_commands() -> None:
+    from mspxl.payments_command import ach, returns, send
     from mspxl.statement_command import statement
     from mspxl.summary.command import summary
     from mspxl.xl.addin_cli import addin_app
@@ -340,6 +341,9 @@ def _register_commands() -> None:
     cli.command("summary")(summary)
     cli.command("statement")(statement)
     cli.add_typer(addin_app, name="addin")
+    cli.command("ach")(ach)
+    cli.command("returns")(returns)
+    cli.command("send")(send)
 
 
 _register_commands()

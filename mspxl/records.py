@@ -217,6 +217,10 @@ class Settings:
     default_hourly_rate: Decimal | None = None
     tax_labor: bool = False
     output_folder: str = ""
+    company_ach_id: str = ""
+    originating_bank_routing: str = ""
+    originating_bank_name: str = ""
+    entry_description: str = "MSP BILL"
     extra: dict[str, str] = field(default_factory=dict)
 
 

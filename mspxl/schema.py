@@ -64,7 +64,7 @@ MODELS = ("flat", "per_user", "per_device", "usage")
 FREQUENCIES = ("monthly", "quarterly", "annual")
 STATUSES = ("active", "inactive")
 METHODS = ("ACH", "check", "card", "wire")
-PAYMENT_STATUSES = ("cleared", "returned")
+PAYMENT_STATUSES = ("cleared", "returned", "pending")  # pending: an ACH debit sent, not yet cleared
 YES_NO = ("Y", "N")
 
 SETTINGS = Sheet(

@@ -46,6 +46,13 @@ SETTING_DEFS: tuple[SettingDef, ...] = (
     SettingDef("Tax Labor", "tax_labor", "yn", False, "Y to charge tax on service and project work."),
     SettingDef("Output Folder", "output_folder", "text", "",
                "Folder for documents; blank means a folder beside the workbook named after it."),
+    SettingDef("Company ACH ID", "company_ach_id", "text", "",
+               "The 10-character company identification your bank assigned for ACH debits."),
+    SettingDef("Originating Bank Routing", "originating_bank_routing", "text", "",
+               "Routing number of your bank, which sends the ACH debits."),
+    SettingDef("Originating Bank Name", "originating_bank_name", "text", "", "Name of your bank."),
+    SettingDef("Entry Description", "entry_description", "text", "MSP BILL",
+               "What the client's bank statement shows for the debit (10 characters)."),
 )
 
 SETTINGS_BY_KEY = {"".join(c for c in d.name.lower() if c not in " _"): d for d in SETTING_DEFS}

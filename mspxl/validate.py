@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date
 
+from mspxl.ach.routing import bank_details
 from mspxl.problems import Problem, error, warning
 from mspxl.records import Book
 from mspxl.workbook.table import cell_ref
@@ -195,6 +196,7 @@ def _sequence(number: str, prefix: str) -> int | None:
 
 Validator = Callable[[Book, Columns], list[Problem]]
 VALIDATORS: tuple[Validator, ...] = (
+    bank_details,
     payments_name_known_invoices,
     dates_in_order,
     quantities_fit_models,

@@ -51,13 +51,14 @@ def test_mask_shows_the_last_four() -> None:
 
 
 def test_bank_details_names_the_cell() -> None:
-    from bookdata import book_of
+    from bookdata import load
 
-    book = book_of({"Clients": [
+    book = load({"Clients": [
         client("C1", **{"Bank Routing": "125000025", "Bank Account": "5207875328"}),
         client("C2"),
         client("C3", Autopay="N"),
-    ]})
+    ]}).book  # the check digit is an error of the book's own validation too; the records are still read
+    assert book is not None
     problems = bank_details(book, {"Clients": {"Bank Routing": 12, "Bank Account": 13}})
     assert [(p.severity, p.place, p.header) for p in problems] == [
         (Severity.ERROR, "Clients!M2", "Bank Routing"),
@@ -155,11 +156,16 @@ def test_ach_command_writes_file_and_pending_payments(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("pending_payments")
 def test_wrong_check_digit_stops_the_file(tmp_path: Path) -> None:
     book = write_book(tmp_path / "book.xlsx", {
-        "Clients": [client("C1", **{"Bank Routing": "125000025", "Bank Account": "5207875328"})],
+        "Clients": [client("C1", **{"Bank Routing": "125000024", "Bank Account": "5207875328"})],
         "Subscriptions": [{"Client ID": "C1", "Service Code": "BASE", "Start Date": date(2026, 1, 1)}],
     })
     add_settings(book, ORIGINATOR_ROWS)
     app.invoice(book, "2026-11", TODAY, tmp_path / "docs")
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book)  # a typing slip in the routing number after the invoices were issued
+    wb["Clients"]["M2"] = "125000025"
+    wb.save(book)
     before = book.read_bytes()
     with pytest.raises(app.WorkbookHasErrors) as caught:
         write_ach(book, date(2026, 12, 1), TODAY, tmp_path / "ach", CREATED)

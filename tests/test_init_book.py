@@ -104,7 +104,7 @@ def test_choice_and_yes_no_columns_have_drop_down_lists(new_book: openpyxl.Workb
     method = validation_for(new_book["Payments"], f"{column_letter(schema.PAYMENTS, 'Method')}40")
     assert method.formula1 == '"ACH,check,card,wire"'
     status = validation_for(new_book["Payments"], f"{column_letter(schema.PAYMENTS, 'Status')}2")
-    assert status.formula1 == '"cleared,returned"'
+    assert status.formula1 == '"cleared,returned,pending"'
     autopay = validation_for(new_book["Clients"], f"{column_letter(schema.CLIENTS, 'Autopay')}2")
     assert autopay.formula1 == '"Y,N"'
     for sheet in schema.INPUT_SHEETS:

@@ -24,7 +24,8 @@ START = date(2026, 1, 1)
 
 def sheets(**clients: object) -> dict[str, list[dict[str, object]]]:
     return {
-        "Clients": [client("C1", **{"Tax Rate": "0.0825", "Contact First Name": "Ann", "Address": "1 Main St"}),
+        "Clients": [client("C1", **{"Tax Rate": "0.0825", "Contact First Name": "Ann", "Address": "1 Main St",
+                                    "Bank Routing": "125000024", "Bank Account": "5207875328"}),
                     client("C2", Name="Alpha Dental & Co <Main>", Autopay="N", **{"Hourly Rate": 120})],
         "Subscriptions": [{"Client ID": c, "Service Code": "STD", "Start Date": START} for c in ("C1", "C2")],
         "Users": [{"Client ID": c, "User Name": f"u{i}", "Added On": START} for c in ("C1", "C2") for i in range(3)],
