@@ -97,6 +97,8 @@ def notes(history: ClientHistory) -> str:
             return ""
         if states.is_hold(episode.ended_from):
             parts.append(f"{state_words(episode.ended_from)} released on {episode.ended.isoformat()}")
+    if episode.no_retry and history.state != states.CURRENT:
+        parts.append(f"not retried: {episode.no_retry}")
     if episode.work_on_hold:
         parts.append("work billed while on hold: " + ", ".join(episode.work_on_hold))
     return "; ".join(parts)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
+from mspxl.ach import returncodes
 from mspxl.money import ZERO, cents
 from mspxl.records import Client, Invoice, InvoiceLine, Payment, Settings
 
@@ -23,6 +24,19 @@ def starts_retry_policy(payment: Payment) -> bool:
     """Only returned ACH debits start the retry policy; a returned check, card or wire simply does not count
     as paid."""
     return payment.status.strip().lower() == "returned" and payment.method.strip().upper() == "ACH"
+
+
+def retry_is_pointless(payment: Payment) -> bool:
+    """A return coded account closed, no account, authorization revoked (the codes of NO_RETRY) is not retried and
+    charges no retry fee: the client goes straight to the next step of the policy, credit hold from the return
+    date."""
+    return starts_retry_policy(payment) and returncodes.retry_is_pointless(payment.return_code)
+
+
+def no_retry_reason(payment: Payment) -> str:
+    """`R02 account closed: ask the client for new bank details`."""
+    code = payment.return_code.strip().upper()
+    return f"{code} {returncodes.NO_RETRY.get(code, '')}".strip()
 
 
 def counts_as_paid(payment: Payment) -> bool:

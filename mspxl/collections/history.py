@@ -44,6 +44,7 @@ class Episode:
     returns: int = 0  # returned ACH debits in this episode
     first_return: Payment | None = None
     fee: Decimal = ZERO  # the fee charged for the first returned debit
+    no_retry: str = ""  # why the debit is not retried: a return code that makes a retry pointless
     work_on_hold: tuple[str, ...] = ()  # service / project invoices issued while on hold
     ended: date | None = None
     ended_from: str = ""  # the state the client left when it was paid up
@@ -166,6 +167,11 @@ class _Replay:
             self.move(day, states.PAYMENT_FAILED)
         assert self.episode is not None
         episode = replace(self.episode, returns=self.episode.returns + 1)
+        if fee_rules.retry_is_pointless(payment):
+            reason = fee_rules.no_retry_reason(payment)
+            self.episode = replace(episode, returns=max(episode.returns, 2), no_retry=reason)
+            self.move(day, states.state_after_returned_debit(self.state, 2))
+            return
         if episode.returns == 1:
             fee = self.charged.get(payment.id)
             if fee is None:
