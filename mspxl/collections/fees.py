@@ -39,6 +39,11 @@ def no_retry_reason(payment: Payment) -> str:
     return f"{code} {returncodes.NO_RETRY.get(code, '')}".strip()
 
 
+def is_pending(payment: Payment) -> bool:
+    """An ACH debit sent to the bank and not yet cleared or returned: not paid, and not a return either."""
+    return payment.status.strip().lower() == "pending"
+
+
 def counts_as_paid(payment: Payment) -> bool:
     """Payments sheet rows are cleared or returned; a returned row does not reduce the balance."""
     return payment.status.strip().lower() == "cleared"

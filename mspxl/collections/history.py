@@ -91,6 +91,7 @@ class _Replay:
         self.new_fees: list[Invoice] = []
         # register fees dated their returned payment's day: charged when that return is replayed, like drafts
         self.fees_due_with_return: dict[str, tuple[int, Invoice]] = {}
+        self.pending_debit: date | None = None  # the latest ACH debit sent and not yet cleared or returned
 
     def move(self, day: date, state: str) -> None:
         if state == self.state:
@@ -104,12 +105,15 @@ class _Replay:
     def advance(self, day: date) -> None:
         """Apply the states the calendar brings up to and including `day`."""
         while True:
+            oldest_due = ledger_rules.oldest_unpaid_due(self.ledger)
             event = states.next_time_transition(
                 self.settings,
                 self.state,
                 self.since,
-                ledger_rules.oldest_unpaid_due(self.ledger),
+                oldest_due,
                 self.ledger.balance,
+                debit_pending=self.pending_debit is not None and oldest_due is not None
+                and self.pending_debit >= oldest_due,
             )
             if event is None:
                 return
@@ -157,7 +161,11 @@ class _Replay:
     def returned(self, day: date, payment: Payment) -> None:
         """A returned row does not reduce the balance. A first returned ACH debit since the client was last
         paid up is charged a fee (unless the register already holds it) and moves the client to
-        payment_failed; a second one in the same episode, to credit_hold."""
+        payment_failed; a second one in the same episode, to credit_hold. A pending debit (sent, no answer from the
+        bank yet) is only noted: it keeps the client from turning past due."""
+        if fee_rules.is_pending(payment):
+            self.pending_debit = day
+            return
         in_register = self.fees_due_with_return.pop(payment.id, None)
         if in_register is not None:
             self.issue(day, in_register[1], in_register[0])

@@ -76,14 +76,16 @@ def next_time_transition(
     since: date | None,
     oldest_unpaid_due: date | None,
     balance: Decimal,
+    debit_pending: bool = False,
 ) -> StateEvent | None:
     """The next state the calendar alone would bring while nothing is paid or issued: past_due the day after
     the oldest unpaid due date, credit_hold at that due date + Credit Hold Days, service_hold at credit-hold
     date + Service Hold Days. None when time alone changes nothing. Of two on the same day, the higher
-    state."""
+    state. While an ACH debit made on or after the oldest unpaid due date is pending (sent, neither cleared nor
+    returned yet), the client is not past due: it paid on time and the bank has not answered yet."""
     candidates: list[StateEvent] = []
     if oldest_unpaid_due is not None:
-        if rank(state) < rank(PAST_DUE):
+        if rank(state) < rank(PAST_DUE) and not debit_pending:
             candidates.append(StateEvent(past_due_date(oldest_unpaid_due), PAST_DUE))
         if rank(state) < rank(CREDIT_HOLD):
             candidates.append(StateEvent(credit_hold_date(settings, oldest_unpaid_due), CREDIT_HOLD))
