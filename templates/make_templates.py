@@ -1,4 +1,4 @@
-"""Write the invoice templates (`invoice-managed.docx`, `-service`, `-project`, `-fee`) into this folder.
+"""Write the invoice templates (`invoice-managed.docx`, `-service`, `-project`, `-fee`, `-credit`) into this folder.
 
 The templates are ordinary Word documents with docxtpl (Jinja) tags; an MSP may restyle them in Word as long as the
 tags survive. Every field they use is listed in `mspxl/documents/context.py`. Run `make templates` after changing
@@ -35,7 +35,7 @@ LEFT, RIGHT, CENTER = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIG
 
 @dataclass(frozen=True)
 class Kind:
-    """What differs between the four invoice templates."""
+    """What differs between the invoice templates."""
 
     type: str
     title: str
@@ -45,6 +45,8 @@ class Kind:
     intro: str = ""
     debit_note: str = ""  # appended to the ACH debit sentence
     title_size: float = 15
+    amount_label: str = "Amount due"
+    credit: bool = False  # a credit note: no due date, and a box saying how the credit is used instead of payment
 
 
 COLUMNS = ("Description", "Qty", "Unit", "Unit price", "Amount")
@@ -64,6 +66,14 @@ KINDS = (
             "{{ retry_fee_rate }} of the returned amount is charged."
         ),
         debit_note=", for the returned amount together with this fee",
+    ),
+    Kind(
+        "credit",
+        "Credit Note",
+        COLUMNS,
+        intro="This credit note corrects invoice {{ related_invoice }}. The reason is given on each line below.",
+        amount_label="Amount credited",
+        credit=True,
     ),
 )
 
@@ -304,8 +314,9 @@ def details(document: Document, kind: Kind) -> None:
         ("Invoice number", "{{ invoice_number }}", ""),
         ("Period", "{{ period_label }}", ""),
         ("Issue date", "{{ issue_date }}", ""),
-        ("Due date", "{{ due_date }}", ""),
     ]
+    if not kind.credit:
+        rows.append(("Due date", "{{ due_date }}", ""))
     if kind.counts:
         rows += [("Users billed", "{{ billed_users }}", "billed_users"),
                  ("Devices billed", "{{ billed_devices }}", "billed_devices")]
@@ -314,7 +325,7 @@ def details(document: Document, kind: Kind) -> None:
     facts.paragraphs[0].paragraph_format.space_after = Pt(0)
     inner = facts_table(facts, rows)
     left, right = inner.add_row().cells
-    write(left, "Amount due", size=9.5, bold=True, color=ACCENT)
+    write(left, kind.amount_label, size=9.5, bold=True, color=ACCENT)
     write(right, "{{ total }}", size=11, bold=True, color=ACCENT, align=RIGHT)
     for cell in (left, right):
         shade(cell, TINT)
@@ -380,6 +391,29 @@ def payment(document: Document, kind: Kind) -> None:
     box = table.rows[0].cells[0]
     shade(box, TINT)
     cell_borders(box, left=(24, ACCENT))
+    if kind.credit:
+        label(box, "Your account", after=4)
+        write(
+            box,
+            "The credit of {{ total }} is applied to invoice {{ related_invoice }}; any part of it that invoice does "
+            "not need is applied to your next invoices. No action is needed on your part.",
+            size=9.5,
+            after=4,
+        )
+    else:
+        payment_terms(box, kind)
+    write(
+        box,
+        f"Questions about this {'credit note' if kind.credit else 'invoice'}? Contact {{{{ company_name }}}}"
+        "{% if company_contact %} at {{ company_contact }}{% endif %}.",
+        size=8.5,
+        color=MUTED,
+    )
+    column_widths(table, PAGE_WIDTH)
+    keep_row_together(table)
+
+
+def payment_terms(box: _Cell, kind: Kind) -> None:
     label(box, "Payment", after=4)
     tag_paragraph(box, "{%p if autopay %}")
     write(
@@ -398,15 +432,6 @@ def payment(document: Document, kind: Kind) -> None:
         after=4,
     )
     tag_paragraph(box, "{%p endif %}")
-    write(
-        box,
-        "Questions about this invoice? Contact {{ company_name }}"
-        "{% if company_contact %} at {{ company_contact }}{% endif %}.",
-        size=8.5,
-        color=MUTED,
-    )
-    column_widths(table, PAGE_WIDTH)
-    keep_row_together(table)
 
 
 def footer(document: Document) -> None:

@@ -1,0 +1,59 @@
+"""The corrected invoice issued after a credit note, from the workbook's current data.
+
+A period's run issues an invoice once per (client, type, period[, project]); a key whose invoice is fully credited
+may be issued again, once, by a reissue. The reissue bills what the credited invoice billed, as the workbook now
+reads: the managed invoice recounted at the same cutoff (users, devices, subscriptions, the Usage rows it billed),
+a service or project invoice from the WorkLog rows it billed (a row since marked Billable N drops out).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from mspxl.billing.managed import managed_invoice
+from mspxl.billing.work import work_invoice
+from mspxl.corrections.credit import CreditRefused, uncredited
+from mspxl.money import ZERO
+from mspxl.records import Book, Invoice
+
+REISSUABLE_TYPES = ("managed", "service", "project")
+_ELSEWHERE = "\x00elsewhere"  # a Usage row the reissue must not bill
+
+
+def may_be_issued_again(invoice: Invoice, register: tuple[Invoice, ...]) -> bool:
+    """A key whose invoice is fully credited may be issued again."""
+    return uncredited(invoice, register) <= ZERO
+
+
+def _usage_billed_by(book: Book, number: str) -> Book:
+    """The book with only the Usage rows `number` billed left to bill (the others look billed)."""
+    usage = tuple(
+        replace(u, invoice_number="") if u.invoice_number == number
+        else (u if u.invoice_number else replace(u, invoice_number=_ELSEWHERE))
+        for u in book.usage
+    )
+    return replace(book, usage=usage)
+
+
+def reissue_draft(book: Book, credited: Invoice, credit_number: str, issue_date: date) -> Invoice | None:
+    """The corrected invoice for the credited invoice's client, type and period (unnumbered), with Related Invoice =
+    the credit note; None when the current data bill nothing. `book` must already hold the credit note."""
+    if credited.type not in REISSUABLE_TYPES:
+        raise CreditRefused(f"{credited.number} is a {credited.type} invoice: only managed, service and project "
+                            "invoices are reissued")
+    if not may_be_issued_again(credited, book.invoices):
+        raise CreditRefused(f"--reissue needs {credited.number} fully credited; credit the whole invoice "
+                            "(leave out --amount and --lines)")
+    client = book.client(credited.client_id)
+    if credited.type == "managed":
+        draft = managed_invoice(_usage_billed_by(book, credited.number), client, credited.period)
+        if not isinstance(draft, Invoice):
+            return None
+    else:
+        entries = [w for w in book.work if w.invoice_number == credited.number and w.billable]
+        if not entries:
+            return None
+        draft = work_invoice(book, client, credited.period, credited.type, entries, credited.project_id)
+    return replace(draft, issue_date=issue_date, due_date=max(draft.due_date, issue_date),
+                   related_invoice=credit_number)
