@@ -8,13 +8,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from mspxl.app import Progress, load_checked, no_progress, output_folder, render_documents
+from mspxl.app import Progress, WorkbookHasErrors, load_checked, no_progress, output_folder, render_documents
 from mspxl.billing.register import assign_numbers
 from mspxl.corrections.credit import credit_note, find_invoice
 from mspxl.corrections.reissue import reissue_draft
-from mspxl.problems import Problem
+from mspxl.problems import Problem, has_errors
 from mspxl.records import Book, Invoice
 from mspxl.resources import template_dir as packaged_template_dir
+from mspxl.verify import verify_book
 from mspxl.writers.changes import issue_changes
 from mspxl.writers.xlsx import refuse_if_lossy, refuse_if_open, update_workbook
 
@@ -52,9 +53,13 @@ def issue_credit(path: Path, invoice_number: str, today: date, reason: str, amou
                  lines: Sequence[int] = (), reissue: bool = False, out: Path | None = None,
                  progress: Progress = no_progress, template_dir: Path | None = None) -> CreditRun:
     """Issue a credit note for an invoice (and, with `reissue`, the corrected invoice): register rows, WorkLog and
-    Usage marks for the reissue, one .docx each. Refused with nothing written when it cannot be issued."""
+    Usage marks for the reissue, one .docx each. Refused with nothing written when it cannot be issued
+    (CreditRefused) or when the register fails verification (WorkbookHasErrors)."""
     refuse_if_open(path)
     book, problems = load_checked(path, today)
+    register = verify_book(book)
+    if has_errors(register):
+        raise WorkbookHasErrors(register)
     credited, note, reissued = plan_credit(book, invoice_number, today, reason, amount, lines, reissue)
     out_dir = output_folder(path, out, book)
     refuse_if_lossy(path)

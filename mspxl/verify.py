@@ -1,0 +1,265 @@
+"""`mspxl verify`: the register checked against itself, so an auditor can trust what it says.
+
+Every register row is recomputed from its lines (each line's amount, the subtotal, the tax, the total); numbering is
+gapless and unique per prefix; every WorkLog and Usage row marked invoiced points at an invoice that billed it; every
+credit note points at the invoice it credits and never takes more than that invoice's total. Each discrepancy is a
+`Problem` naming its cell. `verify_book` serves `invoice`, `collect` and `credit`, which refuse a register that fails.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+
+from mspxl import schema as S
+from mspxl.money import ZERO, cents, plain
+from mspxl.problems import Problem, Severity, error, warning
+from mspxl.records import Book, Invoice
+from mspxl.workbook.load import load_raw
+from mspxl.workbook.raw import RawBook
+from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
+from mspxl.workbook.table import cell_ref, locate_header
+
+Columns = Mapping[str, Mapping[str, int]]  # sheet -> header -> 0-based column
+LineRows = Mapping[tuple[str, int], int]  # (invoice number, line) -> InvoiceLines row
+
+REGISTER_SHEETS = (S.INVOICES, S.INVOICE_LINES)
+MARKED_SHEETS = (S.WORKLOG, S.USAGE)
+
+
+def default_columns() -> dict[str, dict[str, int]]:
+    """The columns as `mspxl init` lays them out, for a book read without its sheets at hand."""
+    return {sheet.name: {c.header: i for i, c in enumerate(sheet.columns)}
+            for sheet in (*REGISTER_SHEETS, *MARKED_SHEETS)}
+
+
+class _Places:
+    def __init__(self, cols: Columns | None, line_rows: LineRows | None) -> None:
+        self.cols = default_columns() if cols is None else cols
+        self.line_rows = line_rows or {}
+
+    def cell(self, sheet: str, row: int, header: str) -> str:
+        column = self.cols.get(sheet, {}).get(header)
+        if column is None or not row:
+            return ""
+        return cell_ref(row, column)
+
+    def line(self, invoice: Invoice, line: int, header: str) -> tuple[str, str]:
+        """The InvoiceLines cell of a line, else the register row's Invoice Number cell."""
+        row = self.line_rows.get((invoice.number, line), 0)
+        if row:
+            return "InvoiceLines", self.cell("InvoiceLines", row, header)
+        return "Invoices", self.cell("Invoices", invoice.row, "Invoice Number")
+
+
+def register_rows_add_up(book: Book, places: _Places) -> list[Problem]:
+    """Every register row re-adds from its lines: each line's Amount is Quantity x Unit Price rounded half-up, the
+    Subtotal is the sum of the lines, the Tax is 0 without taxable lines, and the Total is Subtotal + Tax."""
+    problems: list[Problem] = []
+    rates = {c.id: c.tax_rate for c in book.clients}
+    for inv in book.invoices:
+        def at(header: str, inv: Invoice = inv) -> str:
+            return places.cell("Invoices", inv.row, header)
+
+        if not inv.lines:
+            problems.append(error("Invoices", at("Invoice Number"), "Invoice Number",
+                                  "has no lines on the InvoiceLines sheet", inv.number))
+            continue
+        for ln in inv.lines:
+            if ln.amount != cents(ln.quantity * ln.unit_price):
+                sheet, cell = places.line(inv, ln.line, "Amount")
+                problems.append(error(sheet, cell, "Amount",
+                                      f"(line {ln.line} of {inv.number}) is not Quantity x Unit Price "
+                                      f"({plain(cents(ln.quantity * ln.unit_price))})", plain(ln.amount)))
+        subtotal = sum((ln.amount for ln in inv.lines), start=ZERO)
+        if inv.subtotal != subtotal:
+            problems.append(error("Invoices", at("Subtotal"), "Subtotal",
+                                  f"does not equal the sum of its lines ({plain(subtotal)})", plain(inv.subtotal)))
+        taxable = sum((ln.amount for ln in inv.lines if ln.taxable), start=ZERO)
+        if taxable == ZERO and inv.tax != ZERO:
+            problems.append(error("Invoices", at("Tax"), "Tax", "is charged but no line is taxable", plain(inv.tax)))
+        elif inv.type != "credit" and inv.client_id in rates and inv.tax != cents(taxable * rates[inv.client_id]):
+            expected = cents(taxable * rates[inv.client_id])
+            problems.append(warning("Invoices", at("Tax"), "Tax",
+                                    f"is not the client's current Tax Rate on the taxable lines ({plain(expected)}); "
+                                    "right only if the rate changed since", plain(inv.tax)))
+        if inv.total != inv.subtotal + inv.tax:
+            problems.append(error("Invoices", at("Total"), "Total",
+                                  f"does not equal Subtotal + Tax ({plain(inv.subtotal + inv.tax)})",
+                                  plain(inv.total)))
+        if (inv.type == "credit") != (inv.total < ZERO):
+            what = "a credit note's Total must be negative" if inv.type == "credit" else \
+                "only a credit note has a negative Total"
+            problems.append(error("Invoices", at("Total"), "Total", what, plain(inv.total)))
+    return problems
+
+
+def _sequence(number: str, prefix: str) -> int | None:
+    tail = number[len(prefix):]
+    return int(tail) if number.startswith(prefix) and tail.isdigit() else None
+
+
+def numbering_is_gapless_and_unique(book: Book, places: _Places) -> list[Problem]:
+    """Numbers are the prefix + a zero-padded sequence, gapless and never reused; credit notes use the Credit Note
+    Prefix and their own sequence."""
+    settings = book.settings
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    by_prefix: dict[str, list[tuple[int, Invoice]]] = defaultdict(list)
+    for inv in book.invoices:
+        at = places.cell("Invoices", inv.row, "Invoice Number")
+        if inv.number in seen:
+            problems.append(error("Invoices", at, "Invoice Number",
+                                  f"is a duplicate (already on row {seen[inv.number]})", inv.number))
+            continue
+        seen[inv.number] = inv.row
+        prefix = settings.credit_note_prefix if inv.type == "credit" else settings.invoice_prefix
+        sequence = _sequence(inv.number, prefix)
+        if sequence is None:
+            kind = "a credit note" if inv.type == "credit" else "an invoice"
+            problems.append(error("Invoices", at, "Invoice Number",
+                                  f"is not numbered as {kind} ({prefix} + {settings.number_width} digits)",
+                                  inv.number))
+            continue
+        by_prefix[prefix].append((sequence, inv))
+    for prefix, numbered in by_prefix.items():
+        numbered.sort(key=lambda item: item[0])
+        for (before, _), (after, inv) in zip(numbered, numbered[1:], strict=False):
+            if after > before + 1:
+                missing = [f"{prefix}{n:0{settings.number_width}d}" for n in range(before + 1, after)]
+                shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+                problems.append(error("Invoices", places.cell("Invoices", inv.row, "Invoice Number"),
+                                      "Invoice Number", f"follows a gap in the numbering: {shown} missing from "
+                                      "the register", inv.number))
+    return problems
+
+
+def marks_point_at_invoices(book: Book, places: _Places) -> list[Problem]:
+    """Every WorkLog and Usage row marked invoiced points at an existing invoice of its client that bills it: a
+    service or project invoice for work, a managed invoice with a line of the row's Service Code for usage."""
+    register = {inv.number: inv for inv in book.invoices}
+    problems: list[Problem] = []
+    for w in book.work:
+        if not w.invoice_number:
+            continue
+        at = places.cell("WorkLog", w.row, "Invoice Number")
+        inv = register.get(w.invoice_number)
+        if inv is None:
+            problems.append(error("WorkLog", at, "Invoice Number", "is not on the Invoices sheet", w.invoice_number))
+        elif inv.client_id != w.client_id or inv.type not in ("service", "project"):
+            problems.append(error("WorkLog", at, "Invoice Number",
+                                  f"is a {inv.type} invoice of {inv.client_id}, not a service or project invoice of "
+                                  f"{w.client_id}", w.invoice_number))
+    for u in book.usage:
+        if not u.invoice_number:
+            continue
+        at = places.cell("Usage", u.row, "Invoice Number")
+        inv = register.get(u.invoice_number)
+        if inv is None:
+            problems.append(error("Usage", at, "Invoice Number", "is not on the Invoices sheet", u.invoice_number))
+        elif inv.client_id != u.client_id or inv.type != "managed" or \
+                not any(ln.service_code == u.service_code for ln in inv.lines):
+            problems.append(error("Usage", at, "Invoice Number",
+                                  f"has no {u.service_code} line for {u.client_id}", u.invoice_number))
+    return problems
+
+
+def credit_notes_point_at_invoices(book: Book, places: _Places) -> list[Problem]:
+    """Every credit note names, as Related Invoice, an invoice of the same client in the register, and the credit
+    notes of an invoice never take more than its total."""
+    register = {inv.number: inv for inv in book.invoices}
+    credited: dict[str, list[Invoice]] = defaultdict(list)
+    problems: list[Problem] = []
+    for cn in book.invoices:
+        if cn.type != "credit":
+            continue
+        at = places.cell("Invoices", cn.row, "Related Invoice")
+        target = register.get(cn.related_invoice)
+        if not cn.related_invoice:
+            problems.append(error("Invoices", at, "Related Invoice", f"credit note {cn.number} names no invoice"))
+        elif target is None:
+            problems.append(error("Invoices", at, "Related Invoice", "is not on the Invoices sheet",
+                                  cn.related_invoice))
+        elif target.type == "credit" or target.client_id != cn.client_id:
+            problems.append(error("Invoices", at, "Related Invoice",
+                                  f"is not an invoice of {cn.client_id}", cn.related_invoice))
+        else:
+            credited[target.number].append(cn)
+    for number, notes in credited.items():
+        taken = -sum((cn.total for cn in notes), start=ZERO)
+        if taken > register[number].total:
+            last = notes[-1]
+            problems.append(error("Invoices", places.cell("Invoices", last.row, "Total"), "Total",
+                                  f"takes the credit notes of {number} to {plain(taken)}, more than its total "
+                                  f"({plain(register[number].total)})", plain(last.total)))
+    return problems
+
+
+Check = Callable[[Book, _Places], list[Problem]]
+CHECKS: tuple[Check, ...] = (
+    register_rows_add_up,
+    numbering_is_gapless_and_unique,
+    marks_point_at_invoices,
+    credit_notes_point_at_invoices,
+)
+
+
+def verify_book(book: Book, cols: Columns | None = None, line_rows: LineRows | None = None) -> list[Problem]:
+    """Every discrepancy of the register, each naming its cell. `cols` (sheet -> header -> 0-based column) and
+    `line_rows` ((invoice number, line) -> InvoiceLines row) place them; without, the `mspxl init` layout is
+    assumed and line problems name the register row."""
+    places = _Places(cols, line_rows)
+    problems: list[Problem] = []
+    for check in CHECKS:
+        problems.extend(check(book, places))
+    return problems
+
+
+def sheet_places(raw: RawBook) -> tuple[dict[str, dict[str, int]], dict[tuple[str, int], int]]:
+    """Where the register's and the marked sheets' columns are, and the InvoiceLines row of every line."""
+    cols: dict[str, dict[str, int]] = {}
+    for sheet in (*REGISTER_SHEETS, *MARKED_SHEETS):
+        found = next((s for name, s in raw.items() if S.header_key(name) == S.header_key(sheet.name)), None)
+        located = locate_header(found, sheet)[0] if found is not None else None
+        if located is not None:
+            cols[sheet.name] = dict(located.columns)
+    line_rows: dict[tuple[str, int], int] = {}
+    lines = next((s for name, s in raw.items() if S.header_key(name) == S.header_key("InvoiceLines")), None)
+    where = cols.get("InvoiceLines", {})
+    if lines is not None and "Invoice Number" in where and "Line" in where:
+        header_row = locate_header(lines, S.INVOICE_LINES)[0].header_row  # type: ignore[union-attr]
+        for index in range(header_row, len(lines.rows)):
+            cells = lines.rows[index]
+            number = cells[where["Invoice Number"]] if where["Invoice Number"] < len(cells) else None
+            line = cells[where["Line"]] if where["Line"] < len(cells) else None
+            if number is not None and isinstance(line, int | str) and str(line).isdigit():
+                line_rows[(str(number).strip(), int(line))] = index + 1
+    return cols, line_rows
+
+
+def _same_issue(problem: Problem) -> tuple[str, str]:
+    return (problem.sheet, problem.cell)
+
+
+def verify_file(path: Path, today: date) -> list[Problem]:
+    """`mspxl verify` on a workbook file: the register's discrepancies, and the register sheets' own reading errors
+    (a row the reader had to leave out cannot be verified)."""
+    if not path.exists():
+        return [error(path.name, "", "", "file not found")]
+    try:
+        raw = read_raw(path)
+    except UnreadableWorkbook as exc:
+        return [error(path.name, "", "", str(exc))]
+    loaded = load_raw(raw, today)
+    if loaded.book is None:
+        return loaded.problems
+    cols, line_rows = sheet_places(raw)
+    found = verify_book(loaded.book, cols, line_rows)
+    placed = {_same_issue(p) for p in found}
+    gap_or_total = ("numbering has a gap", "is a duplicate", "does not equal")
+    reading = [p for p in loaded.problems
+               if p.severity is Severity.ERROR and p.sheet in ("Invoices", "InvoiceLines")
+               and _same_issue(p) not in placed and not any(text in p.message for text in gap_or_total)]
+    return reading + found
