@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -16,11 +17,52 @@ TRUE_WORDS = {"y", "yes", "true", "1"}
 FALSE_WORDS = {"n", "no", "false", "0"}
 
 
+EXCEL_TEXT_LIMIT = 32767  # the most characters an Excel cell holds
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class CellError(ValueError):
     """A cell's value is not what its column expects; the message says what was expected."""
 
 
+@dataclass(frozen=True)
+class Unusable:
+    """A cell the file holds but whose value cannot be used: an Excel error such as `#REF!`, a formula saved without
+    its computed value, or a cell covered by merged cells. `shown` is what the accountant sees in the cell."""
+
+    shown: str
+    reason: str
+    blank: bool = False  # a merged-over cell counts as blank when the rest of its row is blank
+
+    def __str__(self) -> str:
+        return self.shown
+
+
+def excel_error(code: str) -> Unusable:
+    return Unusable(code, "is an Excel error value: fix the formula or type the value")
+
+
+def uncomputed_formula(formula: str) -> Unusable:
+    return Unusable("=" + formula, "is a formula saved without its computed value (the file was written by a program "
+                                   "that does not calculate): open the file in Excel, save it, and run again")
+
+
+def merged_over(cell_range: str) -> Unusable:
+    return Unusable("", f"is inside merged cells {cell_range}: unmerge them so every row has its own value",
+                    blank=True)
+
+
+def is_blank(value: object) -> bool:
+    """An empty cell, spaces only, or a cell merged over by its neighbour."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, Unusable) and value.blank
+
+
 def read_text(value: object) -> str:
+    """The cell as text, as the accountant sees it."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
@@ -30,6 +72,19 @@ def read_text(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     return str(value).strip()
+
+
+def read_plain_text(value: object) -> str:
+    """Text Excel can store again: at most 32,767 characters and no control characters (a tab or line break is
+    fine)."""
+    text = read_text(value)
+    if len(text) > EXCEL_TEXT_LIMIT:
+        raise CellError(f"is {len(text):,} characters long, more than an Excel cell holds ({EXCEL_TEXT_LIMIT:,})")
+    control = CONTROL_CHARS.search(text)
+    if control:
+        raise CellError(f"contains the control character U+{ord(control.group()):04X}, which Excel cannot store: "
+                        "retype the text")
+    return text
 
 
 def read_date(value: object) -> date:
@@ -120,9 +175,11 @@ def read_choice(value: object, choices: tuple[str, ...]) -> str:
 
 def read_cell(column: Column, value: object) -> object:
     """The cell's value as its column's kind says, or CellError."""
+    if isinstance(value, Unusable):
+        raise CellError(value.reason)
     kind = column.kind
     if kind in (Kind.TEXT, Kind.ID):
-        return read_text(value)
+        return read_plain_text(value)
     if kind is Kind.DATE:
         return read_date(value)
     if kind in (Kind.MONEY, Kind.DECIMAL):

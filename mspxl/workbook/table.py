@@ -8,7 +8,7 @@ from openpyxl.utils import get_column_letter
 
 from mspxl.problems import Problem, error
 from mspxl.schema import Sheet, header_key
-from mspxl.workbook.cells import CellError, read_cell, read_text
+from mspxl.workbook.cells import CellError, Unusable, is_blank, read_cell, read_text
 from mspxl.workbook.raw import RawSheet
 
 HEADER_SEARCH_ROWS = 10
@@ -94,15 +94,17 @@ def read_rows(raw: RawSheet, schema: Sheet) -> tuple[list[Row], list[Problem]]:
     rows: list[Row] = []
     for index in range(located.header_row, len(raw.rows)):
         cells = raw.rows[index]
+        if not cells:
+            continue  # an empty row (a sheet used down to row 1,048,576 is mostly these)
         number = index + 1
         picked = {h: (cells[i] if i < len(cells) else None) for h, i in located.columns.items()}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in picked.values()):
+        if all(is_blank(v) for v in picked.values()):
             continue  # blank rows are skipped
         values: dict[str, object] = {}
         ok = True
         for col in schema.columns:
             value = picked.get(col.header)
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if is_blank(value) and not isinstance(value, Unusable):
                 if col.required:
                     place = cell_ref(number, located.columns[col.header])
                     problems.append(error(schema.name, place, col.header, "is required but blank"))
