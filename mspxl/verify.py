@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from mspxl import schema as S
-from mspxl.money import ZERO, cents, plain
+from mspxl.money import ZERO, NotANumber, cents, plain, to_decimal
 from mspxl.problems import Problem, Severity, error, warning
 from mspxl.records import Book, Invoice
 from mspxl.workbook.load import load_raw
@@ -33,6 +34,11 @@ def default_columns() -> dict[str, dict[str, int]]:
     """The columns as `mspxl init` lays them out, for a book read without its sheets at hand."""
     return {sheet.name: {c.header: i for i, c in enumerate(sheet.columns)}
             for sheet in (*REGISTER_SHEETS, *MARKED_SHEETS)}
+
+
+def _amount(value: Decimal) -> str:
+    """An amount as shown in a message: to the cent, without an exponent."""
+    return plain(cents(value))
 
 
 class _Places:
@@ -72,27 +78,27 @@ def register_rows_add_up(book: Book, places: _Places) -> list[Problem]:
                 sheet, cell = places.line(inv, ln.line, "Amount")
                 problems.append(error(sheet, cell, "Amount",
                                       f"(line {ln.line} of {inv.number}) is not Quantity x Unit Price "
-                                      f"({plain(cents(ln.quantity * ln.unit_price))})", plain(ln.amount)))
+                                      f"({_amount(cents(ln.quantity * ln.unit_price))})", _amount(ln.amount)))
         subtotal = sum((ln.amount for ln in inv.lines), start=ZERO)
         if inv.subtotal != subtotal:
             problems.append(error("Invoices", at("Subtotal"), "Subtotal",
-                                  f"does not equal the sum of its lines ({plain(subtotal)})", plain(inv.subtotal)))
+                                  f"does not equal the sum of its lines ({_amount(subtotal)})", _amount(inv.subtotal)))
         taxable = sum((ln.amount for ln in inv.lines if ln.taxable), start=ZERO)
         if taxable == ZERO and inv.tax != ZERO:
-            problems.append(error("Invoices", at("Tax"), "Tax", "is charged but no line is taxable", plain(inv.tax)))
+            problems.append(error("Invoices", at("Tax"), "Tax", "is charged but no line is taxable", _amount(inv.tax)))
         elif inv.type != "credit" and inv.client_id in rates and inv.tax != cents(taxable * rates[inv.client_id]):
             expected = cents(taxable * rates[inv.client_id])
             problems.append(warning("Invoices", at("Tax"), "Tax",
-                                    f"is not the client's current Tax Rate on the taxable lines ({plain(expected)}); "
-                                    "right only if the rate changed since", plain(inv.tax)))
+                                    f"is not the client's current Tax Rate on the taxable lines ({_amount(expected)}); "
+                                    "right only if the rate changed since", _amount(inv.tax)))
         if inv.total != inv.subtotal + inv.tax:
             problems.append(error("Invoices", at("Total"), "Total",
-                                  f"does not equal Subtotal + Tax ({plain(inv.subtotal + inv.tax)})",
-                                  plain(inv.total)))
+                                  f"does not equal Subtotal + Tax ({_amount(inv.subtotal + inv.tax)})",
+                                  _amount(inv.total)))
         if (inv.type == "credit") != (inv.total < ZERO):
             what = "a credit note's Total must be negative" if inv.type == "credit" else \
                 "only a credit note has a negative Total"
-            problems.append(error("Invoices", at("Total"), "Total", what, plain(inv.total)))
+            problems.append(error("Invoices", at("Total"), "Total", what, _amount(inv.total)))
     return problems
 
 
@@ -192,8 +198,8 @@ def credit_notes_point_at_invoices(book: Book, places: _Places) -> list[Problem]
         if taken > register[number].total:
             last = notes[-1]
             problems.append(error("Invoices", places.cell("Invoices", last.row, "Total"), "Total",
-                                  f"takes the credit notes of {number} to {plain(taken)}, more than its total "
-                                  f"({plain(register[number].total)})", plain(last.total)))
+                                  f"takes the credit notes of {number} to {_amount(taken)}, more than its total "
+                                  f"({_amount(register[number].total)})", _amount(last.total)))
     return problems
 
 
@@ -234,8 +240,12 @@ def sheet_places(raw: RawBook) -> tuple[dict[str, dict[str, int]], dict[tuple[st
             cells = lines.rows[index]
             number = cells[where["Invoice Number"]] if where["Invoice Number"] < len(cells) else None
             line = cells[where["Line"]] if where["Line"] < len(cells) else None
-            if number is not None and isinstance(line, int | str) and str(line).isdigit():
-                line_rows[(str(number).strip(), int(line))] = index + 1
+            try:
+                line_number = to_decimal(line)
+            except NotANumber:
+                continue
+            if number is not None and line_number == line_number.to_integral_value():
+                line_rows[(str(number).strip(), int(line_number))] = index + 1
     return cols, line_rows
 
 
