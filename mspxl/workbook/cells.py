@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from mspxl.money import NotANumber, to_decimal
@@ -87,11 +87,18 @@ def read_plain_text(value: object) -> str:
     return text
 
 
+def visible(text: str) -> str:
+    """Control characters as their visible symbols (U+0007 as \u2407), so a message shows where they are."""
+    return CONTROL_CHARS.sub(lambda m: chr(0x2421 if m.group() == "\x7f" else 0x2400 + ord(m.group())), text)
+
+
 def read_date(value: object) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, time | timedelta):  # a time of day, or a negative number in a cell formatted as a date
+        raise CellError("is a time or a negative number, not a date (expected YYYY-MM-DD or an Excel date)")
     if isinstance(value, bool):
         raise CellError("is not a date (expected YYYY-MM-DD or an Excel date)")
     if isinstance(value, int | float):

@@ -13,7 +13,7 @@ from mspxl.validate import validate
 from mspxl.workbook import build
 from mspxl.workbook.raw import RawBook, RawSheet
 from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
-from mspxl.workbook.table import Row, locate_header, read_rows
+from mspxl.workbook.table import Row, cell_ref, locate_header, read_rows
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ def load_raw(raw: RawBook, today: date) -> Loaded:
     services, _ = build.build_services(rows["Services"])
     invoices, register_problems = build.build_register(rows["Invoices"], rows["InvoiceLines"])
     problems.extend(register_problems)
+    problems.extend(lines_without_invoice(rows["Invoices"], rows["InvoiceLines"], cols.get("InvoiceLines", {})))
     book = Book(
         settings=settings,
         services=services,
@@ -82,6 +83,22 @@ def load_raw(raw: RawBook, today: date) -> Loaded:
     }
     problems.extend(validate(book, cols, ids, today))
     return Loaded(book, problems)
+
+
+def lines_without_invoice(invoice_rows: list[Row], line_rows: list[Row], columns: dict[str, int]) -> list[Problem]:
+    """InvoiceLines rows whose invoice is not on the Invoices sheet: a register row was deleted by hand."""
+    numbers = {str(r["Invoice Number"]) for r in invoice_rows if r["Invoice Number"] is not None}
+    problems: list[Problem] = []
+    reported: set[str] = set()
+    for row in line_rows:
+        number = row["Invoice Number"]
+        if number is None or str(number) in numbers or str(number) in reported:
+            continue
+        reported.add(str(number))
+        problems.append(error("InvoiceLines", cell_ref(row.number, columns.get("Invoice Number", 0)),
+                              "Invoice Number", "has lines but is not on the Invoices sheet: a register row was "
+                              "deleted; restore it (issued invoices are never deleted)", str(number)))
+    return problems
 
 
 def load_file(path: Path, today: date) -> Loaded:

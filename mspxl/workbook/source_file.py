@@ -141,7 +141,7 @@ def _rows(sheet: python_calamine.CalamineSheet) -> list[list[object]]:
     start_row, start_col = sheet.start if sheet.height else (0, 0)
     pad = [None] * start_col  # calamine's rows start at the first used column
     for row in sheet.iter_rows():
-        if any(v != "" for v in row):
+        if row.count("") != len(row):
             rows.append(pad + [None if v == "" else v for v in row])
         else:
             rows.append(EMPTY_ROW)

@@ -8,7 +8,7 @@ from openpyxl.utils import get_column_letter
 
 from mspxl.problems import Problem, error
 from mspxl.schema import Sheet, header_key
-from mspxl.workbook.cells import CellError, Unusable, is_blank, read_cell, read_text
+from mspxl.workbook.cells import CellError, Unusable, is_blank, read_cell, read_text, visible
 from mspxl.workbook.raw import RawSheet
 
 HEADER_SEARCH_ROWS = 10
@@ -47,7 +47,7 @@ def locate_header(raw: RawSheet, schema: Sheet) -> tuple[Located | None, list[Pr
     candidates: list[tuple[int, int, int]] = []  # (header_row, first_col, last_col)
     for table in raw.tables:
         candidates.append((table.header_row, table.first_col, table.last_col))
-    width = max((len(r) for r in raw.rows), default=0)
+    width = max(map(len, raw.rows), default=0)
     for number in range(1, min(HEADER_SEARCH_ROWS, len(raw.rows)) + 1):
         candidates.append((number, 0, width - 1))
     wanted = {col.key: col.header for col in schema.columns}
@@ -115,7 +115,7 @@ def read_rows(raw: RawSheet, schema: Sheet) -> tuple[list[Row], list[Problem]]:
                 values[col.header] = read_cell(col, value)
             except CellError as exc:
                 place = cell_ref(number, located.columns[col.header])
-                problems.append(error(schema.name, place, col.header, str(exc), read_text(value)))
+                problems.append(error(schema.name, place, col.header, str(exc), visible(read_text(value))))
                 ok = False
         rows.append(Row(number, values, ok))
     return rows, problems

@@ -1,0 +1,1 @@
+"""Broken and hostile workbooks, generated at test time (see make.py)."""
