@@ -13,7 +13,6 @@ import typer
 
 from mspxl.app import WorkbookHasErrors, no_progress
 from mspxl.audit import audited, issued_summary
-from mspxl.cli import BookArg, JsonOpt, OutOpt, fail, money, out, print_problems, problems_json
 from mspxl.corrections import CreditRefused, parse_line_numbers
 from mspxl.money import NotANumber, plain, to_decimal
 from mspxl.problems import Severity
@@ -21,8 +20,17 @@ from mspxl.records import Invoice
 from mspxl.workbook.source_file import UnreadableWorkbook
 from mspxl.writers.xlsx import WorkbookRefused
 
+# The options as mspxl.cli declares them; mspxl.cli is imported inside the commands, since it imports this module to
+# register them.
+BookArg = Annotated[Path, typer.Argument(help="The workbook (.xlsx or .xlsm).", show_default=False)]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Folder for documents (default: Settings Output Folder, "
+                                                          "else a folder beside the workbook).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of prose.")]
+
 
 def _amount(text: str | None, as_json: bool) -> Decimal | None:
+    from mspxl.cli import fail
+
     if text is None:
         return None
     try:
@@ -54,6 +62,7 @@ def credit(
 ) -> None:
     """Issue a credit note for an invoice (the whole of it unless --amount or --lines), and with --reissue the
     corrected invoice; register rows and one .docx each."""
+    from mspxl.cli import fail, money, out
     from mspxl.corrections.run import issue_credit
 
     value = _amount(amount, as_json)
@@ -96,6 +105,7 @@ def credit(
 def verify(book: BookArg, as_json: JsonOpt = False) -> None:
     """Recompute every register row from its lines and check numbering, WorkLog and Usage marks and credit notes;
     print each discrepancy with its cell; exit 1 when there is any."""
+    from mspxl.cli import out, print_problems, problems_json
     from mspxl.verify import verify_file
 
     problems = verify_file(book, date.today())
@@ -120,6 +130,7 @@ def templates_export(
     force: Annotated[bool, typer.Option("--force", help="Replace templates already in the folder.")] = False,
 ) -> None:
     """Write the packaged templates into FOLDER for editing in Word; a file already there is kept unless --force."""
+    from mspxl.cli import out
     from mspxl.resources import export_templates
 
     written, kept = export_templates(folder, force)

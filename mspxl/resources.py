@@ -1,7 +1,8 @@
 """Files mspxl ships with: the document templates and the sample workbook.
 
-An installed mspxl reads them from its package data (`mspxl/data/`, through `importlib.resources`); a checkout of the
-repository reads them from `templates/` and `samples/` when the package data is not there.
+An installed mspxl reads them from its package data (`mspxl/data/templates/`, `mspxl/data/sample/`, through
+`importlib.resources`); a checkout of the repository reads them from `templates/` and `samples/`, the folders the
+wheel packs as that data.
 """
 
 from __future__ import annotations
@@ -28,7 +29,12 @@ def template_dir() -> Path:
 
 def sample_workbook() -> Path:
     """The sample workbook (`northwind.xlsx`) that `mspxl demo` copies and runs."""
-    return _packaged(SAMPLE_NAME) or REPOSITORY / "samples" / SAMPLE_NAME
+    return _packaged("sample", SAMPLE_NAME) or REPOSITORY / "samples" / SAMPLE_NAME
+
+
+def addin_file() -> Path:
+    """The Excel add-in (`mspxl.xlam`) that `mspxl addin install` puts in Excel's startup folder."""
+    return _packaged("addin", "mspxl.xlam") or REPOSITORY / "workbook" / "mspxl.xlam"
 
 
 def packaged_templates() -> list[Path]:
