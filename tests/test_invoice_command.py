@@ -161,9 +161,29 @@ def test_xlsm_keeps_its_vba_project_byte_for_byte(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(book)["Invoices"]["A2"].value == "INV-000001"
 
 
-def test_a_chart_that_would_be_lost_is_refused(tmp_path: Path) -> None:
+def test_a_chart_on_the_accountants_sheet_survives_the_run(tmp_path: Path) -> None:
     from openpyxl.chart import BarChart, Reference
 
+    book = write_book(tmp_path / "book.xlsx", sheets())
+    wb = openpyxl.load_workbook(book)
+    chart = BarChart()
+    chart.add_data(Reference(wb["Users"], min_col=4, min_row=1, max_row=4))
+    wb["Users"].add_chart(chart, "H2")
+    wb.save(book)
+    with zipfile.ZipFile(book) as package:
+        before = {n: package.read(n) for n in package.namelist() if n.startswith(("xl/charts/", "xl/drawings/"))}
+    assert any(n.startswith("xl/charts/") for n in before)
+    code, output = invoke("invoice", str(book), "--period", "2026-11", "--out", str(tmp_path / "d"))
+    assert code == 0, output
+    with zipfile.ZipFile(book) as package:
+        assert {n: package.read(n) for n in before} == before
+    assert openpyxl.load_workbook(book)["Invoices"].max_row > 1
+
+
+def test_the_openpyxl_writer_refuses_a_chart_it_would_lose(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    monkeypatch.setenv("MSPXL_WRITER", "openpyxl")
     book = write_book(tmp_path / "book.xlsx", sheets())
     wb = openpyxl.load_workbook(book)
     chart = BarChart()

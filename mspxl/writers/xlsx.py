@@ -57,13 +57,32 @@ LOSSY_PARTS = {
 }
 
 
-def refuse_if_lossy(path: Path) -> None:
-    """Where openpyxl would silently drop something it cannot round-trip, refuse and say what would be lost."""
+WRITERS = ("package", "openpyxl")
+
+
+def writer_name(writer: str | None = None) -> str:
+    """The writer to use: `writer` if given, else the MSPXL_WRITER environment variable, else "package".
+
+    "package" edits only the changed sheets inside the .xlsx and copies every other part unchanged (charts, images,
+    pivot tables and VBA survive); "openpyxl" loads and re-saves the whole workbook (the reference implementation).
+    """
+    name = (writer or os.environ.get("MSPXL_WRITER") or "package").strip().lower()
+    if name not in WRITERS:
+        raise ValueError(f"unknown workbook writer {name!r}: one of {', '.join(WRITERS)}")
+    return name
+
+
+def refuse_if_lossy(path: Path, writer: str | None = None) -> None:
+    """Where openpyxl would silently drop something it cannot round-trip, refuse and say what would be lost.
+
+    The package writer copies those parts unchanged, so with it only a file that is not a workbook is refused."""
     try:
         with zipfile.ZipFile(path) as package:
             names = package.namelist()
     except zipfile.BadZipFile as exc:
         raise WorkbookRefused(f"{path.name} is not an .xlsx workbook") from exc
+    if writer_name(writer) != "openpyxl":
+        return
     found = sorted({what for prefix, what in LOSSY_PARTS.items() if any(n.startswith(prefix) for n in names)})
     if found:
         raise WorkbookRefused(
@@ -226,10 +245,18 @@ def save_atomically(wb: Workbook, path: Path) -> None:
         raise
 
 
-def update_workbook(path: Path, changes: WorkbookChanges, currency: str, locale: str) -> None:
-    """Open, apply, save atomically; refuse when Excel holds the file or saving would lose something."""
+def update_workbook(path: Path, changes: WorkbookChanges, currency: str, locale: str,
+                    writer: str | None = None) -> None:
+    """Apply and save atomically; refuse when Excel holds the file or saving would lose something.
+
+    `writer` (default: MSPXL_WRITER, else "package") picks the package writer or the openpyxl reference."""
     refuse_if_open(path)
-    refuse_if_lossy(path)
+    refuse_if_lossy(path, writer)
+    if writer_name(writer) == "package":
+        from mspxl.writers.package import update_package
+
+        update_package(path, changes, money_format(currency, locale))
+        return
     wb = open_for_update(path)
     apply_changes(wb, changes, currency, locale)
     save_atomically(wb, path)
