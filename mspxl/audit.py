@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import shlex
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -77,12 +78,12 @@ def runs_row(command: str, args: Sequence[str], before_hash: str, after_hash: st
              totals: Decimal | None, outcome: str, now_utc: datetime, now_local: datetime, user: str,
              version: str) -> tuple[Value, ...]:
     """A Runs sheet row in the order of RUNS_COLUMNS. Times are ISO 8601 text with their offset, so a row reads the
-    same in any time zone."""
+    same in any time zone; the arguments are quoted as a shell would need them."""
     return (
         now_utc.isoformat(timespec="seconds"),
         now_local.isoformat(timespec="seconds"),
         command,
-        " ".join(args),
+        shlex.join(args),
         user,
         version,
         before_hash,

@@ -395,8 +395,8 @@ def payment(document: Document, kind: Kind) -> None:
         label(box, "Your account", after=4)
         write(
             box,
-            "The credit of {{ total }} is applied to invoice {{ related_invoice }}; any part of it that invoice does "
-            "not need is applied to your next invoices. No action is needed on your part.",
+            "This credit ({{ total }}) is applied to invoice {{ related_invoice }}; any part of it that invoice "
+            "does not need is applied to your next invoices. No action is needed on your part.",
             size=9.5,
             after=4,
         )

@@ -87,7 +87,7 @@ def test_one_row_per_writing_command_and_none_otherwise(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     first, second, third = runs(book)
     assert (second[2], second[6], second[10]) == ("collect", first[7], "ok")
-    assert (third[2], third[3], third[6]) == ("credit", "book.xlsx --invoice INV-000002 --reason Never set up",
+    assert (third[2], third[3], third[6]) == ("credit", "book.xlsx --invoice INV-000002 --reason 'Never set up'",
                                               second[7])
     assert (third[8], third[9]) == ("credit 1", -200)
     assert third[7] == workbook_fingerprint(book)  # the Runs sheet itself is left out of the fingerprint

@@ -147,5 +147,13 @@ def credit_note(book: Book, invoice_number: str, issue_date: date, reason: str, 
         lines=tuple(credit_lines),
         related_invoice=invoice.number,
         project_id=invoice.project_id,
-        tax_rate=invoice.tax_rate,
+        tax_rate=_tax_rate(book, invoice) if tax else ZERO,
     )
+
+
+def _tax_rate(book: Book, invoice: Invoice) -> Decimal:
+    """The rate shown beside the tax: the client's Tax Rate (the register keeps the tax, not the rate)."""
+    try:
+        return book.client(invoice.client_id).tax_rate
+    except KeyError:
+        return invoice.tax_rate
