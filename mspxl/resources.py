@@ -3,13 +3,21 @@
 An installed mspxl reads them from its package data (`mspxl/data/templates/`, `mspxl/data/sample/`, through
 `importlib.resources`); a checkout of the repository reads them from `templates/` and `samples/`, the folders the
 wheel packs as that data.
+
+A workbook may replace any of them by name: Settings `Templates Folder`, else a `templates/` folder beside the
+workbook (`templates_for_book`); `mspxl templates export DIR` writes the packaged ones out to start from.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
+import tempfile
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
+
+from mspxl.schema import header_key
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 SAMPLE_NAME = "northwind.xlsx"
@@ -57,3 +65,46 @@ def export_templates(target: Path, overwrite: bool = False) -> tuple[list[Path],
         shutil.copyfile(source, destination)
         written.append(destination)
     return written, kept
+
+
+TEMPLATES_SETTING = "Templates Folder"
+TEMPLATE_SUFFIXES = (".docx", ".txt")
+
+
+def override_folder(book_path: Path, extra_settings: Mapping[str, str]) -> Path | None:
+    """The workbook's own templates: Settings `Templates Folder` (relative to the workbook), else a `templates/`
+    folder beside the workbook; None when there is neither."""
+    for name, value in extra_settings.items():
+        if header_key(name) == header_key(TEMPLATES_SETTING) and value.strip():
+            folder = Path(value.strip()).expanduser()
+            return folder if folder.is_absolute() else book_path.parent / folder
+    beside = book_path.parent / "templates"
+    return beside if beside.is_dir() else None
+
+
+def templates_for_book(book_path: Path, extra_settings: Mapping[str, str]) -> Path:
+    """The template folder for a workbook: the packaged templates, with the workbook's own files replacing them by
+    name. Without overrides it is `template_dir()`; with them, a merged copy (kept in the temporary folder and made
+    again when any file changes)."""
+    packaged = template_dir()
+    folder = override_folder(book_path, extra_settings)
+    if folder is None or not folder.is_dir():
+        return packaged
+    mine = sorted(p for p in folder.iterdir() if p.suffix in TEMPLATE_SUFFIXES and not p.name.startswith(("~", ".")))
+    if not mine:
+        return packaged
+    files = {p.name: p for p in packaged_templates()} | {p.name: p for p in mine}
+    stamp = hashlib.sha256()
+    for name, path in sorted(files.items()):
+        stat = path.stat()
+        stamp.update(f"{name}\0{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    merged = Path(tempfile.gettempdir()) / f"mspxl-templates-{stamp.hexdigest()[:16]}"
+    if not merged.is_dir():
+        building = Path(tempfile.mkdtemp(prefix=".mspxl-templates-", dir=merged.parent))
+        for name, path in files.items():
+            shutil.copyfile(path, building / name)
+        try:
+            building.rename(merged)
+        except OSError:  # made meanwhile by another run
+            shutil.rmtree(building, ignore_errors=True)
+    return merged

@@ -14,7 +14,7 @@ from mspxl.corrections.credit import credit_note, find_invoice
 from mspxl.corrections.reissue import reissue_draft
 from mspxl.problems import Problem, has_errors
 from mspxl.records import Book, Invoice
-from mspxl.resources import template_dir as packaged_template_dir
+from mspxl.resources import templates_for_book
 from mspxl.verify import verify_book
 from mspxl.writers.changes import issue_changes
 from mspxl.writers.xlsx import refuse_if_lossy, refuse_if_open, update_workbook
@@ -64,6 +64,7 @@ def issue_credit(path: Path, invoice_number: str, today: date, reason: str, amou
     out_dir = output_folder(path, out, book)
     refuse_if_lossy(path)
     drafts = [note] if reissued is None else [note, reissued]
-    done = render_documents(book, drafts, out_dir, progress, template_dir or packaged_template_dir())
+    templates = template_dir or templates_for_book(path, book.settings.extra)
+    done = render_documents(book, drafts, out_dir, progress, templates)
     update_workbook(path, issue_changes(done), book.settings.currency, book.settings.locale)
     return CreditRun(credited, done[0], done[1] if len(done) > 1 else None, out_dir, problems)
