@@ -22,22 +22,17 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from mspxl import __version__
+from mspxl.runs_sheet import RUNS_COLUMNS, RUNS_SHEET
+from mspxl.schema import OUTPUT_SHEETS
 from mspxl.writers.changes import Value, WorkbookChanges
-from mspxl.writers.xlsx import last_data_row, money_format, open_for_update, save_atomically, set_value
-
-RUNS_SHEET = "Runs"
-RUNS_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Run At (UTC)", "text"),
-    ("Run At (Local)", "text"),
-    ("Command", "text"),
-    ("Arguments", "text"),
-    ("User", "text"),
-    ("mspxl Version", "text"),
-    ("Hash Before", "text"),
-    ("Hash After", "text"),
-    ("Issued", "text"),
-    ("Total Issued", "money"),
-    ("Outcome", "text"),
+from mspxl.writers.xlsx import (
+    last_data_row,
+    money_format,
+    open_for_update,
+    refuse_if_lossy,
+    save_atomically,
+    set_value,
+    update_workbook,
 )
 
 T = TypeVar("T")
@@ -100,7 +95,18 @@ def runs_changes(row: tuple[Value, ...]) -> WorkbookChanges:
 
 
 def append_run(path: Path, row: tuple[Value, ...], currency: str = "USD", locale: str = "en_US") -> None:
-    """Append one row to the Runs sheet (made with its headers when missing); nothing else in the workbook changes."""
+    """Append one row to the Runs sheet (made with its headers when missing); nothing else in the workbook changes.
+
+    Through the workbook writer when the schema lists the Runs sheet among the output sheets; else with openpyxl,
+    refusing a workbook it would lose something of."""
+    if OUTPUT_SHEETS.get(RUNS_SHEET) == RUNS_COLUMNS:
+        update_workbook(path, runs_changes(row), currency, locale)
+        return
+    refuse_if_lossy(path, "openpyxl")
+    _append_with_openpyxl(path, row, money_format(currency, locale))
+
+
+def _append_with_openpyxl(path: Path, row: tuple[Value, ...], fmt: str) -> None:
     wb = open_for_update(path)
     if RUNS_SHEET in wb.sheetnames:
         ws = wb[RUNS_SHEET]
@@ -114,7 +120,6 @@ def append_run(path: Path, row: tuple[Value, ...], currency: str = "USD", locale
         ws.freeze_panes = "A2"
     where = {str(c.value): c.column for c in ws[1] if c.value is not None}
     target = last_data_row(ws) + 1
-    fmt = money_format(currency, locale)
     for (header, kind), value in zip(RUNS_COLUMNS, row, strict=True):
         column = where.get(header)
         if column is None:
