@@ -51,6 +51,7 @@ def good() -> dict[str, list[dict[str, object]]]:
 
 
 def good_book(folder: Path, name: str = "book.xlsx", settings: dict[str, object] | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
     return write_book(folder / name, good(), settings)
 
 
