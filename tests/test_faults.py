@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import json
 import os
 import random
 import signal
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -200,6 +202,7 @@ def test_a_workbook_open_in_excel_is_refused_and_never_overwritten(command: list
 
 HOLDER = """
 import sys, time
+from datetime import date
 from pathlib import Path
 from mspxl.lock import workbook_lock
 with workbook_lock(Path(sys.argv[1])):
@@ -254,6 +257,7 @@ def test_runs_under_the_lock_never_interleave(tmp_path: Path) -> None:
     journal = tmp_path / "journal.txt"
     script = """
 import sys, time
+from datetime import date
 from pathlib import Path
 from mspxl.lock import workbook_lock
 with workbook_lock(Path(sys.argv[1]), wait=60):
@@ -267,3 +271,29 @@ with workbook_lock(Path(sys.argv[1]), wait=60):
     assert len(lines) == 8
     for start, end in zip(lines[::2], lines[1::2], strict=True):
         assert start.split()[0] == end.split()[0] and (start.split()[1], end.split()[1]) == ("start", "end")
+
+
+def sheet_values(book: Path, sheet: str) -> list[tuple[object, ...]]:
+    wb = openpyxl.load_workbook(book, read_only=True)
+    values = list(wb[sheet].iter_rows(values_only=True))
+    wb.close()
+    return values
+
+
+def test_collections_run_twice_on_one_date_charge_one_fee_and_change_nothing_the_second_time(tmp_path: Path) -> None:
+    book = good_book(tmp_path)
+    out = tmp_path / "docs"
+    assert runner.invoke(cli, ["invoice", str(book), "--period", PERIOD, "--out", str(out)]).exit_code == 0
+    wb = openpyxl.load_workbook(book)
+    wb["Payments"].append(["P2", "C1", date(2026, 12, 1), 200, "ACH", "returned", "R01", "INV-000001"])
+    wb.save(book)
+    first = runner.invoke(cli, ["collect", str(book), "--as-of", "2026-12-10", "--out", str(out), "--json"])
+    assert first.exit_code == 0, first.output
+    assert [fee["number"] for fee in json.loads(first.output)["fees"]] == ["INV-000004"]
+    after_first = {sheet: sheet_values(book, sheet) for sheet in ("Invoices", "InvoiceLines", "Collections", "Aging")}
+    files = sorted(p.name for p in out.iterdir())
+    second = runner.invoke(cli, ["collect", str(book), "--as-of", "2026-12-10", "--out", str(out), "--json"])
+    assert second.exit_code == 0, second.output
+    assert json.loads(second.output)["fees"] == []
+    assert {sheet: sheet_values(book, sheet) for sheet in after_first} == after_first
+    assert sorted(p.name for p in out.iterdir()) == files
