@@ -7,6 +7,7 @@ contains, and refuses a template that reaches for Python internals (`TemplateUns
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import re
@@ -190,14 +191,131 @@ def render_docx(template: Path, context: Mapping[str, Any], target: Path) -> Pat
     return _save(_render(source, template, context, sandbox(), {}), template, target)
 
 
+_PREPARED_HEADER = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+_CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+class _PreparedDocument:
+    """A rendered document's bytes, saved the way `DocxTemplate.save` is called."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def save(self, out: Any) -> None:
+        out.write(self.data)
+
+
+class PreparedTemplate:
+    """A template made ready once: its Word XML cleaned and its Jinja compiled, its unchanged parts kept compressed.
+
+    Each invoice then costs a Jinja render of the body, headers and footers, docxtpl's clean-up of the result
+    (paragraph breaks, listings, table grids, drawing ids), and an append of those parts to a copy of the stored
+    package, instead of re-reading the template and re-serialising every part (styles, theme...) per invoice.
+    `prepare` returns None for a template it cannot take (template fields in the document properties); the
+    renderer then uses the full docxtpl path for it, as it does for any error, so messages stay the same.
+    """
+
+    def __init__(self, document: _Document, parts: list[tuple[str, Template, str]], body: tuple[bytes, bytes],
+                 base: bytes) -> None:
+        self._document = document
+        self._parts = parts  # (part name in the zip, compiled template, encoding); "" encoding: the body
+        self._body = body
+        self._base = base
+
+    @classmethod
+    def prepare(cls, source: bytes, env: SandboxedEnvironment, patched: dict[str, str]) -> PreparedTemplate | None:
+        try:
+            return cls._prepare(source, env, patched)
+        except Exception:  # any trouble: the full path reports it as it always has
+            return None
+
+    @classmethod
+    def _prepare(cls, source: bytes, env: SandboxedEnvironment, patched: dict[str, str]) -> PreparedTemplate | None:
+        document = _Document(source, patched)
+        document.render_init()
+        docx = document.docx
+        if any("{" in (getattr(docx.core_properties, name) or "") for name in _CORE_PROPERTIES):
+            return None
+        parts: list[tuple[str, Template, str]] = []
+        body_src = document.patch_xml(document.get_xml())
+        parts.append((docx.part.partname.lstrip("/"), _compile(env, body_src), ""))
+        for uri in (document.HEADER_URI, document.FOOTER_URI):
+            for _key, part in document.get_headers_footers(uri):
+                xml = document.get_part_xml(part)
+                encoding = document.get_headers_footers_encoding(xml)
+                parts.append((part.partname.lstrip("/"), _compile(env, document.patch_xml(xml)), encoding))
+        for part in docx.part.package.parts:
+            if part.content_type == _FOOTNOTES:
+                blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
+                parts.append((part.partname.lstrip("/"), _compile(env, document.patch_xml(blob)), "utf-8"))
+        root = copy.deepcopy(docx.element)
+        marker = etree.Element("mspxl-body")
+        root.replace(root.body, marker)
+        before, after = etree.tostring(root, encoding="UTF-8", standalone=True).split(b"<mspxl-body/>")
+        rendered = {name for name, _, _ in parts}
+        base = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(source)) as template, zipfile.ZipFile(base, "w") as package:
+            for info in template.infolist():
+                if info.filename not in rendered:
+                    package.writestr(info, template.read(info), compress_type=info.compress_type)
+        return cls(document, parts, (before, after), base.getvalue())
+
+    def render(self, context: Mapping[str, Any]) -> _PreparedDocument:
+        document = self._document
+        document.docx_ids_index = 1000
+        values = _as_document_text(dict(context))
+        out = io.BytesIO(self._base)
+        out.seek(0, io.SEEK_END)
+        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as package:
+            for name, template, encoding in self._parts:
+                xml = _finish(document, template.render(values))
+                if not encoding:
+                    tree = document.fix_tables(xml)
+                    document.fix_docpr_ids(tree)
+                    data = self._body[0] + etree.tostring(tree, encoding="unicode").encode("utf-8") + self._body[1]
+                else:
+                    data = _PREPARED_HEADER + xml.encode(encoding)
+                package.writestr(name, data)
+        return _PreparedDocument(out.getvalue())
+
+
+def _compile(env: SandboxedEnvironment, src_xml: str) -> Template:
+    """The template docxtpl's `render_xml_part` compiles for a part (each paragraph on its own line)."""
+    return env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml))
+
+
+def _finish(document: DocxTemplate, dst_xml: str) -> str:
+    """What docxtpl's `render_xml_part` does to a part's rendered text."""
+    dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
+    dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    return document.resolve_listing(dst_xml)
+
+
+def _render_prepared(prepared: PreparedTemplate, template: Path, context: Mapping[str, Any]) -> _PreparedDocument:
+    try:
+        return prepared.render(context)
+    except SecurityError as exc:
+        raise TemplateUnsafe(template, f"refused: {exc}") from exc
+    except UndefinedError as exc:
+        raise TemplateInvalid(template, f"unknown field: {exc.message}") from exc
+    except TemplateError as exc:
+        raise TemplateInvalid(template, str(exc)) from exc
+    except etree.XMLSyntaxError as exc:
+        raise TemplateInvalid(template, f"the tags leave the Word XML broken: {exc}") from exc
+
+
 class InvoiceRenderer:
     """Renders invoices with the templates of one folder; each template file is read once per renderer."""
 
-    def __init__(self, template_dir: Path) -> None:
+    def __init__(self, template_dir: Path, prepared: bool = True) -> None:
+        """`prepared`: render from templates made ready once (PreparedTemplate); False: docxtpl per invoice."""
         self.template_dir = Path(template_dir)
         self._env = sandbox()
         self._sources: dict[str, bytes] = {}
         self._patched: dict[str, str] = {}
+        self._use_prepared = prepared
+        self._prepared: dict[str, PreparedTemplate | None] = {}
 
     def template_path(self, invoice_type: str) -> Path:
         """`invoice-{type}.docx` in the template folder."""
@@ -218,12 +336,23 @@ class InvoiceRenderer:
         source = self._source(invoice.type)
         context = invoice_context(invoice, client, settings, project_name)
         target = Path(out_dir) / document_filename(invoice.number, invoice.client_name or client.name)
+        prepared = self._prepared_for(invoice.type, source)
+        if prepared is not None:
+            return _save(_render_prepared(prepared, template, context), template, target)
         return _save(_render(source, template, context, self._env, self._patched), template, target)
+
+    def _prepared_for(self, invoice_type: str, source: bytes) -> PreparedTemplate | None:
+        if not self._use_prepared:
+            return None
+        if invoice_type not in self._prepared:
+            self._prepared[invoice_type] = PreparedTemplate.prepare(source, self._env, self._patched)
+        return self._prepared[invoice_type]
 
 
 __all__ = [
     "DocumentError",
     "InvoiceRenderer",
+    "PreparedTemplate",
     "default_template_dir",
     "document_filename",
     "render_docx",

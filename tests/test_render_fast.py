@@ -1,0 +1,101 @@
+"""Documents from templates prepared once are the documents docxtpl renders per invoice: same parts, text, structure."""
+
+from __future__ import annotations
+
+import sys
+import zipfile
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document
+from lxml import etree
+
+from mspxl.billing.run import plan_period
+from mspxl.documents.render import InvoiceRenderer, PreparedTemplate, default_template_dir, sandbox
+from mspxl.workbook.load import load_raw
+from mspxl.workbook.source_file import read_raw
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from make_book import make_book  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    path = make_book(8, tmp_path_factory.mktemp("book") / "book.xlsx")
+    book = load_raw(read_raw(path), date(2026, 11, 25)).book
+    invoices = list(plan_period(book, "2026-11").new)
+    clients = {c.id: c for c in book.clients}
+    tricky = replace(clients[invoices[0].client_id], name="{{ settings }} & <Co>\n{%tr %}",
+                     address="1 Main St\nSuite 2\t{_{ x }_}")
+    invoices.append(replace(invoices[0], number="INV-999999", client_name=tricky.name))
+    clients["tricky"] = tricky
+    return book, invoices, clients
+
+
+def shape(data: bytes, core: bool = False) -> list[tuple[str, str, str, list[tuple[str, str]]]]:
+    """Every element in document order: tag, text, tail and attributes (namespace declarations aside).
+
+    In the document properties (`core`) an empty property is left out: docxtpl's path writes empty ones
+    (identifier, language) the template did not have."""
+    root = etree.fromstring(data)
+    return [(el.tag, el.text or "", el.tail or "", sorted(el.attrib.items())) for el in root.iter()
+            if isinstance(el.tag, str) and not (core and el is not root and not (el.text or el.attrib or len(el)))]
+
+
+def rendered(renderer: InvoiceRenderer, book, invoices, clients, out: Path) -> list[Path]:  # noqa: ANN001
+    paths = []
+    for inv in invoices:
+        client = clients["tricky"] if inv.number == "INV-999999" else clients[inv.client_id]
+        project = book.projects.get(inv.project_id)
+        paths.append(renderer.render(inv, client, book.settings, out, project.name if project else ""))
+    return paths
+
+
+def test_prepared_and_per_invoice_documents_agree(month, tmp_path: Path) -> None:  # noqa: ANN001
+    book, invoices, clients = month
+    assert {inv.type for inv in invoices} == {"managed", "service", "project"}
+    slow = rendered(InvoiceRenderer(default_template_dir(), prepared=False), book, invoices, clients, tmp_path / "a")
+    fast = rendered(InvoiceRenderer(default_template_dir()), book, invoices, clients, tmp_path / "b")
+    assert [p.name for p in slow] == [p.name for p in fast]
+    for one, other in zip(slow, fast, strict=True):
+        with zipfile.ZipFile(one) as a, zipfile.ZipFile(other) as b:
+            assert sorted(a.namelist()) == sorted(b.namelist())
+            for name in a.namelist():
+                if name.endswith((".xml", ".rels")):
+                    core = name == "docProps/core.xml"
+                    assert shape(a.read(name), core) == shape(b.read(name), core), (one.name, name)
+                else:
+                    assert a.read(name) == b.read(name), (one.name, name)
+        doc_a, doc_b = Document(str(one)), Document(str(other))
+        assert [p.text for p in doc_a.paragraphs] == [p.text for p in doc_b.paragraphs]
+        cells_a = [[c.text for c in row.cells] for t in doc_a.tables for row in t.rows]
+        assert cells_a == [[c.text for c in row.cells] for t in doc_b.tables for row in t.rows]
+        footer = [p.text for s in doc_b.sections for p in s.footer.paragraphs]
+        assert footer == [p.text for s in doc_a.sections for p in s.footer.paragraphs]
+    text = "\n".join(p.text for t in Document(str(fast[-1])).tables for row in t.rows for p in row.cells[0].paragraphs)
+    text += "\n".join(p.text for p in Document(str(fast[-1])).paragraphs)
+    assert "{{ settings }} & <Co>" in text
+
+
+def test_unchanged_parts_are_the_templates_bytes(month, tmp_path: Path) -> None:  # noqa: ANN001
+    book, invoices, clients = month
+    path = rendered(InvoiceRenderer(default_template_dir()), book, invoices[:1], clients, tmp_path)[0]
+    template = default_template_dir() / f"invoice-{invoices[0].type}.docx"
+    with zipfile.ZipFile(template) as t, zipfile.ZipFile(path) as d:
+        same = [n for n in t.namelist() if t.read(n) == d.read(n)]
+        assert "word/styles.xml" in same and "word/theme/theme1.xml" in same
+        assert set(t.namelist()) - set(same) == {"word/document.xml", "word/footer1.xml"}
+
+
+def test_a_template_with_fields_in_its_properties_is_not_prepared(tmp_path: Path) -> None:
+    document = Document()
+    document.add_paragraph("{{ invoice_number }}")
+    document.core_properties.title = "Invoice {{ invoice_number }}"
+    path = tmp_path / "t.docx"
+    document.save(str(path))
+    assert PreparedTemplate.prepare(path.read_bytes(), sandbox(), {}) is None
+    document.core_properties.title = "Invoice"
+    document.save(str(path))
+    assert PreparedTemplate.prepare(path.read_bytes(), sandbox(), {}) is not None
