@@ -4,6 +4,7 @@ the accountant had is lost."""
 
 from __future__ import annotations
 
+import builtins
 import errno
 import gc
 import json
@@ -114,28 +115,68 @@ def test_a_run_killed_after_random_delays_leaves_the_workbook_whole(tmp_path: Pa
         assert_whole_then_rerun_completes(book, before, out)
 
 
-def _path_of(package: zipfile.ZipFile) -> str:
-    """The file a zip is being written to, also when it was given as an open file (`/proc` names its descriptor)."""
-    name = package.filename or getattr(package.fp, "name", "")
-    if isinstance(name, int):
-        return os.readlink(f"/proc/self/fd/{name}")
-    return str(name)
+def _path_of(target: object) -> str:
+    """The file being written: a path, a descriptor (`/proc` names it) or a file object's name."""
+    if isinstance(target, zipfile.ZipFile):
+        target = target.filename or getattr(target.fp, "name", "")
+    if isinstance(target, int):
+        try:
+            return os.readlink(f"/proc/self/fd/{target}")
+        except OSError:
+            return ""
+    return os.fspath(target) if isinstance(target, str | os.PathLike) else ""
+
+
+def _full(path: str) -> OSError:
+    return OSError(errno.ENOSPC, "No space left on device", path)
+
+
+class _FullFile:
+    """A file on a full disk: opening works, every write fails."""
+
+    def __init__(self, handle, path: str) -> None:  # type: ignore[no-untyped-def]
+        self._handle, self._path = handle, path
+
+    def write(self, data: object) -> int:
+        raise _full(self._path)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._handle, name)
+
+    def __enter__(self) -> _FullFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._handle.close()
 
 
 class DiskFull:
-    """A fault-injecting writer: every block written into a zip file whose name ends with `suffix` fails with
-    ENOSPC, as on a full disk."""
+    """A fault-injecting writer: every write to a file whose name ends with `suffix` fails with ENOSPC, as on a full
+    disk, whether the file is written through zipfile, open() or a descriptor from mkstemp."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
-        original = zipfile._ZipWriteFile.write  # type: ignore[attr-defined]
+        zip_write = zipfile._ZipWriteFile.write  # type: ignore[attr-defined]
+        real_open, real_fdopen = builtins.open, os.fdopen
 
         def write(handle, data):  # type: ignore[no-untyped-def]
             path = _path_of(handle._zipfile)
             if path.endswith(suffix):
-                raise OSError(errno.ENOSPC, "No space left on device", path)
-            return original(handle, data)
+                raise _full(path)
+            return zip_write(handle, data)
+
+        def wrap(handle, target: object, mode: str):  # type: ignore[no-untyped-def]
+            path = _path_of(target)
+            return _FullFile(handle, path) if path.endswith(suffix) and set(mode) & set("wax+") else handle
+
+        def fake_open(file, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
+            return wrap(real_open(file, mode, *args, **kwargs), file, mode)
+
+        def fake_fdopen(fd, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
+            return wrap(real_fdopen(fd, mode, *args, **kwargs), fd, mode)
 
         monkeypatch.setattr(zipfile._ZipWriteFile, "write", write)  # type: ignore[attr-defined]
+        monkeypatch.setattr(builtins, "open", fake_open)
+        monkeypatch.setattr(os, "fdopen", fake_fdopen)
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx.tmp"], ids=["saving the workbook", "writing a document"])
