@@ -93,8 +93,8 @@ def test_a_run_killed_at_any_write_leaves_the_workbook_whole_and_a_rerun_finishe
         process.communicate(timeout=120)
         assert process.returncode == -signal.SIGKILL, f"run {point} was not killed"
         states[point] = assert_whole_then_rerun_completes(book, before, out)
-    assert set(states.values()) == {"as before", "fully updated"} or set(states.values()) == {"as before"}
     assert states[points[0]] == "as before"
+    assert states[events] == "fully updated"  # killed just after the workbook was moved into place
 
 
 def test_a_run_killed_after_random_delays_leaves_the_workbook_whole(tmp_path: Path) -> None:
