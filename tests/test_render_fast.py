@@ -13,7 +13,14 @@ from docx import Document
 from lxml import etree
 
 from mspxl.billing.run import plan_period
-from mspxl.documents.render import InvoiceRenderer, PreparedTemplate, default_template_dir, sandbox
+from mspxl.documents.errors import TemplateMissing
+from mspxl.documents.render import (
+    InvoiceRenderer,
+    PreparedTemplate,
+    default_template_dir,
+    render_invoices,
+    sandbox,
+)
 from mspxl.workbook.load import load_raw
 from mspxl.workbook.source_file import read_raw
 
@@ -99,3 +106,22 @@ def test_a_template_with_fields_in_its_properties_is_not_prepared(tmp_path: Path
     document.core_properties.title = "Invoice"
     document.save(str(path))
     assert PreparedTemplate.prepare(path.read_bytes(), sandbox(), {}) is not None
+
+
+def test_a_process_pool_writes_the_same_documents(month, tmp_path: Path) -> None:  # noqa: ANN001
+    book, invoices, clients = month
+    jobs = [(inv, clients[inv.client_id], book.settings, "") for inv in invoices[:-1]]
+    serial = render_invoices(default_template_dir(), jobs, tmp_path / "serial", workers=1)
+    pooled = render_invoices(default_template_dir(), jobs, tmp_path / "pool", workers=2, threshold=1)
+    assert [p.name for p in pooled] == [p.name for p in serial] and len(pooled) == len(jobs)
+    for one, other in zip(serial, pooled, strict=True):
+        with zipfile.ZipFile(one) as a, zipfile.ZipFile(other) as b:
+            assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
+
+
+def test_a_document_that_fails_in_the_pool_raises_its_own_error(month, tmp_path: Path) -> None:  # noqa: ANN001
+    book, invoices, clients = month
+    jobs = [(inv, clients[inv.client_id], book.settings, "") for inv in invoices[:3]]
+    jobs[1] = (replace(jobs[1][0], type="nosuch"), *jobs[1][1:])
+    with pytest.raises(TemplateMissing, match="invoice-nosuch.docx"):
+        render_invoices(default_template_dir(), jobs, tmp_path, workers=2, threshold=1)

@@ -349,11 +349,61 @@ class InvoiceRenderer:
         return self._prepared[invoice_type]
 
 
+POOL_THRESHOLD = 200  # invoices below this are rendered in this process: starting workers costs more than it saves
+
+RenderJob = tuple[Invoice, Client, Settings, str]  # an invoice, its client, the settings, the project name
+
+_worker_renderer: InvoiceRenderer | None = None
+
+
+def _worker_start(template_dir: str) -> None:
+    global _worker_renderer
+    _worker_renderer = InvoiceRenderer(Path(template_dir))
+
+
+def _worker_render(job: tuple[RenderJob, str]) -> str | None:
+    """The written file's name, or None when rendering failed (the caller renders it again to report why)."""
+    (invoice, client, settings, project_name), out_dir = job
+    try:
+        return _worker_renderer.render(invoice, client, settings, Path(out_dir), project_name).name
+    except Exception:  # reported by the caller, which renders this invoice itself
+        return None
+
+
+def render_invoices(template_dir: Path, jobs: list[RenderJob], out_dir: Path, workers: int | None = None,
+                    threshold: int = POOL_THRESHOLD) -> list[Path]:
+    """Every job's document in `out_dir`, in job order; many invoices are spread over the machine's cores.
+
+    A document that fails in a worker is rendered again here, so the error raised is the one a single render raises.
+    """
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers < 2 or len(jobs) < threshold:
+        renderer = InvoiceRenderer(template_dir)
+        return [renderer.render(inv, client, settings, out_dir, project) for inv, client, settings, project in jobs]
+    import multiprocessing
+
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    chunk = max(1, len(jobs) // (workers * 8))
+    with context.Pool(workers, initializer=_worker_start, initargs=(str(template_dir),)) as pool:
+        names = pool.map(_worker_render, [(job, str(out_dir)) for job in jobs], chunksize=chunk)
+    paths = []
+    renderer: InvoiceRenderer | None = None
+    for name, (inv, client, settings, project) in zip(names, jobs, strict=True):
+        if name is None:
+            renderer = renderer or InvoiceRenderer(template_dir)
+            paths.append(renderer.render(inv, client, settings, out_dir, project))
+        else:
+            paths.append(Path(out_dir) / name)
+    return paths
+
+
 __all__ = [
     "DocumentError",
     "InvoiceRenderer",
     "PreparedTemplate",
     "default_template_dir",
+    "render_invoices",
     "document_filename",
     "render_docx",
     "sandbox",
