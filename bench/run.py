@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,8 @@ from make_book import PERIOD, TODAY, make_book  # noqa: E402
 
 from mspxl.app import render_documents  # noqa: E402
 from mspxl.billing.run import plan_period  # noqa: E402
-from mspxl.documents.render import default_template_dir  # noqa: E402
+from mspxl.documents.render import default_template_dir, render_invoices  # noqa: E402
+from mspxl.records import Book, Invoice  # noqa: E402
 from mspxl.workbook.load import load_raw  # noqa: E402
 from mspxl.workbook.source_file import read_raw  # noqa: E402
 from mspxl.writers.changes import issue_changes  # noqa: E402
@@ -109,15 +110,30 @@ def run_naive(book_path: Path, work: Path, template_dir: Path, period: str, toda
     return result
 
 
-def run_mspxl(book_path: Path, work: Path, template_dir: Path, period: str, today: date) -> Result:
+def pooled(book: Book, invoices: list[Invoice], out_dir: Path, template_dir: Path) -> list[Invoice]:
+    """`mspxl.app.render_documents` with the documents spread over a process pool (render_invoices)."""
+    jobs = []
+    clients = {c.id: c for c in book.clients}
+    for inv in invoices:
+        project = book.projects.get(inv.project_id)
+        jobs.append((inv, clients[inv.client_id], book.settings, project.name if project else ""))
+    paths = render_invoices(template_dir, jobs, out_dir)
+    return [replace(inv, file=path.name) for inv, path in zip(invoices, paths, strict=True)]
+
+
+def run_mspxl(book_path: Path, work: Path, template_dir: Path, period: str, today: date, pool: bool) -> Result:
     """The stages of `mspxl.app.invoice`, one by one: calamine read, validation, plan, documents, package writer."""
     result = Result()
     raw = result.run("read", lambda: read_raw(book_path))
     loaded = result.run("validate", lambda: load_raw(raw, today))
     book = loaded.book
     plan = result.run("compute", lambda: plan_period(book, period))
-    issued = result.run("render documents", lambda: render_documents(book, list(plan.new), work / "mspxl-docs",
-                                                                      lambda items, label: items, template_dir))
+    out_dir = work / "mspxl-docs"
+    if pool:
+        issued = result.run("render documents", lambda: pooled(book, list(plan.new), out_dir, template_dir))
+    else:
+        issued = result.run("render documents", lambda: render_documents(book, list(plan.new), out_dir,
+                                                                          lambda items, label: items, template_dir))
     result.run("write register", lambda: update_workbook(book_path, issue_changes(issued), book.settings.currency,
                                                          book.settings.locale, writer="package"))
     result.counts = {"rows": sum(len(s.rows) for s in raw.values()), "invoices": len(issued),
@@ -161,7 +177,7 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
-def bench(n: int, period: str, today: date, keep: bool, skip_naive: bool) -> str:
+def bench(n: int, period: str, today: date, keep: bool, skip_naive: bool, pool: bool) -> str:
     cache = Path(__file__).resolve().parent / "out" / f"book-{n}.xlsx"
     if not cache.exists():
         make_book(n, cache)
@@ -171,7 +187,7 @@ def bench(n: int, period: str, today: date, keep: bool, skip_naive: bool) -> str
         shutil.copy(cache, work / "naive.xlsx")
         shutil.copy(cache, work / "mspxl.xlsx")
         peak_before = rss()
-        ours = run_mspxl(work / "mspxl.xlsx", work, template_dir, period, today)
+        ours = run_mspxl(work / "mspxl.xlsx", work, template_dir, period, today, pool)
         ours_peak = max(s.memory for s in ours.stages.values()) + peak_before
         if skip_naive:
             return "\n".join(f"{name}: {s.seconds:.3f} s, {megabytes(s.memory)}" for name, s in ours.stages.items())
@@ -193,11 +209,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--period", default=PERIOD)
     parser.add_argument("--keep", action="store_true", help="keep the working folder (workbooks, documents)")
     parser.add_argument("--mspxl-only", action="store_true", help="skip the naive pipeline")
+    parser.add_argument("--pool", action="store_true", help="mspxl renders documents with a process pool")
     args = parser.parse_args(argv)
     print(f"machine: {machine()}")
+    print("documents: " + ("process pool (render_invoices)" if args.pool else "one process (app.render_documents)"))
     print("peak: resident memory of the process during the stage (whole run: the highest), sampled every 5 ms\n")
     for n in args.n or [250]:
-        print(bench(n, args.period, TODAY, args.keep, args.mspxl_only))
+        print(bench(n, args.period, TODAY, args.keep, args.mspxl_only, args.pool))
         print()
     return 0
 
