@@ -13,6 +13,7 @@ import copy
 import os
 import posixpath
 import re
+import struct
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 from xml.sax.saxutils import escape
 
 from lxml import etree
@@ -187,6 +189,7 @@ class SheetXml:
     rows: dict[int, etree._Element] = field(default_factory=dict)
     formulas_cleared: bool = False
     last_row: int = 0
+    _cells: dict[int, dict[int, etree._Element]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.data = self.root.find(q("sheetData"))
@@ -201,17 +204,21 @@ class SheetXml:
 
     # reading
     def cells(self, row: int) -> dict[int, etree._Element]:
+        """Column -> cell element of an Excel row (kept: every cell added later goes through `cell`)."""
+        if row in self._cells:
+            return self._cells[row]
         element = self.rows.get(row)
         if element is None:
             return {}
         result = {}
         col = 0
-        for cell in element.iterchildren(q("c")):
+        for cell in element.iterchildren(C):
             ref = cell.get("r")
             col = column_index(_CELL_REF.match(ref).group(1)) if ref else col + 1
             if not ref:
                 cell.set("r", f"{column_letter(col)}{row}")
             result[col] = cell
+        self._cells[row] = result
         return result
 
     def value(self, cell: etree._Element) -> object:
@@ -272,12 +279,13 @@ class SheetXml:
         cells = self.cells(row)
         if col in cells:
             return cells[col]
-        cell = etree.Element(q("c"), r=f"{column_letter(col)}{row}")
+        cell = etree.Element(C, r=f"{column_letter(col)}{row}")
         later = [c for c in cells if c > col]
         if later:
             cells[min(later)].addprevious(cell)
         else:
             element.append(cell)
+        self._cells.setdefault(row, cells)[col] = cell
         return cell
 
     def append_rows(self, fragment: etree._Element) -> None:
@@ -494,18 +502,42 @@ class Package:
         if self.styles.changed:
             self.touch(self.styles_part)
         written = set()
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        with open(self.path, "rb") as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED,
+                                                               compresslevel=1) as out:
             for info in self.infos:
                 if info.filename in self.removed:
                     continue
                 if info.filename in self.changed:
                     out.writestr(info.filename, _serialise(self.xml(info.filename)))
                 else:
-                    out.writestr(info, self.parts[info.filename], compress_type=info.compress_type)
+                    _copy_stored(source, info, out)
                 written.add(info.filename)
             for part in self.changed:
                 if part not in written and part not in self.removed:
                     out.writestr(part, _serialise(self.xml(part)))
+
+
+def _copy_stored(source: BinaryIO, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
+    """Copy a member's compressed bytes as they are stored: no inflating and deflating again.
+
+    The local header is written afresh (sizes and CRC in it, no data descriptor); the central directory entry is
+    the same ZipInfo, at its new offset."""
+    source.seek(info.header_offset)
+    local = source.read(30)
+    if local[:4] != b"PK\x03\x04" or info.flag_bits & 0x1:
+        raise zipfile.BadZipFile(f"{info.filename}: unexpected local header")
+    name_length, extra_length = struct.unpack("<HH", local[26:30])
+    source.seek(info.header_offset + 30 + name_length + extra_length)
+    data = source.read(info.compress_size)
+    copied = copy.copy(info)
+    copied.flag_bits &= ~0x08
+    copied.header_offset = out.fp.tell()
+    out.fp.write(copied.FileHeader())
+    out.fp.write(data)
+    out.filelist.append(copied)
+    out.NameToInfo[copied.filename] = copied
+    out.start_dir = out.fp.tell()
+    out._didModify = True
 
 
 def _attr(text: str) -> str:
