@@ -194,6 +194,8 @@ def test_charts_images_and_vba_survive_byte_identical(tmp_path: Path) -> None:
     xlsx.refuse_if_lossy(book, writer="package")
     xlsx.update_workbook(book, changes(), "USD", "en_US", writer="package")
     after = parts(book)
+    with zipfile.ZipFile(book) as package:
+        assert package.testzip() is None
     assert {n: after[n] for n in kept} == {n: before[n] for n in kept}
     changed = {n for n in before if after.get(n) != before[n]}
     users_sheet = "xl/worksheets/sheet5.xml"  # the chart's sheet is not rewritten either

@@ -550,6 +550,7 @@ class Writer:
     def __init__(self, package: Package, money_format: str) -> None:
         self.package = package
         self.money_format = money_format
+        self._style_attrs: dict[tuple[str, type], str] = {}
 
     def set_value(self, sheet: SheetXml, row: int, col: int, value: Value, kind: str) -> None:
         cell = sheet.cell(row, col)
@@ -560,8 +561,16 @@ class Writer:
         """A new cell as XML text: the same value and format `fill` gives an empty cell."""
         if value is None:
             return ""
-        code = _format_code(value, kind, self.money_format)
-        style = f' s="{self.package.styles.with_format(0, code)}"' if code is not None else ""
+        key = (kind, type(value))
+        style = self._style_attrs.get(key)
+        if style is None:
+            code = _format_code(value, kind, self.money_format)
+            style = f' s="{self.package.styles.with_format(0, code)}"' if code is not None else ""
+            self._style_attrs[key] = style
+        if isinstance(value, str):
+            text = _xml_text(value)
+            space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+            return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
         if isinstance(value, bool):
             return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
         if isinstance(value, (int, Decimal)):
@@ -570,8 +579,7 @@ class Writer:
             day = value.date() if isinstance(value, datetime) else value
             return f'<c r="{ref}"{style}><v>{(day - self.package.epoch).days}</v></c>'
         text = _xml_text(str(value))
-        space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t>{escape(text)}</t></is></c>'
 
     def fill(self, cell: etree._Element, value: Value, kind: str) -> None:
         """Put `value` into an empty cell element, with the number format its kind calls for."""
