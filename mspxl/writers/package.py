@@ -61,6 +61,8 @@ def q(tag: str) -> str:
 
 
 C, V, IS, T = q("c"), q("v"), q("is"), q("t")
+PENDING = q("mspxlPendingRows")
+_PENDING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mspxlPendingRows/>")
 
 
 def column_letter(col: int) -> str:
@@ -189,6 +191,8 @@ class SheetXml:
     rows: dict[int, etree._Element] = field(default_factory=dict)
     formulas_cleared: bool = False
     last_row: int = 0
+    pending: list[str] = field(default_factory=list)
+    pending_last: int = 0
     _cells: dict[int, dict[int, etree._Element]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -245,6 +249,8 @@ class SheetXml:
         return any(v is not None and v != "" for v in self.row_values(row).values())
 
     def last_data_row(self) -> int:
+        if self.pending:
+            return self.pending_last
         for number in sorted(self.rows, reverse=True):
             if number <= 1 or self.has_values(number):
                 return max(number, 1)
@@ -262,6 +268,7 @@ class SheetXml:
 
     # writing
     def row(self, number: int) -> etree._Element:
+        self.flush()
         element = self.rows.get(number)
         if element is None:
             element = etree.Element(q("row"), r=str(number))
@@ -288,6 +295,28 @@ class SheetXml:
         self._cells.setdefault(row, cells)[col] = cell
         return cell
 
+    def append_text(self, rows: list[str], last: int) -> None:
+        """New rows after the last one, as XML text: spliced into the sheet when it is written, never parsed
+        (unless a later edit touches the sheet's rows: `flush`)."""
+        self.pending.extend(rows)
+        self.pending_last = self.last_row = last
+
+    def flush(self) -> None:
+        if self.pending:
+            rows, self.pending = self.pending, []
+            self.append_rows(_parse(f'<sheetData xmlns="{MAIN}">{"".join(rows)}</sheetData>'.encode()))
+
+    def serialise(self) -> bytes:
+        if not self.pending:
+            return _serialise(self.root)
+        marker = etree.SubElement(self.data, PENDING)
+        try:
+            text = _serialise(self.root)
+        finally:
+            self.data.remove(marker)
+        before, after = _PENDING_TAG.split(text, maxsplit=1)
+        return before + "".join(self.pending).encode("utf-8") + after
+
     def append_rows(self, fragment: etree._Element) -> None:
         """Rows after the last one, taken from a parsed <sheetData> fragment."""
         for row in list(fragment):
@@ -304,7 +333,7 @@ class SheetXml:
         cell.attrib.pop("t", None)
 
     def max_extent(self) -> tuple[int, int]:
-        last_row = max(self.rows, default=1)
+        last_row = max(self.last_row, max(self.rows, default=1))
         last_col = max((max(self.cells(n), default=1) for n in (1, last_row) if n in self.rows), default=1)
         dimension = self.root.find(q("dimension"))
         if dimension is not None:
@@ -329,7 +358,7 @@ class Package:
         self.path = path
         with zipfile.ZipFile(path) as source:
             self.infos = source.infolist()
-            self.parts = {info.filename: source.read(info) for info in self.infos}
+            self.parts = {info.filename: None for info in self.infos}  # read when needed: most are copied as stored
         self.changed: dict[str, bytes] = {}
         self.removed: set[str] = set()
         self._parsed: dict[str, etree._Element] = {}
@@ -350,8 +379,13 @@ class Package:
 
     def xml(self, part: str) -> etree._Element:
         if part not in self._parsed:
-            self._parsed[part] = _parse(self.parts[part])
+            self._parsed[part] = _parse(self.read(part))
         return self._parsed[part]
+
+    def read(self, part: str) -> bytes:
+        """A part's bytes as stored in the file (a part added by this writer has none)."""
+        with zipfile.ZipFile(self.path) as source:
+            return source.read(part)
 
     def _workbook_target(self, rel_type: str) -> str | None:
         for rel in self.workbook_rels:
@@ -360,7 +394,7 @@ class Package:
         return None
 
     def _shared_strings(self, part: str) -> list[str]:
-        root = _parse(self.parts[part])
+        root = _parse(self.read(part))
         t = q("t")
         rph = q("rPh")
         result = []
@@ -412,7 +446,7 @@ class Package:
                       '</sheetViews><sheetFormatPr defaultRowHeight="15"/><sheetData/>'
                       '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
                       "</worksheet>".encode())
-        self.parts[part] = b""
+        self.parts[part] = None
         self._parsed[part] = root
         rid = self._new_rid(self.workbook_rels)
         etree.SubElement(self.workbook_rels, f"{{{PKG_REL}}}Relationship", Id=rid, Type=WORKSHEET_REL,
@@ -455,12 +489,12 @@ class Package:
                       f'<autoFilter ref="{ref}"/><tableColumns count="{len(headers)}">{columns}</tableColumns>'
                       '<tableStyleInfo name="TableStyleMedium2" showFirstColumn="0" showLastColumn="0" '
                       'showRowStripes="1" showColumnStripes="0"/></table>'.encode())
-        self.parts[part] = b""
+        self.parts[part] = None
         self._parsed[part] = root
         self.touch(part)
         rels_part = _rels_name(sheet.part)
         if rels_part not in self.parts:
-            self.parts[rels_part] = b""
+            self.parts[rels_part] = None
             self._parsed[rels_part] = etree.Element(f"{{{PKG_REL}}}Relationships", nsmap={None: PKG_REL})
         rels = self.xml(rels_part)
         rid = self._new_rid(rels)
@@ -508,13 +542,19 @@ class Package:
                 if info.filename in self.removed:
                     continue
                 if info.filename in self.changed:
-                    out.writestr(info.filename, _serialise(self.xml(info.filename)))
+                    out.writestr(info.filename, self._bytes(info.filename))
                 else:
                     _copy_stored(source, info, out)
                 written.add(info.filename)
             for part in self.changed:
                 if part not in written and part not in self.removed:
-                    out.writestr(part, _serialise(self.xml(part)))
+                    out.writestr(part, self._bytes(part))
+
+    def _bytes(self, part: str) -> bytes:
+        for sheet in self.sheets.values():
+            if sheet.part == part:
+                return sheet.serialise()
+        return _serialise(self.xml(part))
 
 
 def _copy_stored(source: BinaryIO, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
@@ -669,7 +709,7 @@ def write_rows(writer: Writer, sheet: SheetXml, name: str, rows: Sequence[tuple[
         for col, index, kind in placed:
             writer.set_value(sheet, number, col, values[index], kind)
     if fresh:
-        sheet.append_rows(_parse(f'<sheetData xmlns="{MAIN}">{"".join(fresh)}</sheetData>'.encode()))
+        sheet.append_text(fresh, start + len(rows) - 1)
 
 
 def fit_table(package: Package, sheet: SheetXml, name: str) -> None:
