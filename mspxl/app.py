@@ -17,7 +17,7 @@ from mspxl.billing.run import plan_period
 from mspxl.collections import CollectionsResult, run_collections
 from mspxl.documents.notices import render_notices
 from mspxl.money import ZERO
-from mspxl.problems import Problem, has_errors
+from mspxl.problems import Problem, Severity, has_errors
 from mspxl.records import Book, Invoice
 from mspxl.workbook.load import load_file
 from mspxl.writers.changes import WorkbookChanges, aging_row, collections_row, issue_changes
@@ -56,6 +56,18 @@ def load_checked(path: Path, today: date) -> tuple[Book, list[Problem]]:
     if loaded.book is None or has_errors(loaded.problems):
         raise WorkbookHasErrors(loaded.problems)
     return loaded.book, loaded.problems
+
+
+def load_verified(path: Path, today: date) -> tuple[Book, list[Problem]]:
+    """As load_checked, and the register must verify: `invoice`, `collect` and `credit` refuse to build on a register
+    whose rows do not re-add or whose marks point nowhere."""
+    from mspxl.verify import verify_book
+
+    book, problems = load_checked(path, today)
+    register = [p for p in verify_book(book) if p.severity is Severity.ERROR]
+    if register:
+        raise WorkbookHasErrors(problems + register)
+    return book, problems
 
 
 def check(path: Path, today: date) -> list[Problem]:
@@ -105,7 +117,7 @@ def invoice(path: Path, period: str, today: date, out: Path | None = None, dry_r
     parse_period(period)
     if not dry_run:
         refuse_if_open(path)
-    book, problems = load_checked(path, today)
+    book, problems = load_verified(path, today)
     plan = plan_period(book, period)
     out_dir = output_folder(path, out, book)
     run = InvoiceRun(period, plan.new, plan.already_issued, plan.skipped, out_dir, dry_run, problems,
@@ -153,7 +165,7 @@ def collect(path: Path, as_of: date, today: date, out: Path | None = None, progr
             template_dir: Path | None = None) -> CollectRun:
     """Fee invoices for returned debits, the Collections and Aging sheets as of `as_of`."""
     refuse_if_open(path)
-    book, problems = load_checked(path, today)
+    book, problems = load_verified(path, today)
     out_dir = output_folder(path, out, book)
     refuse_if_lossy(path)
     fees, result, notices, changes = collections_documents(book, as_of, out_dir, progress, template_dir)

@@ -17,13 +17,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
-import openpyxl
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from mspxl import __version__
 from mspxl.runs_sheet import RUNS_COLUMNS, RUNS_SHEET
 from mspxl.schema import OUTPUT_SHEETS
+from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
 from mspxl.writers.changes import Value, WorkbookChanges
 from mspxl.writers.xlsx import (
     last_data_row,
@@ -47,20 +47,21 @@ def _cell_text(value: object) -> str:
 
 
 def workbook_fingerprint(path: Path) -> str:
-    """SHA-256 of the workbook's sheet names and cell values, the Runs sheet left out."""
-    digest = hashlib.sha256()
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    """SHA-256 of the workbook's sheet names and cell values, the Runs sheet left out; "" for a file that is not a
+    readable workbook (the command itself reports that)."""
     try:
-        for ws in wb.worksheets:
-            if ws.title == RUNS_SHEET:
-                continue
-            digest.update(b"\x00sheet\x00" + ws.title.encode())
-            for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                for c, value in enumerate(row, start=1):
-                    if value is not None:
-                        digest.update(f"\x00{r},{c}\x00{_cell_text(value)}".encode())
-    finally:
-        wb.close()
+        sheets = read_raw(path)
+    except UnreadableWorkbook:
+        return ""
+    digest = hashlib.sha256()
+    for name, sheet in sheets.items():
+        if name == RUNS_SHEET:
+            continue
+        digest.update(b"\x00sheet\x00" + name.encode())
+        for r, row in enumerate(sheet.rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None:
+                    digest.update(f"\x00{r},{c}\x00{_cell_text(value)}".encode())
     return digest.hexdigest()
 
 

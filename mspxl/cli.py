@@ -17,7 +17,7 @@ from babel.numbers import format_currency
 from rich.console import Console
 from rich.progress import Progress
 
-from mspxl import __version__, app
+from mspxl import __version__, app, audit
 from mspxl.billing.calendar import BadPeriod
 from mspxl.money import plain
 from mspxl.problems import Problem, Severity
@@ -131,9 +131,14 @@ def check(book: BookArg, as_json: JsonOpt = False) -> None:
 
 
 def _run_invoice(book: Path, period: str, out_dir: Path | None, dry_run: bool, as_json: bool) -> app.InvoiceRun:
+    """Issue the period, with its row on the Runs sheet when it wrote."""
+    args = [book.name, "--period", period, *(["--out", str(out_dir)] if out_dir else []),
+            *(["--dry-run"] if dry_run else [])]
     try:
-        return app.invoice(book, period, date.today(), out_dir, dry_run,
-                           progress=no_bar if as_json else progress_bar)
+        return audit.audited(book, "invoice", args,
+                       lambda: app.invoice(book, period, date.today(), out_dir, dry_run,
+                                           progress=no_bar if as_json else progress_bar),
+                       audit.invoice_summary)
     except BadPeriod as exc:
         raise fail(str(exc), as_json, 2) from None
     except app.WorkbookHasErrors as exc:
@@ -223,8 +228,13 @@ def parse_day(text: str, as_json: bool) -> date:
 
 
 def _run_collect(book: Path, as_of: date, out_dir: Path | None, as_json: bool) -> app.CollectRun:
+    """Collections as of the date, with its row on the Runs sheet."""
+    args = [book.name, "--as-of", as_of.isoformat(), *(["--out", str(out_dir)] if out_dir else [])]
     try:
-        return app.collect(book, as_of, date.today(), out_dir, progress=no_bar if as_json else progress_bar)
+        return audit.audited(book, "collect", args,
+                       lambda: app.collect(book, as_of, date.today(), out_dir,
+                                           progress=no_bar if as_json else progress_bar),
+                       audit.collect_summary)
     except app.WorkbookHasErrors as exc:
         raise fail(f"{book.name} has errors; nothing was written. Fix them and run again.", as_json, 1,
                    exc.problems) from None
@@ -292,7 +302,9 @@ def collect_report(run: app.CollectRun) -> list[str]:
 
 
 def sample_workbook() -> Path:
-    return Path(__file__).resolve().parents[1] / "samples" / "northwind.xlsx"
+    from mspxl.resources import sample_workbook as packaged_sample
+
+    return packaged_sample()
 
 
 DEMO_PERIODS = ("2026-10", "2026-11", "2026-12")
@@ -334,6 +346,7 @@ def demo(
 
 def _register_commands() -> None:
     from mspxl.payments_command import ach, returns, send
+    from mspxl.release_command import credit, templates_app, verify
     from mspxl.statement_command import statement
     from mspxl.summary.command import summary
     from mspxl.xl.addin_cli import addin_app
@@ -344,6 +357,9 @@ def _register_commands() -> None:
     cli.command("ach")(ach)
     cli.command("returns")(returns)
     cli.command("send")(send)
+    cli.command("credit")(credit)
+    cli.command("verify")(verify)
+    cli.add_typer(templates_app, name="templates")
 
 
 _register_commands()

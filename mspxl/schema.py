@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from mspxl.runs_sheet import RUNS_COLUMNS
+
 
 class Kind(StrEnum):
     """How a cell is read."""
@@ -290,6 +292,7 @@ OUTPUT_SHEETS: dict[str, tuple[tuple[str, str], ...]] = {
     "InvoiceLines": INVOICE_LINES_COLUMNS,
     "Collections": COLLECTIONS_COLUMNS,
     "Aging": AGING_COLUMNS,
+    "Runs": RUNS_COLUMNS,
 }
 
 INVOICES = output_sheet("Invoices", INVOICES_COLUMNS)

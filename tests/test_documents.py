@@ -338,9 +338,9 @@ def test_a_missing_template_is_named(tmp_path: Path) -> None:
     renderer = InvoiceRenderer(tmp_path)
     with pytest.raises(TemplateMissing, match="invoice-managed.docx"):
         renderer.render(make_invoice(), make_client(), SETTINGS, tmp_path / "out")
-    with pytest.raises(TemplateMissing, match="credit"):
+    with pytest.raises(TemplateMissing, match="refund"):
         InvoiceRenderer(default_template_dir()).render(
-            replace(make_invoice(), type="credit"), make_client(), SETTINGS, tmp_path / "out"
+            replace(make_invoice(), type="refund"), make_client(), SETTINGS, tmp_path / "out"
         )
 
 

@@ -45,13 +45,10 @@ _RESERVED = frozenset(
 
 
 def default_template_dir() -> Path:
-    """The repository's `templates/` folder, else the `mspxl/templates` folder an installed package carries."""
-    here = Path(__file__).resolve()
-    repository = here.parents[2] / "templates"
-    packaged = here.parents[1] / "templates"
-    if not repository.is_dir() and packaged.is_dir():
-        return packaged
-    return repository
+    """The packaged templates (an installed mspxl), else the repository's `templates/` folder."""
+    from mspxl.resources import template_dir
+
+    return template_dir()
 
 
 def document_filename(invoice_number: str, client_name: str) -> str:

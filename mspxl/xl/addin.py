@@ -47,11 +47,12 @@ def places(platform: str, home: Path, env: Mapping[str, str], startup: Path | No
 
 
 def built_addin() -> Path:
-    """The add-in shipped with mspxl: inside the package when installed from a wheel, else in workbook/."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / ADDIN_NAME, here.parents[1] / "workbook" / ADDIN_NAME):
-        if candidate.exists():
-            return candidate
+    """The add-in shipped with mspxl: package data when installed from a wheel, else the repository's workbook/."""
+    from mspxl.resources import addin_file
+
+    candidate = addin_file()
+    if candidate.exists():
+        return candidate
     raise AddinError(f"{ADDIN_NAME} is not part of this installation; build it with `make addin`.")
 
 
