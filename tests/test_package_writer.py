@@ -7,7 +7,7 @@ import struct
 import subprocess
 import zipfile
 import zlib
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from openpyxl.chart import BarChart, Reference
 
 from mspxl import schema
 from mspxl.init_book import build_workbook, fill_sheet, save_workbook
+from mspxl.schema import OUTPUT_SHEETS
 from mspxl.writers import xlsx
 from mspxl.writers.changes import CellMark, WorkbookChanges
 from mspxl.writers.package import update_package
@@ -35,6 +36,10 @@ def changes() -> WorkbookChanges:
     ch = WorkbookChanges(append={"Invoices": [INVOICE], "InvoiceLines": list(LINES)})
     ch.marks.append(CellMark("WorkLog", "Entry ID", "W2", "Invoice Number", "INV-000101"))
     ch.row_marks.append(("Usage", 2, "Invoice Number", "INV-000101"))
+    if "Runs" in OUTPUT_SHEETS:  # a text column handed a date and time gets a date format, as openpyxl gives it
+        runs = [None] * len(OUTPUT_SHEETS["Runs"])
+        runs[0], runs[1], runs[2] = datetime(2026, 11, 25, 13, 45, 7), date(2026, 11, 25), "invoice"
+        ch.append["Runs"] = [tuple(runs)]
     ch.replace["Collections"] = [("C1", "Client <1> & Co", "past_due", date(2026, 11, 20), Decimal("-12.50"),
                                   "INV-000090", 15, Decimal("0"), "Send notice", date(2026, 11, 28), None,
                                   date(2026, 11, 25))]

@@ -43,6 +43,7 @@ WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.work
 TABLE_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
 
 DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"
 INT_FORMAT = "0"
 DECIMAL_FORMAT = "General"
 BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10, "@": 49}
@@ -382,6 +383,14 @@ class Package:
             self._parsed[part] = _parse(self.read(part))
         return self._parsed[part]
 
+    def serial(self, value: date) -> str:
+        """Excel's serial number of a date (whole days) or a date and time (the time as a fraction of a day)."""
+        if isinstance(value, datetime):
+            delta = value.replace(tzinfo=None) - datetime.combine(self.epoch, datetime.min.time())
+            seconds = delta.days * 86400 + delta.seconds + Decimal(delta.microseconds) / 1_000_000
+            return _number(seconds / 86400)
+        return str((value - self.epoch).days)
+
     def read(self, part: str) -> bytes:
         """A part's bytes as stored in the file (a part added by this writer has none)."""
         with zipfile.ZipFile(self.path) as source:
@@ -616,8 +625,7 @@ class Writer:
         if isinstance(value, (int, Decimal)):
             return f'<c r="{ref}"{style}><v>{_number(value)}</v></c>'
         if isinstance(value, date):
-            day = value.date() if isinstance(value, datetime) else value
-            return f'<c r="{ref}"{style}><v>{(day - self.package.epoch).days}</v></c>'
+            return f'<c r="{ref}"{style}><v>{self.package.serial(value)}</v></c>'
         text = _xml_text(str(value))
         return f'<c r="{ref}"{style} t="inlineStr"><is><t>{escape(text)}</t></is></c>'
 
@@ -632,8 +640,7 @@ class Writer:
         elif isinstance(value, (int, Decimal)):
             etree.SubElement(cell, V).text = _number(value)
         elif isinstance(value, date):
-            day = value.date() if isinstance(value, datetime) else value
-            etree.SubElement(cell, V).text = str((day - self.package.epoch).days)
+            etree.SubElement(cell, V).text = self.package.serial(value)
         else:
             cell.set("t", "inlineStr")
             text = etree.SubElement(etree.SubElement(cell, IS), T)
@@ -655,6 +662,10 @@ class Writer:
 def _format_code(value: Value, kind: str, money_format: str) -> str | None:
     """The number format a written value gets, as `mspxl.writers.xlsx.set_value` gives it (None: unchanged)."""
     if kind == "date" and isinstance(value, date):
+        return DATE_FORMAT
+    if isinstance(value, datetime):  # openpyxl gives any date it is handed a date format
+        return DATETIME_FORMAT
+    if isinstance(value, date):
         return DATE_FORMAT
     if kind == "money" and isinstance(value, Decimal):
         return money_format
