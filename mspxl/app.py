@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -16,6 +17,7 @@ from mspxl.billing.register import assign_numbers
 from mspxl.billing.run import plan_period
 from mspxl.collections import CollectionsResult, run_collections
 from mspxl.documents.notices import render_notices
+from mspxl.lock import workbook_lock
 from mspxl.money import ZERO
 from mspxl.problems import Problem, Severity, has_errors
 from mspxl.records import Book, Invoice
@@ -115,19 +117,20 @@ def invoice(path: Path, period: str, today: date, out: Path | None = None, dry_r
     """Issue the period's managed, service and project invoices: register rows, WorkLog and Usage marks, one .docx
     each. Running it again issues nothing new."""
     parse_period(period)
-    if not dry_run:
-        refuse_if_open(path)
-    book, problems = load_verified(path, today)
-    plan = plan_period(book, period)
-    out_dir = output_folder(path, out, book)
-    run = InvoiceRun(period, plan.new, plan.already_issued, plan.skipped, out_dir, dry_run, problems,
-                     previous_totals(book, plan.new))
-    if dry_run or not plan.new:
-        return run
-    refuse_if_lossy(path)
-    issued = render_documents(book, list(plan.new), out_dir, progress, template_dir)
-    update_workbook(path, issue_changes(issued), book.settings.currency, book.settings.locale)
-    return replace(run, issued=tuple(issued))
+    with nullcontext() if dry_run else workbook_lock(path):
+        if not dry_run:
+            refuse_if_open(path)
+        book, problems = load_verified(path, today)
+        plan = plan_period(book, period)
+        out_dir = output_folder(path, out, book)
+        run = InvoiceRun(period, plan.new, plan.already_issued, plan.skipped, out_dir, dry_run, problems,
+                         previous_totals(book, plan.new))
+        if dry_run or not plan.new:
+            return run
+        refuse_if_lossy(path)
+        issued = render_documents(book, list(plan.new), out_dir, progress, template_dir)
+        update_workbook(path, issue_changes(issued), book.settings.currency, book.settings.locale)
+        return replace(run, issued=tuple(issued))
 
 
 def render_documents(book: Book, invoices: list[Invoice], out_dir: Path, progress: Progress,
@@ -164,13 +167,14 @@ class CollectRun:
 def collect(path: Path, as_of: date, today: date, out: Path | None = None, progress: Progress = no_progress,
             template_dir: Path | None = None) -> CollectRun:
     """Fee invoices for returned debits, the Collections and Aging sheets as of `as_of`."""
-    refuse_if_open(path)
-    book, problems = load_verified(path, today)
-    out_dir = output_folder(path, out, book)
-    refuse_if_lossy(path)
-    fees, result, notices, changes = collections_documents(book, as_of, out_dir, progress, template_dir)
-    update_workbook(path, changes, book.settings.currency, book.settings.locale)
-    return CollectRun(as_of, tuple(fees), result, out_dir, problems, tuple(notices))
+    with workbook_lock(path):
+        refuse_if_open(path)
+        book, problems = load_verified(path, today)
+        out_dir = output_folder(path, out, book)
+        refuse_if_lossy(path)
+        fees, result, notices, changes = collections_documents(book, as_of, out_dir, progress, template_dir)
+        update_workbook(path, changes, book.settings.currency, book.settings.locale)
+        return CollectRun(as_of, tuple(fees), result, out_dir, problems, tuple(notices))
 
 
 def collections_documents(book: Book, as_of: date, out_dir: Path, progress: Progress = no_progress,

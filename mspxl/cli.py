@@ -19,6 +19,7 @@ from rich.progress import Progress
 
 from mspxl import __version__, app, audit
 from mspxl.billing.calendar import BadPeriod
+from mspxl.documents.errors import DocumentError
 from mspxl.money import plain
 from mspxl.problems import Problem, Severity
 from mspxl.workbook.source_file import UnreadableWorkbook
@@ -146,6 +147,20 @@ def _run_invoice(book: Path, period: str, out_dir: Path | None, dry_run: bool, a
                    exc.problems) from None
     except (WorkbookRefused, UnreadableWorkbook) as exc:
         raise fail(str(exc), as_json, 1) from None
+    except (OSError, DocumentError) as exc:
+        raise fail(could_not_write(exc), as_json, 1) from None
+
+
+def could_not_write(exc: BaseException) -> str:
+    """A file that could not be written (a full disk, a folder that cannot be made, a document that failed), in one
+    sentence. The workbook is saved last and atomically, so it is as it was."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" {exc.filename}" if exc.filename else ""
+        detail = f"{exc.strerror}:{where}" if where else exc.strerror
+    else:
+        detail = str(exc)
+    return f"Could not write a file ({detail}); the workbook is as it was. Free some space or fix the folder, then " \
+           "run again."
 
 
 def no_bar(items: Sequence[T], label: str) -> Iterable[T]:
@@ -240,6 +255,8 @@ def _run_collect(book: Path, as_of: date, out_dir: Path | None, as_json: bool) -
                    exc.problems) from None
     except (WorkbookRefused, UnreadableWorkbook) as exc:
         raise fail(str(exc), as_json, 1) from None
+    except (OSError, DocumentError) as exc:
+        raise fail(could_not_write(exc), as_json, 1) from None
 
 
 @cli.command()

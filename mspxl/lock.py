@@ -68,6 +68,14 @@ def _same_file(fd: int, target: Path) -> bool:
     return (on_disk.st_dev, on_disk.st_ino) == (held.st_dev, held.st_ino)
 
 
+def remove_stale_saves(path: Path) -> None:
+    """A run killed during its save leaves its temporary copy (`.mspxl-*.xlsx`) beside the workbook; the workbook
+    itself is whole. Under the lock no other run is saving, so any such copy is stale."""
+    for stale in path.parent.glob(f".mspxl-*{path.suffix}"):
+        with suppress(OSError):
+            stale.unlink()
+
+
 @contextmanager
 def workbook_lock(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[Path]:
     """Hold mspxl's lock on `path` for the block; wait up to `wait` seconds for another run, else WorkbookBusy."""
@@ -92,6 +100,7 @@ def workbook_lock(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[Path]:
     try:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
+        remove_stale_saves(path)
         yield target
     finally:
         with suppress(OSError):  # Windows will not remove an open file; the next run reuses it

@@ -65,7 +65,7 @@ def test_bank_details_names_the_cell() -> None:
         (Severity.WARNING, "Clients!M3", "Bank Routing"),
         (Severity.WARNING, "Clients!N3", "Bank Account"),
     ]
-    assert problems[0].render() == ('Clients!M2 (Bank Routing): "125000025" is not a routing number '
+    assert problems[0].render() == ('Clients!M2 (Bank Routing): "****0025" is not a routing number '
                                     "(nine digits with a valid ABA check digit)")
 
 
@@ -170,7 +170,7 @@ def test_wrong_check_digit_stops_the_file(tmp_path: Path) -> None:
     with pytest.raises(app.WorkbookHasErrors) as caught:
         write_ach(book, date(2026, 12, 1), TODAY, tmp_path / "ach", CREATED)
     assert [p.render() for p in caught.value.problems if p.severity is Severity.ERROR] == [
-        'Clients!M2 (Bank Routing): "125000025" is not a routing number (nine digits with a valid ABA check digit)']
+        'Clients!M2 (Bank Routing): "****0025" is not a routing number (nine digits with a valid ABA check digit)']
     assert book.read_bytes() == before and not (tmp_path / "ach").exists()
 
 

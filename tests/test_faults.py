@@ -196,7 +196,6 @@ def test_a_full_disk_fails_the_run_and_loses_nothing(suffix: str, tmp_path: Path
     assert_whole_then_rerun_completes(book, before, out)
 
 
-@pytest.mark.xfail(strict=True, reason="the command line does not yet turn an OSError into a message (see guarantees)")
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx.tmp"], ids=["saving the workbook", "writing a document"])
 def test_a_full_disk_is_reported_in_plain_words(suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     book = good_book(tmp_path)
@@ -218,7 +217,6 @@ def test_an_output_folder_that_cannot_be_made_fails_the_run_and_changes_nothing(
     assert (tmp_path / "a file").read_text() == "not a folder"
 
 
-@pytest.mark.xfail(strict=True, reason="the command line does not yet turn an OSError into a message (see guarantees)")
 def test_an_output_folder_that_cannot_be_made_is_reported_in_plain_words(tmp_path: Path) -> None:
     book = good_book(tmp_path)
     (tmp_path / "a file").write_text("not a folder")

@@ -131,7 +131,6 @@ def test_bank_numbers_never_appear_unmasked_in_output_json_logs_or_documents(
     assert "6789" in "\n".join(documents)  # the autopay client is told which account is debited, by its last digits
 
 
-@pytest.mark.xfail(strict=True, reason="mspxl.ach.routing.bank_details shows a mistyped routing number in full")
 def test_a_mistyped_routing_number_is_reported_masked(tmp_path: Path) -> None:
     data = good()
     data["Clients"][0].update({"Bank Routing": "123456789", "Bank Account": ACCOUNT})

@@ -55,7 +55,7 @@ def bank_details(book: Book, cols: Columns) -> list[Problem]:
         if client.bank_routing and not routing_is_valid(client.bank_routing):
             problems.append(error("Clients", routing_cell, "Bank Routing",
                                   "is not a routing number (nine digits with a valid ABA check digit)",
-                                  client.bank_routing))
+                                  mask(client.bank_routing)))
         if client.bank_account and not account_is_valid(client.bank_account):
             problems.append(error("Clients", account_cell, "Bank Account",
                                   "is not an account number (up to 17 digits)", mask(client.bank_account)))
