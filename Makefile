@@ -18,13 +18,17 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check mspxl tests samples templates workbook
+	$(BIN)/ruff check mspxl tests samples templates workbook bench
 
 sample: $(STAMP)
 	$(BIN)/python samples/make_sample.py
 
 templates: $(STAMP)
 	$(BIN)/python templates/make_templates.py
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet pandas
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 addin: $(STAMP)
 	$(BIN)/python workbook/build_addin.py

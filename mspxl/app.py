@@ -102,8 +102,8 @@ def previous_totals(book: Book, invoices: Sequence[Invoice]) -> dict[tuple[str, 
     result: dict[tuple[str, str, str], Decimal] = {}
     for inv in invoices:
         earlier = [
-            old for old in book.invoices
-            if (old.client_id, old.type, old.project_id) == (inv.client_id, inv.type, inv.project_id)
+            old for old in book.of_client(inv.client_id, "invoices")
+            if (old.type, old.project_id) == (inv.type, inv.project_id)
             and old.period < inv.period
         ]
         if earlier:

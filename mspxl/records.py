@@ -6,9 +6,11 @@ the cell it is complaining about.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from mspxl.money import ZERO
 
@@ -188,6 +190,21 @@ class Book:
     payments: tuple[Payment, ...]
     invoices: tuple[Invoice, ...]  # the register as it stands
     collection_states: dict[str, str] = field(default_factory=dict)  # Collections sheet: client -> last state
+
+    # Per-client views, built once per Book (a frozen record: the cache is filled on first use), so billing a
+    # client looks at its own rows instead of every row of the workbook.
+    @cached_property
+    def _by_client(self) -> dict[str, dict[str, tuple[object, ...]]]:
+        groups: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
+        for name in ("subscriptions", "users", "devices", "usage", "work", "invoices"):
+            for item in getattr(self, name):
+                groups[item.client_id][name].append(item)  # type: ignore[attr-defined]
+        return {cid: {name: tuple(items) for name, items in views.items()} for cid, views in groups.items()}
+
+    def of_client(self, client_id: str, name: str) -> tuple:  # noqa: ANN401
+        """The client's rows of one sheet (`subscriptions`, `users`, `devices`, `usage`, `work`, `invoices`), in sheet
+        order."""
+        return self._by_client.get(client_id, {}).get(name, ())
 
     def client(self, client_id: str) -> Client:
         for client in self.clients:

@@ -32,7 +32,7 @@ class Skipped:
 def subscriptions_in_force(book: Book, client: Client, cutoff) -> list[Subscription]:  # noqa: ANN001
     """A subscription applies to period M when its Start Date <= the cutoff and End Date is blank or > the cutoff,
     so an upgrade or downgrade entered mid-month shows on the next bill."""
-    return [s for s in book.subscriptions if s.client_id == client.id and s.in_force(cutoff)]
+    return [s for s in book.of_client(client.id, "subscriptions") if s.in_force(cutoff)]
 
 
 def unit_price(subscription: Subscription, service: Service) -> Decimal:
@@ -43,8 +43,8 @@ def unit_price(subscription: Subscription, service: Service) -> Decimal:
 def previous_managed(book: Book, client_id: str, period: str) -> Invoice | None:
     """The client's latest managed invoice for a period before `period`."""
     earlier = [
-        inv for inv in book.invoices
-        if inv.client_id == client_id and inv.type == "managed" and period_index(inv.period) < period_index(period)
+        inv for inv in book.of_client(client_id, "invoices")
+        if inv.type == "managed" and period_index(inv.period) < period_index(period)
     ]
     return max(earlier, key=lambda inv: (period_index(inv.period), inv.issue_date), default=None)
 
@@ -77,7 +77,7 @@ def subscription_line(book: Book, client: Client, sub: Subscription, periods: tu
     if service.model == "flat":
         quantity = sub.quantity if sub.quantity is not None else Decimal(1)
     else:
-        seats = book.users if service.model == "per_user" else book.devices
+        seats = book.of_client(client.id, "users" if service.model == "per_user" else "devices")
         device_type = service.device_type if service.model == "per_device" else ""
         actual = count_at_cutoff(seats, client.id, cutoff, device_type)
         quantity = Decimal(billed_count(actual, previous_quantity(book, previous, service), periods, book.settings))
@@ -92,8 +92,8 @@ def usage_in_arrears(book: Book, client: Client, period: str) -> list[UsageRow]:
     """usage is billed in arrears, like work: the run for period M bills each Usage row of the client and service whose
     Period is before M and that no earlier invoice billed."""
     return [
-        row for row in book.usage
-        if row.client_id == client.id and not row.invoice_number and period_index(row.period) < period_index(period)
+        row for row in book.of_client(client.id, "usage")
+        if not row.invoice_number and period_index(row.period) < period_index(period)
     ]
 
 

@@ -23,14 +23,13 @@ def period_drafts(book: Book, period: str) -> tuple[list[Invoice], list[Skipped]
     invoices by Project ID."""
     drafts: list[Invoice] = []
     skipped: list[Skipped] = []
-    entries = work_to_bill(book, period)
     for client in book.clients:
         managed = managed_invoice(book, client, period)
         if isinstance(managed, Skipped):
             skipped.append(managed)
         elif managed is not None:
             drafts.append(managed)
-        drafts.extend(work_invoices(book, client, period, entries))
+        drafts.extend(work_invoices(book, client, period, work_to_bill(book, client, period)))
     return drafts, skipped
 
 

@@ -11,11 +11,11 @@ from mspxl.money import line_amount
 from mspxl.records import Book, Client, Invoice, InvoiceLine, Settings, WorkEntry
 
 
-def work_to_bill(book: Book, period: str) -> list[WorkEntry]:
+def work_to_bill(book: Book, client: Client, period: str) -> list[WorkEntry]:
     """The run for period M bills the WorkLog rows that are billable, not yet invoiced, and dated on or before the
     last day of the month before M."""
     end = last_day(add_months(period, -1))
-    return [w for w in book.work if w.billable and not w.invoice_number and w.date <= end]
+    return [w for w in book.of_client(client.id, "work") if w.billable and not w.invoice_number and w.date <= end]
 
 
 def work_rate(entry: WorkEntry, client: Client, settings: Settings) -> Decimal:
@@ -46,8 +46,8 @@ def work_invoice(book: Book, client: Client, period: str, kind: str, entries: Se
 
 
 def work_invoices(book: Book, client: Client, period: str, entries: Sequence[WorkEntry]) -> list[Invoice]:
-    """The client's service invoice, then its project invoices by Project ID."""
-    mine = [w for w in entries if w.client_id == client.id]
+    """The client's service invoice, then its project invoices by Project ID, from the client's `entries`."""
+    mine = list(entries)
     invoices = []
     service_rows = [w for w in mine if not w.project_id]
     if service_rows:
