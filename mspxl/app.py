@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
@@ -23,7 +24,7 @@ from mspxl.problems import Problem, Severity, has_errors
 from mspxl.records import Book, Invoice
 from mspxl.workbook.load import load_file
 from mspxl.writers.changes import WorkbookChanges, aging_row, collections_row, issue_changes
-from mspxl.writers.xlsx import refuse_if_lossy, refuse_if_open, update_workbook
+from mspxl.writers.xlsx import WorkbookRefused, refuse_if_lossy, refuse_if_open, update_workbook
 
 T = TypeVar("T")
 Progress = Callable[[Sequence[T], str], Iterable[T]]
@@ -133,11 +134,38 @@ def invoice(path: Path, period: str, today: date, out: Path | None = None, dry_r
         return replace(run, issued=tuple(issued))
 
 
+class DocumentClash(WorkbookRefused):
+    """A file with a document's name is already in the output folder and is not that document."""
+
+
+def document_is_invoice(path: Path, number: str) -> bool:
+    """The existing file is a Word document of invoice `number` (left by a run that stopped before saving the
+    workbook), not some other file that happens to have its name."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            return number in package.read("word/document.xml").decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
+
+
+def refuse_foreign_documents(invoices: Sequence[Invoice], out_dir: Path) -> None:
+    """A file of the same name that is not the invoice's own document is never overwritten: the run stops before it
+    writes anything, saying which file to move."""
+    from mspxl.documents.render import document_filename
+
+    for inv in invoices:
+        target = out_dir / document_filename(inv.number, inv.client_name)
+        if target.exists() and not document_is_invoice(target, inv.number):
+            raise DocumentClash(f"{target} already exists and is not invoice {inv.number}: move it out of the "
+                                "folder (or choose another --out) and run again; nothing was written.")
+
+
 def render_documents(book: Book, invoices: list[Invoice], out_dir: Path, progress: Progress,
                      template_dir: Path | None = None) -> list[Invoice]:
     """One .docx per invoice, named `{Invoice Number} {Client Name}.docx`; returns the invoices with File set."""
     from mspxl.documents.render import InvoiceRenderer, default_template_dir
 
+    refuse_foreign_documents(invoices, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     renderer = InvoiceRenderer(template_dir or default_template_dir())
     clients = {c.id: c for c in book.clients}

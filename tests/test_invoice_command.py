@@ -235,3 +235,29 @@ def test_pdf_option_writes_a_pdf_per_invoice(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "d").glob("*.pdf")) == [
         "INV-000001 Client C1.pdf", "INV-000002 Alpha Dental & Co -Main-.pdf",
         "INV-000003 Alpha Dental & Co -Main-.pdf"]
+
+
+def test_a_different_file_with_a_documents_name_is_never_overwritten(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "book.xlsx", sheets())
+    docs = tmp_path / "d"
+    docs.mkdir()
+    mine = docs / "INV-000002 Alpha Dental & Co -Main-.docx"
+    mine.write_bytes(b"the accountant's own notes")
+    before = book.read_bytes()
+    code, output = invoke("invoice", str(book), "--period", "2026-11", "--out", str(docs))
+    assert code == 1
+    assert "already exists and is not invoice INV-000002" in output.replace("\n", " ")
+    assert mine.read_bytes() == b"the accountant's own notes"
+    assert book.read_bytes() == before
+    assert sorted(p.name for p in docs.iterdir()) == [mine.name]  # nothing else written either
+
+
+def test_a_document_left_by_a_run_that_stopped_before_saving_is_written_again(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "book.xlsx", sheets())
+    before = book.read_bytes()
+    assert invoke("invoice", str(book), "--period", "2026-11", "--out", str(tmp_path / "d"))[0] == 0
+    book.write_bytes(before)  # as if the run had stopped after the documents, before the workbook was saved
+    code, output = invoke("invoice", str(book), "--period", "2026-11", "--out", str(tmp_path / "d"))
+    assert code == 0, output
+    assert "issued 3 invoice(s)" in output
+    assert len(list((tmp_path / "d").glob("*.docx"))) == 3
