@@ -187,3 +187,18 @@ def _record(path: Path, command: str, args: Sequence[str], before: str, after: s
     row = runs_row(command, args, before, after, counts, total, outcome, moment.astimezone(UTC), moment,
                    current_user(), __version__)
     append_run(path, row, currency, locale)
+
+
+def ach_summary(run) -> tuple[bool, Mapping[str, int], Decimal | None]:  # noqa: ANN001
+    """An `ach` run wrote when it recorded debits (pending rows on Payments)."""
+    return (bool(run.debits), {"debit": len(run.debits)}, run.total if run.debits else None)
+
+
+def returns_summary(run) -> tuple[bool, Mapping[str, int], Decimal | None]:  # noqa: ANN001
+    """A `returns` run wrote when it marked debits returned or cleared."""
+    return (bool(run.returned or run.cleared), {"returned": len(run.returned), "cleared": len(run.cleared)}, None)
+
+
+def send_summary(run) -> tuple[bool, Mapping[str, int], Decimal | None]:  # noqa: ANN001
+    """A `send` run wrote when it recorded sent invoices on the Sent sheet (never on a dry run)."""
+    return (not run.dry_run and bool(run.sent), {"sent": len(run.sent)}, None)

@@ -8,33 +8,34 @@ import shutil
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
-from babel.numbers import format_currency
-from rich.console import Console
 from rich.progress import Progress
 
 from mspxl import __version__, app, audit
 from mspxl.billing.calendar import BadPeriod
+from mspxl.cli_common import (
+    BookArg,
+    JsonOpt,
+    OutOpt,
+    PdfOpt,
+    T,
+    fail,
+    money,
+    out,
+    parse_day,
+    print_problems,
+    problems_json,
+)
 from mspxl.documents.errors import DocumentError
 from mspxl.money import plain
-from mspxl.problems import Problem, Severity
+from mspxl.problems import Severity
 from mspxl.workbook.source_file import UnreadableWorkbook
 from mspxl.writers.xlsx import WorkbookRefused
 
 cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Billing and collections for MSPs, in Excel.")
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-T = TypeVar("T")
-
-BookArg = Annotated[Path, typer.Argument(help="The workbook (.xlsx or .xlsm).", show_default=False)]
-OutOpt = Annotated[Path | None, typer.Option("--out", help="Folder for documents (default: Settings Output Folder, "
-                                                          "else a folder beside the workbook).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of prose.")]
-PdfOpt = Annotated[bool, typer.Option("--pdf", help="Also write PDFs of the documents (needs LibreOffice).")]
 
 
 def write_pdfs(files: list[Path], out_dir: Path, as_json: bool) -> list[Path]:
@@ -73,33 +74,6 @@ def progress_bar(items: Sequence[T], label: str) -> Iterable[T]:
         for item in items:
             yield item
             bar.advance(task)
-
-
-def money(amount: Decimal, currency: str = "USD", locale: str = "en_US") -> str:
-    return format_currency(amount, currency, locale=locale)
-
-
-def print_problems(problems: list[Problem]) -> None:
-    for p in problems:
-        style = "red" if p.severity is Severity.ERROR else "yellow"
-        err.print(f"[{style}]{p.severity.value}[/]: {p.render()}", markup=True)
-
-
-def problems_json(problems: list[Problem]) -> list[dict[str, object]]:
-    return [
-        {"severity": p.severity.value, "place": p.place, "header": p.header, "message": p.render()}
-        for p in problems
-    ]
-
-
-def fail(message: str, as_json: bool, code: int = 1, problems: list[Problem] | None = None) -> typer.Exit:
-    if as_json:
-        print(json.dumps({"ok": False, "error": message, "problems": problems_json(problems or [])}))
-    else:
-        if problems:
-            print_problems(problems)
-        err.print(f"[red]{message}[/]", markup=True)
-    return typer.Exit(code)
 
 
 @cli.command()
@@ -233,13 +207,6 @@ def invoice_summary(run: app.InvoiceRun) -> str:
     verb = "would issue" if run.dry_run else "issued"
     where = "" if run.dry_run else f"; documents in {run.out_dir}"
     return f"{run.period}: {verb} {len(run.issued)} invoice(s) ({kinds}), total billed {money(run.total)}{where}."
-
-
-def parse_day(text: str, as_json: bool) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise fail(f'"{text}" is not a date (expected YYYY-MM-DD)', as_json, 2) from None
 
 
 def _run_collect(book: Path, as_of: date, out_dir: Path | None, as_json: bool) -> app.CollectRun:

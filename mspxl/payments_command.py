@@ -10,10 +10,11 @@ from typing import Annotated
 
 import typer
 
+from mspxl import audit
 from mspxl.ach.originator import OriginatorIncomplete
 from mspxl.ach.returns import ReturnFileError
 from mspxl.app import WorkbookHasErrors
-from mspxl.cli import BookArg, JsonOpt, OutOpt, fail, money, out, parse_day
+from mspxl.cli_common import BookArg, JsonOpt, OutOpt, fail, money, out, parse_day
 from mspxl.money import plain
 from mspxl.workbook.source_file import UnreadableWorkbook
 from mspxl.writers.xlsx import WorkbookRefused
@@ -33,7 +34,8 @@ def ach(book: BookArg, on: DateOpt, out_dir: OutOpt = None, as_json: JsonOpt = F
 
     day = parse_day(on, as_json)
     try:
-        run = write_ach(book, day, date.today(), out_dir)
+        run = audit.audited(book, "ach", [book.name, "--date", day.isoformat()],
+                            lambda: write_ach(book, day, date.today(), out_dir), audit.ach_summary)
     except WorkbookHasErrors as exc:
         raise _has_errors(book, exc, as_json) from None
     except OriginatorIncomplete as exc:
@@ -76,7 +78,9 @@ def returns(
 
     through = parse_day(cleared_through, as_json) if cleared_through else None
     try:
-        run = import_returns(book, returns_file, date.today(), through)
+        args = [book.name, returns_file.name, *(["--cleared-through", through.isoformat()] if through else [])]
+        run = audit.audited(book, "returns", args, lambda: import_returns(book, returns_file, date.today(), through),
+                            audit.returns_summary)
     except ReturnFileError as exc:
         raise fail(f"{returns_file.name}: {exc}; nothing was written.", as_json, 1) from None
     except WorkbookHasErrors as exc:
@@ -126,7 +130,10 @@ def send(
     from mspxl.delivery.run import send_invoices
 
     try:
-        run = send_invoices(book, period, datetime.now().astimezone(), smtp, dry_run, out_dir)
+        args = [book.name, "--period", period, *(["--smtp", smtp] if smtp else []), *(["--dry-run"] if dry_run else [])]
+        run = audit.audited(book, "send", args,
+                            lambda: send_invoices(book, period, datetime.now().astimezone(), smtp, dry_run, out_dir),
+                            audit.send_summary)
     except BadPeriod as exc:
         raise fail(str(exc), as_json, 2) from None
     except WorkbookHasErrors as exc:

@@ -9,69 +9,53 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from mspxl import app
+from mspxl.cli_common import BookArg, JsonOpt, fail
+from mspxl.cli_common import out as console
 from mspxl.documents.errors import DocumentError
 from mspxl.documents.notices import render_statement
-from mspxl.problems import Problem, Severity
 from mspxl.workbook.source_file import UnreadableWorkbook
-
-_out = Console(highlight=False, soft_wrap=True)
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _fail(message: str, as_json: bool, code: int, problems: list[Problem] | None = None) -> typer.Exit:
-    if as_json:
-        listed = [{"severity": p.severity.value, "place": p.place, "header": p.header, "message": p.render()}
-                  for p in problems or []]
-        print(json.dumps({"ok": False, "error": message, "problems": listed}))
-    else:
-        for p in problems or []:
-            style = "red" if p.severity is Severity.ERROR else "yellow"
-            _err.print(f"[{style}]{p.severity.value}[/]: {p.render()}", markup=True)
-        _err.print(f"[red]{message}[/]", markup=True)
-    return typer.Exit(code)
 
 
 def _day(text: str, option: str, as_json: bool) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise _fail(f"{option} {text!r} is not a date: write it as YYYY-MM-DD", as_json, 2) from None
+        raise fail(f"{option} {text!r} is not a date: write it as YYYY-MM-DD", as_json, 2) from None
 
 
 def statement(
-    book: Annotated[Path, typer.Argument(help="The workbook (.xlsx or .xlsm).", show_default=False)],
+    book: BookArg,
     client: Annotated[str, typer.Option("--client", help="The Client ID.", show_default=False)],
     as_of: Annotated[str, typer.Option("--as-of", help="The statement date, YYYY-MM-DD.", show_default=False)],
     start: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: January 1 of the "
                                                              "statement date's year).")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Folder for the document (default: Settings Output "
                                                            "Folder, else a folder beside the workbook).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of prose.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Write a client's statement of account: opening balance, every charge and payment, closing balance, aging."""
     end = _day(as_of, "--as-of", as_json)
     first = _day(start, "--from", as_json) if start is not None else date(end.year, 1, 1)
     if first > end:
-        raise _fail(f"--from {first.isoformat()} is after --as-of {end.isoformat()}", as_json, 2)
+        raise fail(f"--from {first.isoformat()} is after --as-of {end.isoformat()}", as_json, 2)
     try:
         records, _ = app.load_checked(book, date.today())
     except app.WorkbookHasErrors as exc:
-        raise _fail(f"{book.name} has errors; nothing was written. Fix them and run again.", as_json, 1,
+        raise fail(f"{book.name} has errors; nothing was written. Fix them and run again.", as_json, 1,
                     exc.problems) from None
     except UnreadableWorkbook as exc:
-        raise _fail(str(exc), as_json, 1) from None
+        raise fail(str(exc), as_json, 1) from None
     client_id = client.strip()
     if client_id not in {c.id for c in records.clients}:
-        raise _fail(f"no client {client_id!r} on the Clients sheet", as_json, 2)
+        raise fail(f"no client {client_id!r} on the Clients sheet", as_json, 2)
     try:
         path = render_statement(records, client_id, first, end, app.output_folder(book, out, records))
     except DocumentError as exc:
-        raise _fail(str(exc), as_json, 1) from None
+        raise fail(str(exc), as_json, 1) from None
     if as_json:
         print(json.dumps({"ok": True, "client": client_id, "from": first.isoformat(), "as_of": end.isoformat(),
                           "path": str(path)}))
     else:
-        _out.print(str(path))
+        console.print(str(path))
