@@ -12,6 +12,7 @@ from datetime import date
 from mspxl.ach.routing import bank_details
 from mspxl.problems import Problem, error, warning
 from mspxl.records import Book
+from mspxl.verify import register_checks
 from mspxl.workbook.table import cell_ref
 
 Columns = dict[str, dict[str, int]]  # sheet -> header -> 0-based column
@@ -161,37 +162,9 @@ def suspicious_data(book: Book, cols: Columns, today: date) -> list[Problem]:
 
 
 def register_is_intact(book: Book, cols: Columns) -> list[Problem]:
-    """The register is never repaired silently: a duplicated number, a gap, or a total that does not re-add."""
-    problems = []
-    seen: dict[str, int] = {}
-    for inv in book.invoices:
-        place = _cell(cols, "Invoices", inv.row, "Invoice Number")
-        if inv.number in seen:
-            problems.append(error("Invoices", place, "Invoice Number",
-                                  f"is a duplicate (already on row {seen[inv.number]})", inv.number))
-        seen.setdefault(inv.number, inv.row)
-        if inv.subtotal + inv.tax != inv.total:
-            problems.append(error("Invoices", _cell(cols, "Invoices", inv.row, "Total"), "Total",
-                                  f"does not equal Subtotal + Tax ({inv.subtotal + inv.tax})", inv.total))
-        if inv.lines and sum((ln.amount for ln in inv.lines), start=inv.subtotal * 0) != inv.subtotal:
-            problems.append(error("Invoices", _cell(cols, "Invoices", inv.row, "Subtotal"), "Subtotal",
-                                  "does not equal the sum of its lines on InvoiceLines", inv.subtotal))
-    for prefix in {book.settings.invoice_prefix, book.settings.credit_note_prefix}:
-        sequence = sorted(n for n in (_sequence(i.number, prefix) for i in book.invoices) if n is not None)
-        expected = sequence[0] if sequence else 1
-        for n in sequence:
-            if n > expected:
-                missing = f"{prefix}{expected:0{book.settings.number_width}d}"
-                problems.append(error("Invoices", "", "Invoice Number",
-                                      f"numbering has a gap: {missing} is missing from the register"))
-            expected = n + 1
-    return problems
-
-
-def _sequence(number: str, prefix: str) -> int | None:
-    if number.startswith(prefix) and number[len(prefix):].isdigit():
-        return int(number[len(prefix):])
-    return None
+    """The register is never repaired silently: rows that do not re-add from their lines, a duplicated number or a
+    gap are reported (the same checks as `mspxl verify`)."""
+    return register_checks(book, cols)
 
 
 Validator = Callable[[Book, Columns], list[Problem]]

@@ -18,9 +18,7 @@ from mspxl import schema as S
 from mspxl.money import ZERO, NotANumber, cents, plain, to_decimal
 from mspxl.problems import Problem, Severity, error, warning
 from mspxl.records import Book, Invoice
-from mspxl.workbook.load import load_raw
 from mspxl.workbook.raw import RawBook
-from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
 from mspxl.workbook.table import cell_ref, locate_header
 
 Columns = Mapping[str, Mapping[str, int]]  # sheet -> header -> 0-based column
@@ -212,6 +210,13 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
+def register_checks(book: Book, cols: Columns) -> list[Problem]:
+    """The register checks every reading of a workbook runs (`mspxl check` included): rows that re-add from their
+    lines and gapless, unique numbers. The rest of `verify_book` (marks, credit notes) runs before a writing command."""
+    places = _Places(cols, None)
+    return register_rows_add_up(book, places) + numbering_is_gapless_and_unique(book, places)
+
+
 def verify_book(book: Book, cols: Columns | None = None, line_rows: LineRows | None = None) -> list[Problem]:
     """Every discrepancy of the register, each naming its cell. `cols` (sheet -> header -> 0-based column) and
     `line_rows` ((invoice number, line) -> InvoiceLines row) place them; without, the `mspxl init` layout is
@@ -256,6 +261,9 @@ def _same_issue(problem: Problem) -> tuple[str, str]:
 def verify_file(path: Path, today: date) -> list[Problem]:
     """`mspxl verify` on a workbook file: the register's discrepancies, and the register sheets' own reading errors
     (a row the reader had to leave out cannot be verified)."""
+    from mspxl.workbook.load import load_raw  # the loader runs the register checks below: imported here, not above
+    from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
+
     if not path.exists():
         return [error(path.name, "", "", "file not found")]
     try:
@@ -268,8 +276,8 @@ def verify_file(path: Path, today: date) -> list[Problem]:
     cols, line_rows = sheet_places(raw)
     found = verify_book(loaded.book, cols, line_rows)
     placed = {_same_issue(p) for p in found}
-    gap_or_total = ("numbering has a gap", "is a duplicate", "does not equal")
+    checked_on_load = set(register_checks(loaded.book, cols))  # the loader's own run of the same checks
     reading = [p for p in loaded.problems
                if p.severity is Severity.ERROR and p.sheet in ("Invoices", "InvoiceLines")
-               and _same_issue(p) not in placed and not any(text in p.message for text in gap_or_total)]
+               and _same_issue(p) not in placed and p not in checked_on_load]
     return reading + found

@@ -30,6 +30,9 @@ def test_numbers_continue_from_the_highest_in_the_register_with_settings_prefix_
     sheets["Invoices"] = [{"Invoice Number": "MSP-0041", "Client ID": "C1", "Client Name": "x", "Type": "managed",
                            "Period": "2026-09", "Issue Date": date(2026, 9, 5), "Due Date": date(2026, 10, 1),
                            "Subtotal": 500, "Tax": 0, "Total": 500}]
+    sheets["InvoiceLines"] = [{"Invoice Number": "MSP-0041", "Line": 1, "Service Code": "BASE",
+                               "Description": "Managed base plan, Sep 2026", "Quantity": 1, "Unit Price": 500,
+                               "Amount": 500, "Taxable": "Y"}]
     book = book_of(sheets, settings={"Invoice Prefix": "MSP-", "Number Width": 4})
     _, issued = run_periods(book, "2026-11")
     assert [i.number for i in issued["2026-11"]] == ["MSP-0042", "MSP-0043", "MSP-0044"]

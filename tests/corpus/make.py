@@ -421,11 +421,12 @@ CASES: tuple[Case, ...] = (
           "billing workbook",)),
     # the register, edited by hand
     Case("register row deleted", register_edit(delete_row("Invoices", 3)),
-         ("Invoices (Invoice Number): numbering has a gap: INV-000002 is missing from the register",
+         ('Invoices!A3 (Invoice Number): "INV-000003" follows a gap in the numbering: INV-000002 missing from the '
+          "register",
           'InvoiceLines!A4 (Invoice Number): "INV-000002" has lines but is not on the Invoices sheet: a register row '
           "was deleted; restore it (issued invoices are never deleted)")),
     Case("register total changed", register_edit(cell("Invoices", "J2", 999)),
-         ('Invoices!J2 (Total): "999" does not equal Subtotal + Tax (200)',)),
+         ('Invoices!J2 (Total): "999.00" does not equal Subtotal + Tax (200.00)',)),
     Case("register number duplicated", register_edit(cell("Invoices", "A3", "INV-000001")),
          ('Invoices!A3 (Invoice Number): "INV-000001" is a duplicate (already on row 2)',)),
 )
