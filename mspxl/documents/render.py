@@ -14,7 +14,8 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -138,12 +139,11 @@ def _load(template: Path) -> bytes:
     return source
 
 
-def _render(
-    source: bytes, template: Path, context: Mapping[str, Any], env: SandboxedEnvironment, patched: dict[str, str]
-) -> DocxTemplate:
-    document = _Document(source, patched)
+@contextmanager
+def template_errors(template: Path) -> Iterator[None]:
+    """A template's failures while rendering, as our own errors naming the template."""
     try:
-        document.render(_as_document_text(dict(context)), jinja_env=env, autoescape=True)
+        yield
     except SecurityError as exc:
         raise TemplateUnsafe(template, f"refused: {exc}") from exc
     except TemplateSyntaxError as exc:
@@ -154,6 +154,15 @@ def _render(
         raise TemplateInvalid(template, str(exc)) from exc
     except etree.XMLSyntaxError as exc:
         raise TemplateInvalid(template, f"the tags leave the Word XML broken: {exc}") from exc
+
+
+def _render(
+    source: bytes, template: Path, context: Mapping[str, Any], env: SandboxedEnvironment, patched: dict[str, str]
+) -> DocxTemplate:
+    document = _Document(source, patched)
+    try:
+        with template_errors(template):
+            document.render(_as_document_text(dict(context)), jinja_env=env, autoescape=True)
     except (KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise TemplateInvalid(template, f"not a usable Word document: {exc}") from exc
     return document
@@ -290,16 +299,8 @@ def _finish(document: DocxTemplate, dst_xml: str) -> str:
 
 
 def _render_prepared(prepared: PreparedTemplate, template: Path, context: Mapping[str, Any]) -> _PreparedDocument:
-    try:
+    with template_errors(template):
         return prepared.render(context)
-    except SecurityError as exc:
-        raise TemplateUnsafe(template, f"refused: {exc}") from exc
-    except UndefinedError as exc:
-        raise TemplateInvalid(template, f"unknown field: {exc.message}") from exc
-    except TemplateError as exc:
-        raise TemplateInvalid(template, str(exc)) from exc
-    except etree.XMLSyntaxError as exc:
-        raise TemplateInvalid(template, f"the tags leave the Word XML broken: {exc}") from exc
 
 
 class InvoiceRenderer:
