@@ -8,14 +8,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from mspxl.app import Progress, WorkbookHasErrors, load_checked, no_progress, output_folder, render_documents
+from mspxl.app import Progress, load_verified, no_progress, output_folder, render_documents
 from mspxl.billing.register import assign_numbers
 from mspxl.corrections.credit import credit_note, find_invoice
 from mspxl.corrections.reissue import reissue_draft
-from mspxl.problems import Problem, has_errors
+from mspxl.lock import workbook_lock
+from mspxl.problems import Problem
 from mspxl.records import Book, Invoice
 from mspxl.resources import templates_for_book
-from mspxl.verify import verify_book
 from mspxl.writers.changes import issue_changes
 from mspxl.writers.xlsx import refuse_if_lossy, refuse_if_open, update_workbook
 
@@ -55,16 +55,14 @@ def issue_credit(path: Path, invoice_number: str, today: date, reason: str, amou
     """Issue a credit note for an invoice (and, with `reissue`, the corrected invoice): register rows, WorkLog and
     Usage marks for the reissue, one .docx each. Refused with nothing written when it cannot be issued
     (CreditRefused) or when the register fails verification (WorkbookHasErrors)."""
-    refuse_if_open(path)
-    book, problems = load_checked(path, today)
-    register = verify_book(book)
-    if has_errors(register):
-        raise WorkbookHasErrors(register)
-    credited, note, reissued = plan_credit(book, invoice_number, today, reason, amount, lines, reissue)
-    out_dir = output_folder(path, out, book)
-    refuse_if_lossy(path)
-    drafts = [note] if reissued is None else [note, reissued]
-    templates = template_dir or templates_for_book(path, book.settings.extra)
-    done = render_documents(book, drafts, out_dir, progress, templates)
-    update_workbook(path, issue_changes(done), book.settings.currency, book.settings.locale)
-    return CreditRun(credited, done[0], done[1] if len(done) > 1 else None, out_dir, problems)
+    with workbook_lock(path):
+        refuse_if_open(path)
+        book, problems = load_verified(path, today)
+        credited, note, reissued = plan_credit(book, invoice_number, today, reason, amount, lines, reissue)
+        out_dir = output_folder(path, out, book)
+        refuse_if_lossy(path)
+        drafts = [note] if reissued is None else [note, reissued]
+        templates = template_dir or templates_for_book(path, book.settings.extra)
+        done = render_documents(book, drafts, out_dir, progress, templates)
+        update_workbook(path, issue_changes(done), book.settings.currency, book.settings.locale)
+        return CreditRun(credited, done[0], done[1] if len(done) > 1 else None, out_dir, problems)
