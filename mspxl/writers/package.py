@@ -28,6 +28,7 @@ from lxml import etree
 
 from mspxl.schema import OUTPUT_SHEETS, header_key
 from mspxl.workbook.table import HEADER_SEARCH_ROWS
+from mspxl.writers.atomic import replace_workbook
 from mspxl.writers.changes import Value, WorkbookChanges
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -813,7 +814,7 @@ def update_package(path: Path, changes: WorkbookChanges, money_format: str) -> N
     try:
         package.save(Path(tmp))
         os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
+        replace_workbook(Path(tmp), path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from mspxl.schema import OUTPUT_SHEETS, header_key
 from mspxl.workbook.table import HEADER_SEARCH_ROWS
+from mspxl.writers.atomic import replace_workbook
 from mspxl.writers.changes import Value, WorkbookChanges
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -239,7 +240,7 @@ def save_atomically(wb: Workbook, path: Path) -> None:
     os.close(fd)
     try:
         wb.save(tmp)
-        os.replace(tmp, path)
+        replace_workbook(Path(tmp), path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
