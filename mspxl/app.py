@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
+from mspxl.audit import note_documents, note_issued
 from mspxl.billing.calendar import parse_period
 from mspxl.billing.managed import Skipped
 from mspxl.billing.register import assign_numbers
@@ -130,6 +131,7 @@ def invoice(path: Path, period: str, today: date, out: Path | None = None, dry_r
             return run
         refuse_if_lossy(path)
         issued = render_documents(book, list(plan.new), out_dir, progress, template_dir)
+        note_documents(issued)
         update_workbook(path, issue_changes(issued), book.settings.currency, book.settings.locale)
         return replace(run, issued=tuple(issued))
 
@@ -201,6 +203,7 @@ def collect(path: Path, as_of: date, today: date, out: Path | None = None, progr
         out_dir = output_folder(path, out, book)
         refuse_if_lossy(path)
         fees, result, notices, changes = collections_documents(book, as_of, out_dir, progress, template_dir)
+        note_issued({"fee": len(fees)}, sum((fee.total for fee in fees), start=ZERO) if fees else None)
         update_workbook(path, changes, book.settings.currency, book.settings.locale)
         return CollectRun(as_of, tuple(fees), result, out_dir, problems, tuple(notices))
 

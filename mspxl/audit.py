@@ -4,6 +4,9 @@ A row says when (UTC and local), which command with which arguments, who (the op
 the workbook's fingerprint before and after, what was issued (counts and total) and the outcome. The fingerprint is a
 SHA-256 of every sheet's cell values except the Runs sheet itself, so an auditor can tell whether the workbook was
 changed between one run and the next, and a row can be written after the hash it records.
+
+The row travels in the command's own save (see `audited`): a command's work never lands without its row, and a row
+never lands for work that did not. Each command says what it issued with `note_issued` just before it saves.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import getpass
 import hashlib
 import shlex
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,9 +26,12 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from mspxl import __version__
+from mspxl.records import Invoice
 from mspxl.runs_sheet import RUNS_COLUMNS, RUNS_SHEET
 from mspxl.schema import OUTPUT_SHEETS
+from mspxl.workbook.raw import RawSheet
 from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
+from mspxl.writers.atomic import before_replace
 from mspxl.writers.changes import Value, WorkbookChanges
 from mspxl.writers.xlsx import (
     last_data_row,
@@ -39,6 +47,8 @@ T = TypeVar("T")
 
 
 def _cell_text(value: object) -> str:
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        value = value.date()  # a date cell reads as a date from a file and as a midnight datetime from Excel
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -46,13 +56,9 @@ def _cell_text(value: object) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def workbook_fingerprint(path: Path) -> str:
-    """SHA-256 of the workbook's sheet names and cell values, the Runs sheet left out; "" for a file that is not a
-    readable workbook (the command itself reports that)."""
-    try:
-        sheets = read_raw(path)
-    except UnreadableWorkbook:
-        return ""
+def fingerprint(sheets: Mapping[str, RawSheet]) -> str:
+    """SHA-256 of the sheet names and cell values, the Runs sheet left out: the same whether the sheets were read
+    from the file or from the workbook open in Excel."""
     digest = hashlib.sha256()
     for name, sheet in sheets.items():
         if name == RUNS_SHEET:
@@ -63,6 +69,15 @@ def workbook_fingerprint(path: Path) -> str:
                 if value is not None:
                     digest.update(f"\x00{r},{c}\x00{_cell_text(value)}".encode())
     return digest.hexdigest()
+
+
+def workbook_fingerprint(path: Path) -> str:
+    """The fingerprint of the workbook file; "" for a file that is not a readable workbook (the command itself
+    reports that)."""
+    try:
+        return fingerprint(read_raw(path))
+    except UnreadableWorkbook:
+        return ""
 
 
 def counts_text(counts: Mapping[str, int]) -> str:
@@ -139,66 +154,66 @@ def current_user() -> str:
         return ""
 
 
-Summary = Callable[[T], tuple[bool, Mapping[str, int], Decimal | None]]  # (wrote?, counts, total issued)
+@dataclass
+class _Run:
+    """The writing command under way: what its Runs row will say."""
+
+    command: str
+    args: Sequence[str]
+    before: str
+    now: Callable[[], datetime]
+    currency: str
+    locale: str
+    counts: Mapping[str, int] = field(default_factory=dict)
+    total: Decimal | None = None
+    recorded: bool = False
 
 
-def audited(path: Path, command: str, args: Sequence[str], action: Callable[[], T], summary: Summary[T],
+_current: ContextVar[_Run | None] = ContextVar("mspxl_run", default=None)
+
+
+def note_issued(counts: Mapping[str, int], total: Decimal | None) -> None:
+    """What the command under way is about to save (counts by kind, the total issued), for its Runs row; nothing
+    when no audited command is under way (a library call, a test of the command itself)."""
+    run = _current.get()
+    if run is not None:
+        run.counts, run.total = dict(counts), total
+
+
+def note_documents(invoices: Sequence[Invoice]) -> None:
+    """`note_issued` for a list of register documents: counts by type, the sum of their totals."""
+    counts: dict[str, int] = {}
+    for inv in invoices:
+        counts[inv.type] = counts.get(inv.type, 0) + 1
+    note_issued(counts, sum((inv.total for inv in invoices), start=Decimal("0.00")) if invoices else None)
+
+
+def audited(path: Path, command: str, args: Sequence[str], action: Callable[[], T],
             now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
             currency: str = "USD", locale: str = "en_US") -> T:
-    """Run a writing command and append its Runs row when it wrote the workbook: outcome `ok`, or the error that
-    stopped it after it had written. A command that wrote nothing (a dry run, a refusal, nothing new) adds no row."""
-    before = workbook_fingerprint(path) if path.exists() else ""
+    """Run a writing command; its Runs row goes into the same save as its work.
+
+    When the command saves, the finished copy gets the row (the fingerprint after is the copy's) before it replaces
+    the workbook, so the work and its row land together or not at all, inside the command's run lock. A command that
+    saves nothing (a dry run, a refusal, nothing new) adds no row."""
+    run = _Run(command, list(args), workbook_fingerprint(path) if path.exists() else "", now, currency, locale)
+
+    def add_row(copy: Path) -> None:
+        if run.recorded:  # one row per command, on its first save
+            return
+        _record(copy, run, workbook_fingerprint(copy))
+        run.recorded = True
+
+    token = _current.set(run)
     try:
-        result = action()
-    except Exception as exc:
-        after = workbook_fingerprint(path) if path.exists() else ""
-        if before and after != before:
-            _record(path, command, args, before, after, {}, None, f"failed: {exc}", now(), currency, locale)
-        raise
-    wrote, counts, total = summary(result)
-    if wrote:
-        after = workbook_fingerprint(path)
-        _record(path, command, args, before, after, counts, total, "ok", now(), currency, locale)
-    return result
+        with before_replace(add_row):
+            return action()
+    finally:
+        _current.reset(token)
 
 
-def invoice_summary(run) -> tuple[bool, Mapping[str, int], Decimal | None]:  # noqa: ANN001
-    """An `invoice` run (app.InvoiceRun) wrote when it issued something and was not a dry run."""
-    return (not run.dry_run and bool(run.issued), run.counts, run.total if run.issued else None)
-
-
-def collect_summary(run) -> tuple[bool, Mapping[str, int], Decimal | None]:  # noqa: ANN001
-    """A `collect` run (app.CollectRun) always writes its Collections and Aging sheets; it issues fee invoices."""
-    total = sum((fee.total for fee in run.fees), start=Decimal("0.00"))
-    return (True, {"fee": len(run.fees)}, total if run.fees else None)
-
-
-def issued_summary(run) -> tuple[bool, Mapping[str, int], Decimal | None]:  # noqa: ANN001
-    """A run with an `issued` tuple of documents (a credit run) wrote when it issued any."""
-    counts: dict[str, int] = {}
-    for inv in run.issued:
-        counts[inv.type] = counts.get(inv.type, 0) + 1
-    total = sum((inv.total for inv in run.issued), start=Decimal("0.00"))
-    return (bool(run.issued), counts, total if run.issued else None)
-
-
-def _record(path: Path, command: str, args: Sequence[str], before: str, after: str, counts: Mapping[str, int],
-            total: Decimal | None, outcome: str, moment: datetime, currency: str, locale: str) -> None:
-    row = runs_row(command, args, before, after, counts, total, outcome, moment.astimezone(UTC), moment,
-                   current_user(), __version__)
-    append_run(path, row, currency, locale)
-
-
-def ach_summary(run) -> tuple[bool, Mapping[str, int], Decimal | None]:  # noqa: ANN001
-    """An `ach` run wrote when it recorded debits (pending rows on Payments)."""
-    return (bool(run.debits), {"debit": len(run.debits)}, run.total if run.debits else None)
-
-
-def returns_summary(run) -> tuple[bool, Mapping[str, int], Decimal | None]:  # noqa: ANN001
-    """A `returns` run wrote when it marked debits returned or cleared."""
-    return (bool(run.returned or run.cleared), {"returned": len(run.returned), "cleared": len(run.cleared)}, None)
-
-
-def send_summary(run) -> tuple[bool, Mapping[str, int], Decimal | None]:  # noqa: ANN001
-    """A `send` run wrote when it recorded sent invoices on the Sent sheet (never on a dry run)."""
-    return (not run.dry_run and bool(run.sent), {"sent": len(run.sent)}, None)
+def _record(path: Path, run: _Run, after: str) -> None:
+    moment = run.now()
+    row = runs_row(run.command, run.args, run.before, after, run.counts, run.total, "ok", moment.astimezone(UTC),
+                   moment, current_user(), __version__)
+    append_run(path, row, run.currency, run.locale)

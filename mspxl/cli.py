@@ -112,8 +112,7 @@ def _run_invoice(book: Path, period: str, out_dir: Path | None, dry_run: bool, a
     try:
         return audit.audited(book, "invoice", args,
                        lambda: app.invoice(book, period, date.today(), out_dir, dry_run,
-                                           progress=no_bar if as_json else progress_bar),
-                       audit.invoice_summary)
+                                           progress=no_bar if as_json else progress_bar))
     except BadPeriod as exc:
         raise fail(str(exc), as_json, 2) from None
     except app.WorkbookHasErrors as exc:
@@ -215,8 +214,7 @@ def _run_collect(book: Path, as_of: date, out_dir: Path | None, as_json: bool) -
     try:
         return audit.audited(book, "collect", args,
                        lambda: app.collect(book, as_of, date.today(), out_dir,
-                                           progress=no_bar if as_json else progress_bar),
-                       audit.collect_summary)
+                                           progress=no_bar if as_json else progress_bar))
     except app.WorkbookHasErrors as exc:
         raise fail(f"{book.name} has errors; nothing was written. Fix them and run again.", as_json, 1,
                    exc.problems) from None

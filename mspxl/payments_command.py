@@ -35,7 +35,7 @@ def ach(book: BookArg, on: DateOpt, out_dir: OutOpt = None, as_json: JsonOpt = F
     day = parse_day(on, as_json)
     try:
         run = audit.audited(book, "ach", [book.name, "--date", day.isoformat()],
-                            lambda: write_ach(book, day, date.today(), out_dir), audit.ach_summary)
+                            lambda: write_ach(book, day, date.today(), out_dir))
     except WorkbookHasErrors as exc:
         raise _has_errors(book, exc, as_json) from None
     except OriginatorIncomplete as exc:
@@ -79,8 +79,7 @@ def returns(
     through = parse_day(cleared_through, as_json) if cleared_through else None
     try:
         args = [book.name, returns_file.name, *(["--cleared-through", through.isoformat()] if through else [])]
-        run = audit.audited(book, "returns", args, lambda: import_returns(book, returns_file, date.today(), through),
-                            audit.returns_summary)
+        run = audit.audited(book, "returns", args, lambda: import_returns(book, returns_file, date.today(), through))
     except ReturnFileError as exc:
         raise fail(f"{returns_file.name}: {exc}; nothing was written.", as_json, 1) from None
     except WorkbookHasErrors as exc:
@@ -132,8 +131,7 @@ def send(
     try:
         args = [book.name, "--period", period, *(["--smtp", smtp] if smtp else []), *(["--dry-run"] if dry_run else [])]
         run = audit.audited(book, "send", args,
-                            lambda: send_invoices(book, period, datetime.now().astimezone(), smtp, dry_run, out_dir),
-                            audit.send_summary)
+                            lambda: send_invoices(book, period, datetime.now().astimezone(), smtp, dry_run, out_dir))
     except BadPeriod as exc:
         raise fail(str(exc), as_json, 2) from None
     except WorkbookHasErrors as exc:

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from mspxl.app import WorkbookHasErrors, no_progress
-from mspxl.audit import audited, issued_summary
+from mspxl.audit import audited
 from mspxl.corrections import CreditRefused, parse_line_numbers
 from mspxl.money import NotANumber, plain, to_decimal
 from mspxl.problems import Severity
@@ -77,8 +77,7 @@ def credit(
     try:
         run = audited(book, "credit", args,
                       lambda: issue_credit(book, invoice, date.today(), reason, value, numbers, reissue, out_dir,
-                                           no_progress),
-                      issued_summary)
+                                           no_progress))
     except WorkbookHasErrors as exc:
         raise fail(f"{book.name} has errors; nothing was written. Fix them and run again.", as_json, 1,
                    exc.problems) from None

@@ -8,23 +8,23 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 import typer
 from bookdata import write_book
 from test_credit_notes import TODAY, issued_book, sheets
 from typer.testing import CliRunner
 
-from mspxl import __version__, app
+from mspxl import __version__, app, audit
 from mspxl.audit import (
     RUNS_COLUMNS,
     audited,
-    collect_summary,
     current_user,
-    invoice_summary,
     runs_row,
     workbook_fingerprint,
 )
 from mspxl.release_command import credit, verify
 from mspxl.verify import verify_file
+from mspxl.writers import atomic
 
 commands = typer.Typer()
 commands.command("verify")(verify)
@@ -45,7 +45,7 @@ def runs(book: Path) -> list[tuple[object, ...]]:
 def invoice(book: Path, tmp_path: Path, dry_run: bool = False) -> app.InvoiceRun:
     args = [book.name, "--period", "2026-11"] + (["--dry-run"] if dry_run else [])
     return audited(book, "invoice", args,
-                   lambda: app.invoice(book, "2026-11", TODAY, tmp_path / "docs", dry_run), invoice_summary,
+                   lambda: app.invoice(book, "2026-11", TODAY, tmp_path / "docs", dry_run),
                    now=lambda: MOMENT)
 
 
@@ -82,7 +82,7 @@ def test_one_row_per_writing_command_and_none_otherwise(tmp_path: Path) -> None:
     assert len(runs(book)) == 1
 
     audited(book, "collect", [book.name, "--as-of", "2026-12-10"],
-            lambda: app.collect(book, date(2026, 12, 10), TODAY, tmp_path / "docs"), collect_summary)
+            lambda: app.collect(book, date(2026, 12, 10), TODAY, tmp_path / "docs"))
     done = runner.invoke(commands, ["credit", str(book), "--invoice", "INV-000002", "--reason", "Never set up"])
     assert done.exit_code == 0, done.output
     first, second, third = runs(book)
@@ -105,3 +105,34 @@ def test_the_runs_sheet_is_only_appended_to(tmp_path: Path) -> None:
     rows = runs(book)
     assert rows[0][:2] == ("2026-11-01T00:00:00+00:00", "earlier row kept as written")
     assert [r[2] for r in rows] == [None, "credit"]
+
+
+def test_the_work_and_its_row_land_in_one_replace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    book = write_book(tmp_path / "book.xlsx", sheets())
+    replaced: list[Path] = []
+    real = atomic.os.replace
+
+    def counting(src: str | Path, dst: str | Path) -> None:
+        replaced.append(Path(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", counting)
+    invoice(book, tmp_path)
+    assert replaced.count(book) == 1
+    [row] = runs(book)
+    assert row[7] == workbook_fingerprint(book) and row[8] == "managed 2, service 1"
+
+
+def test_a_row_that_cannot_be_added_leaves_the_workbook_as_it_was(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    book = write_book(tmp_path / "book.xlsx", sheets())
+    before = book.read_bytes()
+
+    def full_disk(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(audit, "append_run", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        invoice(book, tmp_path)
+    assert book.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".mspxl-")] == []

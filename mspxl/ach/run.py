@@ -23,6 +23,7 @@ from mspxl.ach.returns import ReturnedEntry, ReturnMatch, match_returns, read_re
 from mspxl.ach.routing import bank_details, mask, routing_digits
 from mspxl.ach.sheet import append_rows, sheet_for, update_rows
 from mspxl.app import WorkbookHasErrors, load_checked, output_folder
+from mspxl.audit import note_issued
 from mspxl.money import ZERO
 from mspxl.problems import Problem, has_errors
 from mspxl.records import Book, Payment
@@ -128,6 +129,7 @@ def write_ach(path: Path, on: date, today: date, out: Path | None = None,
     append_rows(ws, "Payment ID", [_payment_row(w, on) for w in written],
                 money_format(book.settings.currency, book.settings.locale))
     target.write_text(text, encoding="ascii", newline="\n")
+    note_issued({"debit": len(written)}, sum((w.amount for w in written), start=ZERO))
     try:
         save_atomically(wb, path)
     except BaseException:
@@ -179,5 +181,6 @@ def import_returns(path: Path, returns_file: Path, today: date, cleared_through:
         refuse_if_lossy(path)
         wb = open_for_update(path)
         update_rows(wb["Payments"], "Payment ID", updates)
+        note_issued({"returned": len(plan.to_mark), "cleared": len(cleared)}, None)
         save_atomically(wb, path)
     return ReturnsRun(plan.to_mark, plan.already, plan.unmatched, tuple(cleared), problems)

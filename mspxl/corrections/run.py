@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from mspxl.app import Progress, load_verified, no_progress, output_folder, render_documents
+from mspxl.audit import note_documents
 from mspxl.billing.register import assign_numbers
 from mspxl.corrections.credit import credit_note, find_invoice
 from mspxl.corrections.reissue import reissue_draft
@@ -64,5 +65,6 @@ def issue_credit(path: Path, invoice_number: str, today: date, reason: str, amou
         drafts = [note] if reissued is None else [note, reissued]
         templates = template_dir or templates_for_book(path, book.settings.extra)
         done = render_documents(book, drafts, out_dir, progress, templates)
+        note_documents(done)
         update_workbook(path, issue_changes(done), book.settings.currency, book.settings.locale)
         return CreditRun(credited, done[0], done[1] if len(done) > 1 else None, out_dir, problems)

@@ -16,6 +16,7 @@ import openpyxl
 
 from mspxl.ach.sheet import append_rows, sheet_for
 from mspxl.app import load_checked, output_folder
+from mspxl.audit import note_issued
 from mspxl.billing.calendar import parse_period
 from mspxl.delivery.message import TEMPLATE_NAME, invoice_message
 from mspxl.delivery.outbox import Delivered, send_smtp, write_eml
@@ -130,6 +131,7 @@ def send_invoices(path: Path, period: str, today_now: datetime, smtp: str | None
 
 def record_sent(path: Path, sent: list[Outcome], message_ids: dict[str, str], when: datetime) -> None:
     wb = open_for_update(path)
+    note_issued({"sent": len(sent)}, None)
     ws = sheet_for(wb, SENT_SHEET, SENT_HEADERS)
     append_rows(ws, "Invoice Number", [
         {"Invoice Number": o.invoice_number, "Client ID": o.client_id, "Email": o.email,
