@@ -23,6 +23,7 @@ from mspxl.lock import workbook_lock
 from mspxl.money import ZERO
 from mspxl.problems import Problem, Severity, has_errors
 from mspxl.records import Book, Invoice
+from mspxl.resources import templates_for_book
 from mspxl.workbook.load import load_file
 from mspxl.writers.changes import WorkbookChanges, aging_row, collections_row, issue_changes
 from mspxl.writers.xlsx import WorkbookRefused, refuse_if_lossy, refuse_if_open, update_workbook
@@ -130,7 +131,7 @@ def invoice(path: Path, period: str, today: date, out: Path | None = None, dry_r
         if dry_run or not plan.new:
             return run
         refuse_if_lossy(path)
-        issued = render_documents(book, list(plan.new), out_dir, progress, template_dir)
+        issued = render_documents(book, list(plan.new), out_dir, progress, templates_of(path, book, template_dir))
         note_documents(issued)
         update_workbook(path, issue_changes(issued), book.settings.currency, book.settings.locale)
         return replace(run, issued=tuple(issued))
@@ -160,6 +161,12 @@ def refuse_foreign_documents(invoices: Sequence[Invoice], out_dir: Path) -> None
         if target.exists() and not document_is_invoice(target, inv.number):
             raise DocumentClash(f"{target} already exists and is not invoice {inv.number}: move it out of the "
                                 "folder (or choose another --out) and run again; nothing was written.")
+
+
+def templates_of(path: Path, book: Book, template_dir: Path | None = None) -> Path:
+    """The folder a run takes its templates from: the one named by the caller, else the packaged templates with
+    the workbook's own (a `templates/` folder beside it, or Settings `Templates Folder`) replacing them by name."""
+    return template_dir or templates_for_book(path, book.settings.extra)
 
 
 def render_documents(book: Book, invoices: list[Invoice], out_dir: Path, progress: Progress,
@@ -202,7 +209,8 @@ def collect(path: Path, as_of: date, today: date, out: Path | None = None, progr
         book, problems = load_verified(path, today)
         out_dir = output_folder(path, out, book)
         refuse_if_lossy(path)
-        fees, result, notices, changes = collections_documents(book, as_of, out_dir, progress, template_dir)
+        fees, result, notices, changes = collections_documents(book, as_of, out_dir, progress,
+                                                               templates_of(path, book, template_dir))
         note_issued({"fee": len(fees)}, sum((fee.total for fee in fees), start=ZERO) if fees else None)
         update_workbook(path, changes, book.settings.currency, book.settings.locale)
         return CollectRun(as_of, tuple(fees), result, out_dir, problems, tuple(notices))

@@ -51,7 +51,8 @@ def statement(
     if client_id not in {c.id for c in records.clients}:
         raise fail(f"no client {client_id!r} on the Clients sheet", as_json, 2)
     try:
-        path = render_statement(records, client_id, first, end, app.output_folder(book, out, records))
+        path = render_statement(records, client_id, first, end, app.output_folder(book, out, records),
+                                template_dir=app.templates_of(book, records))
     except DocumentError as exc:
         raise fail(str(exc), as_json, 1) from None
     if as_json:

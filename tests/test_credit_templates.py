@@ -10,18 +10,19 @@ import typer
 from test_credit_notes import TODAY, issued_book
 from typer.testing import CliRunner
 
+from mspxl.cli import cli
 from mspxl.corrections.run import issue_credit
 from mspxl.release_command import templates_app
 from mspxl.resources import export_templates, packaged_templates, template_dir, templates_for_book
 
 
-def retitled(source: Path, target: Path, title: str) -> None:
+def retitled(source: Path, target: Path, title: str, old: str = "Credit Note") -> None:
     """A copy of a .docx template with its title words replaced, as an accountant would edit it in Word."""
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as out:
         for item in src.infolist():
             data = src.read(item)
             if item.filename == "word/document.xml":
-                data = data.replace(b">Credit Note<", f">{title}<".encode())
+                data = data.replace(f">{old}<".encode(), f">{title}<".encode())
             out.writestr(item, data)
 
 
@@ -64,3 +65,19 @@ def test_templates_export_writes_every_packaged_template_and_keeps_edited_ones(t
     result = CliRunner().invoke(commands, ["templates", "export", str(tmp_path / "out"), "--force"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "statement.docx").read_bytes() == (template_dir() / "statement.docx").read_bytes()
+
+
+def test_every_document_a_run_writes_takes_the_workbooks_templates(tmp_path: Path) -> None:
+    (tmp_path / "templates").mkdir()
+    retitled(template_dir() / "invoice-managed.docx", tmp_path / "templates" / "invoice-managed.docx",
+             "Servicios gestionados", "Managed Services Invoice")
+    retitled(template_dir() / "statement.docx", tmp_path / "templates" / "statement.docx", "Estado de cuenta",
+             "Statement of Account")
+    book = issued_book(tmp_path)  # the invoice run: INV-000001 is C1's managed invoice
+    assert ">Servicios gestionados<" in document_xml(tmp_path / "docs" / "INV-000001 Client C1.docx")
+    assert ">Managed Services Invoice<" not in document_xml(tmp_path / "docs" / "INV-000001 Client C1.docx")
+    result = CliRunner().invoke(cli, ["statement", str(book), "--client", "C1", "--as-of", "2026-11-30",
+                                      "--out", str(tmp_path / "docs")])
+    assert result.exit_code == 0, result.output
+    [statement] = (tmp_path / "docs").glob("Statement *C1*.docx")
+    assert ">Estado de cuenta<" in document_xml(statement)

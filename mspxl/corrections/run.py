@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from mspxl.app import Progress, load_verified, no_progress, output_folder, render_documents
+from mspxl.app import Progress, load_verified, no_progress, output_folder, render_documents, templates_of
 from mspxl.audit import note_documents
 from mspxl.billing.register import assign_numbers
 from mspxl.corrections.credit import credit_note, find_invoice
@@ -16,7 +16,6 @@ from mspxl.corrections.reissue import reissue_draft
 from mspxl.lock import workbook_lock
 from mspxl.problems import Problem
 from mspxl.records import Book, Invoice
-from mspxl.resources import templates_for_book
 from mspxl.writers.changes import issue_changes
 from mspxl.writers.xlsx import refuse_if_lossy, refuse_if_open, update_workbook
 
@@ -63,7 +62,7 @@ def issue_credit(path: Path, invoice_number: str, today: date, reason: str, amou
         out_dir = output_folder(path, out, book)
         refuse_if_lossy(path)
         drafts = [note] if reissued is None else [note, reissued]
-        templates = template_dir or templates_for_book(path, book.settings.extra)
+        templates = templates_of(path, book, template_dir)
         done = render_documents(book, drafts, out_dir, progress, templates)
         note_documents(done)
         update_workbook(path, issue_changes(done), book.settings.currency, book.settings.locale)
