@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
-from mspxl.audit import note_documents, note_issued
+from mspxl.audit import note_documents
 from mspxl.billing.calendar import parse_period
 from mspxl.billing.managed import Skipped
 from mspxl.billing.register import assign_numbers
@@ -211,7 +211,7 @@ def collect(path: Path, as_of: date, today: date, out: Path | None = None, progr
         refuse_if_lossy(path)
         fees, result, notices, changes = collections_documents(book, as_of, out_dir, progress,
                                                                templates_of(path, book, template_dir))
-        note_issued({"fee": len(fees)}, sum((fee.total for fee in fees), start=ZERO) if fees else None)
+        note_documents(fees)
         update_workbook(path, changes, book.settings.currency, book.settings.locale)
         return CollectRun(as_of, tuple(fees), result, out_dir, problems, tuple(notices))
 

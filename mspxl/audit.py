@@ -180,12 +180,17 @@ def note_issued(counts: Mapping[str, int], total: Decimal | None) -> None:
         run.counts, run.total = dict(counts), total
 
 
-def note_documents(invoices: Sequence[Invoice]) -> None:
-    """`note_issued` for a list of register documents: counts by type, the sum of their totals."""
+def documents_issued(invoices: Sequence[Invoice]) -> tuple[dict[str, int], Decimal | None]:
+    """Register documents as a Runs row counts them: how many of each type, the sum of their totals."""
     counts: dict[str, int] = {}
     for inv in invoices:
         counts[inv.type] = counts.get(inv.type, 0) + 1
-    note_issued(counts, sum((inv.total for inv in invoices), start=Decimal("0.00")) if invoices else None)
+    return counts, sum((inv.total for inv in invoices), start=Decimal("0.00")) if invoices else None
+
+
+def note_documents(invoices: Sequence[Invoice]) -> None:
+    """`note_issued` for a list of register documents."""
+    note_issued(*documents_issued(invoices))
 
 
 def audited(path: Path, command: str, args: Sequence[str], action: Callable[[], T],
@@ -213,7 +218,13 @@ def audited(path: Path, command: str, args: Sequence[str], action: Callable[[], 
 
 
 def _record(path: Path, run: _Run, after: str) -> None:
-    moment = run.now()
-    row = runs_row(run.command, run.args, run.before, after, run.counts, run.total, "ok", moment.astimezone(UTC),
-                   moment, current_user(), __version__)
+    row = completed_run(run.command, run.args, run.before, after, run.counts, run.total, run.now())
     append_run(path, row, run.currency, run.locale)
+
+
+def completed_run(command: str, args: Sequence[str], before: str, after: str, counts: Mapping[str, int],
+                  total: Decimal | None, moment: datetime) -> tuple[Value, ...]:
+    """The Runs row of a command that completed at `moment` (local time with its offset), run by this user with
+    this mspxl."""
+    return runs_row(command, args, before, after, counts, total, "ok", moment.astimezone(UTC), moment,
+                    current_user(), __version__)

@@ -19,8 +19,8 @@ NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
 CUSTOMUI_ELEMENTS = {"customUI", "ribbon", "tabs", "tab", "group", "button", "separator", "menu", "splitButton",
                      "toggleButton", "box", "buttonGroup", "labelControl", "dialogBoxLauncher", "qat",
                      "officeMenu", "contextualTabs", "tabSet", "commands", "command"}
-BUTTONS = {"Check Workbook", "Preview Invoices", "Generate Invoices", "Run Collections", "Statement for Client",
-           "Open Output Folder", "Help"}
+BUTTONS = {"Check Workbook", "Preview Invoices", "Generate Invoices", "Credit Note", "Run Collections",
+           "Statement for Client", "Export Monthly Summary", "Open Output Folder", "Help"}
 
 
 def ribbon() -> ET.Element:
@@ -65,12 +65,12 @@ def test_every_onaction_is_a_ribbon_sub_in_the_vba() -> None:
     modules = vba_modules()
     subs = set().union(*(ribbon_subs(code) for code in modules.values()))
     actions = {b.get("onAction") for b in ribbon().iter(f"{NS}button")}
-    assert actions == {"OnButton", "OnImportFunctions"}
+    assert actions == {"OnButton", "OnCreditNote", "OnImportFunctions"}
     assert actions <= subs
 
 
 def test_every_tag_names_a_function_of_mspxl_xl() -> None:
-    tags = [b.get("tag") for b in ribbon().iter(f"{NS}button") if b.get("onAction") == "OnButton"]
+    tags = [b.get("tag") for b in ribbon().iter(f"{NS}button") if b.get("onAction") in ("OnButton", "OnCreditNote")]
     assert tags and all(tags)
     for tag in tags:
         assert callable(getattr(mspxl.xl, tag, None)), tag
@@ -80,6 +80,20 @@ def test_every_tag_names_a_function_of_mspxl_xl() -> None:
 def test_the_dispatcher_runs_the_tagged_function() -> None:
     code = vba_modules()["MspxlRibbon"]
     assert 'RunPython "import mspxl.xl; mspxl.xl." & control.Tag & "()"' in code
+
+
+def test_the_credit_note_sub_asks_for_a_reason_and_passes_it_as_code_units() -> None:
+    code = vba_modules()["MspxlRibbon"]
+    sub = code[code.index("Sub OnCreditNote"):]
+    sub = sub[:sub.index("End Sub")]
+    assert "InputBox(" in sub and "If Len(Trim$(reason)) = 0 Then Exit Sub" in sub
+    assert ('RunPython "import mspxl.xl; mspxl.xl." & control.Tag & "(reason=mspxl.xl.text_of([" & '
+            'CodeUnits(reason) & "]))"') in sub
+    assert re.search(r"^Function CodeUnits\(text As String\) As String\r?$", code, flags=re.MULTILINE)
+    # what CodeUnits makes of a reason with quotes, a backslash and a character beyond the Basic Multilingual Plane
+    reason = 'Billed "twice" \\ \U0001F600'
+    units = list(reason.encode("utf-16-le"))
+    assert mspxl.xl.text_of([units[i] | units[i + 1] << 8 for i in range(0, len(units), 2)]) == reason
 
 
 def test_project_name_and_conf_sheet_say_mspxl() -> None:

@@ -6,6 +6,7 @@ a function of this package.
 
 from mspxl.xl.buttons import (
     check_workbook,
+    credit_note,
     export_monthly_summary,
     generate_invoices,
     open_output_folder,
@@ -13,10 +14,12 @@ from mspxl.xl.buttons import (
     run_collections,
     show_help,
     statement_for_client,
+    text_of,
 )
 
 __all__ = [
     "check_workbook",
+    "credit_note",
     "export_monthly_summary",
     "generate_invoices",
     "open_output_folder",
@@ -24,4 +27,5 @@ __all__ = [
     "run_collections",
     "show_help",
     "statement_for_client",
+    "text_of",
 ]

@@ -14,9 +14,9 @@ import subprocess
 import sys
 import traceback
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import wraps
 from pathlib import Path
@@ -25,8 +25,11 @@ from typing import Any
 from babel.numbers import format_currency
 
 from mspxl import app
+from mspxl.audit import completed_run, documents_issued, fingerprint, runs_changes
 from mspxl.billing.calendar import add_months
 from mspxl.billing.run import plan_period
+from mspxl.corrections.credit import CreditRefused
+from mspxl.corrections.run import plan_credit
 from mspxl.documents.notices import render_statement
 from mspxl.problems import Problem, Severity, has_errors
 from mspxl.records import Book, Invoice
@@ -151,6 +154,7 @@ def generate_invoices(book: BookLike, today: date | None = None) -> str:
     """Generate Invoices: the period's register rows, WorkLog and Usage marks, one Word document each; the
     workbook is saved so the numbers issued are never reused."""
     raw, records, _ = load(book, today)
+    before = fingerprint(raw)
     period, default = control(billing_period, raw, records, today or date.today())
     path = book_path(book)
     plan = plan_period(records, period)
@@ -161,8 +165,10 @@ def generate_invoices(book: BookLike, today: date | None = None) -> str:
     if not plan.new:
         return (f"{period}: nothing new to issue ({plan.already_issued} invoice(s) already in the register). "
                 f"To bill another month, change {BILLING_PERIOD} on the Settings sheet.")
-    issued = app.render_documents(records, list(plan.new), out_dir, app.no_progress)
+    issued = app.render_documents(records, list(plan.new), out_dir, app.no_progress,
+                                  app.templates_of(path, records))
     apply_to_book(book, raw, records, issued)
+    record_run(book, before, records, "invoice", [path.name, "--period", period], *documents_issued(issued))
     book.save()
     total = sum((inv.total for inv in issued), Decimal(0))
     return (f"{period}: issued {len(issued)} invoice(s) ({counts_text(issued)}), total billed "
@@ -223,14 +229,17 @@ def run_collections(book: BookLike, today: date | None = None) -> str:
     """Run Collections: fee invoices for returned debits (register rows and documents), the Collections and Aging
     sheets, as of the As Of date on Settings; the workbook is saved."""
     raw, records, _ = load(book, today)
+    before = fingerprint(raw)
     as_of, default = as_of_for(raw, today)
     path = book_path(book)
     out_dir = app.output_folder(path, None, records)
-    fees, result, notices, changes = app.collections_documents(records, as_of, out_dir)
+    fees, result, notices, changes = app.collections_documents(records, as_of, out_dir,
+                                                               template_dir=app.templates_of(path, records))
     apply_changes(book, raw, changes, records.settings.currency, records.settings.locale)
     if default:
         write_control(book, raw, AS_OF, as_of)
     clear_log(book)
+    record_run(book, before, records, "collect", [path.name, "--as-of", as_of.isoformat()], *documents_issued(fees))
     book.save()
     states = Counter(s.state for s in result.statuses if s.state != "current")
     standing = ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in sorted(states.items())) or "all current"
@@ -242,21 +251,37 @@ def run_collections(book: BookLike, today: date | None = None) -> str:
             f"are up to date.{where}")
 
 
-def client_of_selection(book: BookLike, raw: RawBook) -> str:
-    """The Client ID in the row of the selected cell, on any sheet with a Client ID column."""
+def selected_value(book: BookLike, raw: RawBook, header: str, sheet_name: str | None = None) -> str:
+    """The text under `header` in the row of the selected cell, on any sheet with that column (or only on
+    `sheet_name`); "" when nothing fitting is selected."""
     selection = getattr(book, "selection", None)
-    if selection is None:
+    if selection is None or (sheet_name is not None and header_key(selection.sheet.name) != header_key(sheet_name)):
         return ""
     sheet = raw.get(selection.sheet.name)
     if sheet is None:
         return ""
-    for header_row in sheet.rows[:10]:
+    for top, header_row in enumerate(sheet.rows[:10], start=1):
         for col, value in enumerate(header_row):
-            if value is not None and header_key(value) == header_key("Client ID"):
+            if value is not None and header_key(value) == header_key(header):
                 row = sheet.rows[selection.row - 1] if selection.row <= len(sheet.rows) else []
-                found = row[col] if col < len(row) and selection.row > 1 else None
+                found = row[col] if col < len(row) and selection.row > top else None
                 return read_text(found) if found is not None else ""
     return ""
+
+
+def client_of_selection(book: BookLike, raw: RawBook) -> str:
+    """The Client ID in the row of the selected cell, on any sheet with a Client ID column."""
+    return selected_value(book, raw, "Client ID")
+
+
+def record_run(book: BookLike, before: str, records: Book, command: str, args: list[str],
+               counts: Mapping[str, int], total: Decimal | None) -> None:
+    """The run's row on the Runs sheet, as the command line adds it, in the same save as its work. The command is
+    named as on the command line with `(ribbon)` after it; the hash after is of the workbook as it will be saved."""
+    now = read_book(book)
+    row = completed_run(f"{command} (ribbon)", args, before, fingerprint(now), counts, total,
+                        datetime.now().astimezone())
+    apply_changes(book, now, runs_changes(row), records.settings.currency, records.settings.locale)
 
 
 @button
@@ -269,12 +294,49 @@ def statement_for_client(book: BookLike, today: date | None = None) -> str:
     if client_id not in {c.id for c in records.clients}:
         raise Stopped("Select a cell in a client's row (on Clients, Invoices, Collections or any sheet with a "
                       "Client ID column), then press Statement for Client.")
-    out_dir = app.output_folder(book_path(book), None, records)
-    path = render_statement(records, client_id, date(as_of.year, 1, 1), as_of, out_dir)
+    workbook = book_path(book)
+    out_dir = app.output_folder(workbook, None, records)
+    path = render_statement(records, client_id, date(as_of.year, 1, 1), as_of, out_dir,
+                            app.templates_of(workbook, records))
     if default:
         write_control(book, raw, AS_OF, as_of)
     clear_log(book)
     return f"Statement of {records.client(client_id).name} as of {as_of.isoformat()}: {path}."
+
+
+@button
+def credit_note(book: BookLike, reason: str = "", today: date | None = None) -> str:
+    """Credit Note: credits the whole invoice in the selected row of the Invoices sheet, with the reason the
+    accountant typed (printed on the credit note and kept in the register); register rows and a Word document,
+    and the workbook is saved. Part of an invoice is credited with `mspxl credit --amount` or `--lines`."""
+    raw, records, _ = load(book, today)
+    before = fingerprint(raw)
+    number = selected_value(book, raw, "Invoice Number", "Invoices")
+    if not number:
+        raise Stopped("Select a cell in the row of the invoice to credit on the Invoices sheet, then press "
+                      "Credit Note.")
+    if not reason.strip():
+        raise Stopped(f"A credit note needs a reason; nothing was written for {number}.")
+    path = book_path(book)
+    try:
+        credited, note, _ = plan_credit(records, number, today or date.today(), reason.strip())
+    except CreditRefused as exc:
+        raise Stopped(f"{exc}; nothing was written.") from None
+    out_dir = app.output_folder(path, None, records)
+    [done] = app.render_documents(records, [note], out_dir, app.no_progress, app.templates_of(path, records))
+    apply_to_book(book, raw, records, [done])
+    clear_log(book)
+    record_run(book, before, records, "credit", [path.name, "--invoice", number, "--reason", reason.strip()],
+               *documents_issued([done]))
+    book.save()
+    return (f"{done.number}: credit of {money(-done.total, records)} on {number} ({credited.client_name}). "
+            f"The document is {out_dir / done.file}.")
+
+
+def text_of(code_units: Sequence[int]) -> str:
+    """Text the add-in passes as its UTF-16 code units (VBA's AscW), so that no quote or backslash in what the
+    accountant typed can break the line of Python that carries it."""
+    return b"".join((unit & 0xFFFF).to_bytes(2, "little") for unit in code_units).decode("utf-16-le", "replace")
 
 
 def open_folder(path: Path) -> None:
@@ -329,6 +391,8 @@ HELP = (
     "- Generate Invoices: adds the invoices to the Invoices and InvoiceLines sheets, marks the work billed, "
     "writes one Word document each and saves the workbook.\n"
     f"- Run Collections: states, aging and fees as of the {AS_OF} date on Settings.\n"
+    "- Credit Note: select an invoice's row on the Invoices sheet, press, type the reason: the whole invoice is "
+    "credited (a CN- credit note in the register and a Word document).\n"
     f"- Export Monthly Summary: the {BILLING_PERIOD}'s report (tables and charts) as a new workbook.\n"
     "- Open Output Folder: where the documents are.\n"
     f"Blank {BILLING_PERIOD} / {AS_OF} mean the next period to bill / today; the buttons fill them in."
@@ -348,6 +412,7 @@ def as_of_for(raw: RawBook, today: date | None) -> tuple[date, bool]:
 __all__ = [
     "AS_OF",
     "check_workbook",
+    "credit_note",
     "export_monthly_summary",
     "generate_invoices",
     "open_output_folder",
@@ -355,4 +420,5 @@ __all__ = [
     "run_collections",
     "show_help",
     "statement_for_client",
+    "text_of",
 ]
