@@ -25,6 +25,7 @@ from typer.testing import CliRunner
 
 from mspxl.cli import cli
 from mspxl.lock import WorkbookBusy, lock_path, workbook_lock
+from mspxl.workbook.source_file import read_raw
 
 runner = CliRunner()
 KILLED_RUN = Path(__file__).parent / "corpus" / "killed_run.py"
@@ -61,6 +62,7 @@ def assert_whole_then_rerun_completes(book: Path, before: bytes, out: Path) -> s
     else:
         invoices, lines, marks = register(book)  # a half-written file would not even open
         assert (invoices, len(lines), marks) == (NUMBERS, 4, ["INV-000002"])
+        assert audit_trail(book) == ["invoice"]  # the work landed with its Runs row, in the same save
         state = "fully updated"
     result = runner.invoke(cli, ["invoice", str(book), "--period", PERIOD, "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -72,7 +74,14 @@ def assert_whole_then_rerun_completes(book: Path, before: bytes, out: Path) -> s
     assert again.exit_code == 0 and "nothing new to issue" in again.output, again.output
     assert book.read_bytes() == settled
     assert not lock_path(book).exists()
+    assert audit_trail(book) == ["invoice"]  # one run issued the period, whichever it was
     return state
+
+
+def audit_trail(book: Path) -> list[str]:
+    """The Command of each Runs row."""
+    sheets = read_raw(book)
+    return [str(row[2]) for row in sheets["Runs"].rows[1:]] if "Runs" in sheets else []
 
 
 def test_a_run_killed_at_any_write_leaves_the_workbook_whole_and_a_rerun_finishes_it(tmp_path: Path) -> None:
