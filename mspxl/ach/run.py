@@ -24,6 +24,7 @@ from mspxl.ach.routing import bank_details, mask, routing_digits
 from mspxl.ach.sheet import append_rows, sheet_for, update_rows
 from mspxl.app import WorkbookHasErrors, load_checked, output_folder
 from mspxl.audit import note_issued
+from mspxl.lock import workbook_lock
 from mspxl.money import ZERO
 from mspxl.problems import Problem, has_errors
 from mspxl.records import Book, Payment
@@ -107,7 +108,13 @@ def file_name(out_dir: Path, on: date) -> tuple[Path, str]:
 def write_ach(path: Path, on: date, today: date, out: Path | None = None,
               created: datetime | None = None) -> AchRun:
     """A NACHA file debiting every autopay client's amount due on `on`, each debit recorded as pending on the
-    Payments sheet; a debit already written for that date and invoice is never written again."""
+    Payments sheet; a debit already written for that date and invoice is never written again (the run holds the
+    workbook's run lock, so two runs at once cannot both write it)."""
+    with workbook_lock(path):
+        return _write_ach(path, on, today, out, created)
+
+
+def _write_ach(path: Path, on: date, today: date, out: Path | None, created: datetime | None) -> AchRun:
     refuse_if_open(path)
     book, problems = load_for_ach(path, today)
     source = originator(book.settings)
@@ -163,8 +170,14 @@ def import_returns(path: Path, returns_file: Path, today: date, cleared_through:
     """Mark each debit the bank returned as returned, with its code and the return date; report returns that
     match no debit. With `cleared_through`, pending debits dated on or before it that were not returned are
     marked cleared. Importing the same file again changes nothing. ReturnFileError: nothing is written."""
-    refuse_if_open(path)
     entries = read_return_file(returns_file.read_text(encoding="ascii", errors="replace"))
+    with workbook_lock(path):
+        return _import_returns(path, entries, today, cleared_through)
+
+
+def _import_returns(path: Path, entries: list[ReturnedEntry], today: date, cleared_through: date | None
+                    ) -> ReturnsRun:
+    refuse_if_open(path)
     book, problems = load_checked(path, today)
     plan = match_returns(book.payments, entries)
     updates: dict[str, dict[str, object]] = {

@@ -1,0 +1,47 @@
+"""Every command that saves the workbook saves it under mspxl's run lock, so two runs can never both write (two ACH
+files debiting the same invoice, two fee invoices for one return): checked at the moment each save replaces the
+workbook, over a month of invoice, ach, returns, collect and credit."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from test_ach_support import return_file
+from test_returns_month import TODAY, book_for_month
+
+from mspxl import app
+from mspxl.ach.run import import_returns, write_ach
+from mspxl.corrections.run import issue_credit
+from mspxl.lock import lock_path
+from mspxl.writers import atomic
+
+
+def test_every_save_happens_under_the_run_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    book = book_for_month(tmp_path)
+    docs = tmp_path / "docs"
+    saves: list[tuple[str, bool]] = []
+    real = atomic.os.replace
+    command = ""
+
+    def watched(src: str | Path, dst: str | Path) -> None:
+        if Path(dst) == book:
+            saves.append((command, lock_path(book).exists()))
+        real(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", watched)
+    command = "invoice"
+    app.invoice(book, "2026-11", TODAY, docs)
+    command = "ach"
+    write_ach(book, date(2026, 12, 1), TODAY, docs, datetime(2026, 11, 30, 16, 0))
+    returned = tmp_path / "returns.txt"
+    returned.write_text(return_file([("091000010000001", "R01", "125000024", 50000, "CLIENT C1")], "261203"))
+    command = "returns"
+    import_returns(book, returned, TODAY)
+    command = "collect"
+    app.collect(book, date(2026, 12, 3), TODAY, docs)
+    command = "credit"
+    issue_credit(book, "INV-000002", TODAY, "Goodwill", out=docs)
+    assert saves == [(c, True) for c in ("invoice", "ach", "returns", "collect", "credit")]
+    assert not lock_path(book).exists()  # released after each run
