@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bookdata import client, write_book
 from docx import Document
-from test_xl_standin import FakeBook, Formula, from_xlsx
+from test_xl_standin import ErrorValue, FakeBook, Formula, from_xlsx
 
 from mspxl import app
 from mspxl.workbook.load import load_file, load_raw
@@ -143,6 +143,23 @@ def test_errors_are_logged_with_links_and_nothing_else_is_written(tmp_path: Path
     assert any("Subscriptions!B2" in row[3] for row in log[1:])
     assert {s.name: dict(s.cells) for s in xl.sheets if s.name != "mspxl Log"} == before
     assert xl.saved == 0 and not (tmp_path / "xl" / "book").exists()
+
+
+def test_an_excel_error_in_a_cell_is_reported_at_its_cell_not_read_as_blank(tmp_path: Path) -> None:
+    data = sheets()
+    data["Subscriptions"][0]["Unit Price"] = 95
+    path, xl = twin(tmp_path, data)
+    xl.sheets["Subscriptions"].cells[(2, 4)] = ErrorValue("#REF!")  # D2: a price whose formula lost its source
+    xl.sheets["Clients"].cells[(3, 2)] = ErrorValue("#N/A")  # B3: a name looked up from a sheet that is gone
+    message = buttons.generate_invoices(xl, today=TODAY)
+    # the third error follows from the second: C2's WorkLog row has no rate once C2's row cannot be read
+    assert message.startswith("The workbook has 3 error(s); nothing was written.")
+    problems = [row[3] for row in xl.sheets["mspxl Log"].values()[1:]]
+    excel_error = "is an Excel error value: fix the formula or type the value"
+    assert f'Subscriptions!D2 (Unit Price): "#REF!" {excel_error}' in problems
+    assert f'Clients!B3 (Name): "#N/A" {excel_error}' in problems
+    assert xl.saved == 0 and not (tmp_path / "xl" / "book").exists()
+    assert read_raw(path)["Subscriptions"].rows[1][3] == 95  # the file itself holds the price; Excel shows #REF!
 
 
 def test_check_workbook_reports_and_clears_the_log(tmp_path: Path) -> None:

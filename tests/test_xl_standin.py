@@ -28,9 +28,24 @@ class Formula(str):
     """A cell that holds a formula (Excel computes it; the stand-in keeps its text)."""
 
 
+class ErrorValue(str):
+    """A cell whose formula failed (`#REF!`): xlwings reads it as None, or as its text with `err_to_str=True`."""
+
+
 class FakeRange:
-    def __init__(self, sheet: FakeSheet, r1: int, c1: int, r2: int, c2: int) -> None:
+    def __init__(self, sheet: FakeSheet, r1: int, c1: int, r2: int, c2: int, err_to_str: bool = False) -> None:
         self.sheet, self.r1, self.c1, self.r2, self.c2 = sheet, r1, c1, r2, c2
+        self.err_to_str = err_to_str
+
+    def options(self, **options: Any) -> FakeRange:
+        unknown = set(options) - {"err_to_str"}
+        assert not unknown, f"the stand-in does not know {unknown}"
+        return FakeRange(self.sheet, self.r1, self.c1, self.r2, self.c2, bool(options.get("err_to_str")))
+
+    def _read(self, value: object) -> object:
+        if isinstance(value, ErrorValue):
+            return str(value) if self.err_to_str else None
+        return value
 
     @property
     def row(self) -> int:
@@ -52,7 +67,7 @@ class FakeRange:
 
     @property
     def value(self) -> Any:
-        rows = [[self.sheet.cells.get((r, c)) for c in range(self.c1, self.c2 + 1)]
+        rows = [[self._read(self.sheet.cells.get((r, c))) for c in range(self.c1, self.c2 + 1)]
                 for r in range(self.r1, self.r2 + 1)]
         height, width = self.shape
         if height == 1 and width == 1:
@@ -243,7 +258,9 @@ def from_xlsx(path: Path) -> FakeBook:
         sheet = book.sheets.add(ws.title, after=book.sheets.items[-1] if book.sheets.items else None)
         for row in ws.iter_rows():
             for cell in row:
-                if cell.value is not None:  # a file's text cell stays text; numbers and dates as Excel types them
+                if cell.data_type == "e":  # an error value Excel computed
+                    sheet.cells[(cell.row, cell.column)] = ErrorValue(cell.value)
+                elif cell.value is not None:  # a file's text cell stays text; numbers and dates as Excel types them
                     sheet.formats[(cell.row, cell.column)] = "@"
                     sheet.put(cell.row, cell.column, cell.value)
                     sheet.formats[(cell.row, cell.column)] = cell.number_format
@@ -294,6 +311,14 @@ def test_reading_pads_a_used_range_that_does_not_start_at_a1() -> None:
     assert raw["Row"].rows == [["x", "y", "z"]]
     assert raw["Column"].rows == [[None, "x"], [None, "y"]]
     assert raw["Empty"].rows == []
+
+
+def test_an_error_cell_reads_as_none_unless_asked_for_as_text() -> None:
+    sheet = FakeBook("/tmp/x.xlsx").sheets.add("S")
+    sheet.range("A1").value = [["x", 1]]
+    sheet.cells[(1, 2)] = ErrorValue("#REF!")
+    assert sheet.range("A1:B1").value == ["x", None]
+    assert sheet.range("A1:B1").options(err_to_str=True).value == ["x", "#REF!"]
 
 
 def test_a_decimal_never_reaches_excel() -> None:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from mspxl.schema import header_key
+from mspxl.workbook.cells import excel_error
 from mspxl.workbook.raw import RawBook, RawSheet, TableRef, clean_rows
 
 
@@ -29,6 +30,8 @@ class RangeLike(Protocol):
     def shape(self) -> tuple[int, int]: ...
 
     def select(self) -> None: ...
+
+    def options(self, **options: Any) -> RangeLike: ...
 
 
 class TableLike(Protocol):
@@ -113,14 +116,25 @@ def as_rows(value: Any, height: int, width: int) -> list[list[object]]:
     return [list(r) for r in value]
 
 
+# What Excel shows in a cell whose formula failed; xlwings gives them as this text with `err_to_str`.
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!"})
+
+
+def cell_value(value: object) -> object:
+    """A value as read through xlwings, an Excel error marked unusable (as the file reader marks it) rather than
+    read as a blank cell."""
+    return excel_error(value) if isinstance(value, str) and value in EXCEL_ERRORS else value
+
+
 def sheet_rows(sheet: SheetLike) -> list[list[object]]:
     """The sheet's cells from A1 to the end of its used range, one `.value` call: `rows[0]` is Excel row 1."""
     used = sheet.used_range
     height, width = used.shape
-    block = as_rows(used.value, height, width)
+    block = as_rows(used.options(err_to_str=True).value, height, width)
     top, left = used.row - 1, used.column - 1
     padded: list[list[object]] = [[] for _ in range(top)]
-    padded.extend([None] * left + list(row) for row in block)
+    padded.extend([None] * left + [cell_value(v) for v in row] for row in block)
     return clean_rows(padded)
 
 
