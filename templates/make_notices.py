@@ -40,6 +40,7 @@ from make_templates import (  # noqa: E402
     rule_below,
     setup,
     shade,
+    shaded_box,
     table_without_borders,
     tag_paragraph,
     tag_row,
@@ -172,25 +173,10 @@ def addressee(document: WordDocument, facts: tuple[tuple[str, str, str], ...], c
 
 
 def contact_box(document: WordDocument, caption: str, text: str) -> None:
-    write(document.add_paragraph(), "", size=4, after=14)
-    table = document.add_table(rows=1, cols=1)
-    table_without_borders(table)
-    cell_padding(table, top=0.1, bottom=0.1, left=0.16, right=0.16)
-    box = table.rows[0].cells[0]
-    shade(box, TINT)
-    cell_borders(box, left=(24, ACCENT))
-    label(box, caption, after=4)
-    if text:
-        write(box, text, size=9.5, after=4)
-    write(
-        box,
-        "Questions about your account? Contact {{ company_name }}"
-        "{% if company_contact %} at {{ company_contact }}{% endif %}.",
-        size=8.5,
-        color=MUTED,
-    )
-    column_widths(table, PAGE_WIDTH)
-    keep_row_together(table)
+    with shaded_box(document, "your account") as box:
+        label(box, caption, after=4)
+        if text:
+            write(box, text, size=9.5, after=4)
 
 
 def footer(document: WordDocument, what: str) -> None:

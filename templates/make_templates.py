@@ -8,6 +8,8 @@ this script, and commit the .docx files it writes.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -383,7 +385,10 @@ def totals(document: Document, kind: Kind) -> None:
     keep_row_together(table)
 
 
-def payment(document: Document, kind: Kind) -> None:
+@contextmanager
+def shaded_box(document: Document, questions_about: str) -> Iterator[_Cell]:
+    """A tinted box the width of the page with an accent bar on its left; the block writes into it, and the box
+    closes with the line asking the client to get in touch about `questions_about`."""
     write(document.add_paragraph(), "", size=4, after=14)
     table = document.add_table(rows=1, cols=1)
     table_without_borders(table)
@@ -391,6 +396,24 @@ def payment(document: Document, kind: Kind) -> None:
     box = table.rows[0].cells[0]
     shade(box, TINT)
     cell_borders(box, left=(24, ACCENT))
+    yield box
+    write(
+        box,
+        f"Questions about {questions_about}? Contact {{{{ company_name }}}}"
+        "{% if company_contact %} at {{ company_contact }}{% endif %}.",
+        size=8.5,
+        color=MUTED,
+    )
+    column_widths(table, PAGE_WIDTH)
+    keep_row_together(table)
+
+
+def payment(document: Document, kind: Kind) -> None:
+    with shaded_box(document, f"this {'credit note' if kind.credit else 'invoice'}") as box:
+        payment_details(box, kind)
+
+
+def payment_details(box: _Cell, kind: Kind) -> None:
     if kind.credit:
         label(box, "Your account", after=4)
         write(
@@ -402,15 +425,6 @@ def payment(document: Document, kind: Kind) -> None:
         )
     else:
         payment_terms(box, kind)
-    write(
-        box,
-        f"Questions about this {'credit note' if kind.credit else 'invoice'}? Contact {{{{ company_name }}}}"
-        "{% if company_contact %} at {{ company_contact }}{% endif %}.",
-        size=8.5,
-        color=MUTED,
-    )
-    column_widths(table, PAGE_WIDTH)
-    keep_row_together(table)
 
 
 def payment_terms(box: _Cell, kind: Kind) -> None:
