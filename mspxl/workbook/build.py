@@ -110,92 +110,97 @@ def build_services(rows: list[Row]) -> tuple[dict[str, Service], list[Problem]]:
 def build_clients(rows: list[Row]) -> list[Client]:
     return [
         Client(
-            id=_txt(row["Client ID"]),
-            name=_txt(row["Name"]),
-            email=_txt(row["Email"]),
-            start_date=row["Start Date"],  # type: ignore[arg-type]
-            contact_first_name=_txt(row["Contact First Name"]),
-            contact_last_name=_txt(row["Contact Last Name"]),
-            address=_txt(row["Address"]),
-            status=_txt(row["Status"]),
-            end_date=row["End Date"],  # type: ignore[arg-type]
-            frequency=_txt(row["Frequency"]),
-            tax_rate=_dec(row["Tax Rate"] or 0),
-            autopay=bool(row["Autopay"]),
-            bank_routing=_txt(row["Bank Routing"]),
-            bank_account=_txt(row["Bank Account"]),
-            hourly_rate=_opt_dec(row["Hourly Rate"]),
+            id=_txt(get("Client ID")),
+            name=_txt(get("Name")),
+            email=_txt(get("Email")),
+            start_date=get("Start Date"),  # type: ignore[arg-type]
+            contact_first_name=_txt(get("Contact First Name")),
+            contact_last_name=_txt(get("Contact Last Name")),
+            address=_txt(get("Address")),
+            status=_txt(get("Status")),
+            end_date=get("End Date"),  # type: ignore[arg-type]
+            frequency=_txt(get("Frequency")),
+            tax_rate=_dec(get("Tax Rate") or 0),
+            autopay=bool(get("Autopay")),
+            bank_routing=_txt(get("Bank Routing")),
+            bank_account=_txt(get("Bank Account")),
+            hourly_rate=_opt_dec(get("Hourly Rate")),
             row=row.number,
         )
         for row in rows
         if row.ok
+        for get in (row.values.get,)
     ]
 
 
 def build_subscriptions(rows: list[Row]) -> list[Subscription]:
     return [
         Subscription(
-            client_id=_txt(row["Client ID"]),
-            service_code=_txt(row["Service Code"]),
-            start_date=row["Start Date"],  # type: ignore[arg-type]
-            quantity=_opt_dec(row["Quantity"]),
-            unit_price=_opt_dec(row["Unit Price"]),
-            end_date=row["End Date"],  # type: ignore[arg-type]
+            client_id=_txt(get("Client ID")),
+            service_code=_txt(get("Service Code")),
+            start_date=get("Start Date"),  # type: ignore[arg-type]
+            quantity=_opt_dec(get("Quantity")),
+            unit_price=_opt_dec(get("Unit Price")),
+            end_date=get("End Date"),  # type: ignore[arg-type]
             row=row.number,
         )
         for row in rows
         if row.ok
+        for get in (row.values.get,)
     ]
 
 
 def build_seats(rows: list[Row], name_header: str, kind_header: str | None) -> list[Seat]:
     return [
         Seat(
-            client_id=_txt(row["Client ID"]),
-            name=_txt(row[name_header]),
-            added_on=row["Added On"],  # type: ignore[arg-type]
-            removed_on=row["Removed On"],  # type: ignore[arg-type]
-            kind=_txt(row[kind_header]) if kind_header else "",
-            email=_txt(row["Email"]),
+            client_id=_txt(get("Client ID")),
+            name=_txt(get(name_header)),
+            added_on=get("Added On"),  # type: ignore[arg-type]
+            removed_on=get("Removed On"),  # type: ignore[arg-type]
+            kind=_txt(get(kind_header)) if kind_header else "",
+            email=_txt(get("Email")),
             row=row.number,
         )
         for row in rows
         if row.ok
+        for get in (row.values.get,)
     ]
 
 
 def build_usage(rows: list[Row]) -> list[UsageRow]:
     return [
         UsageRow(
-            client_id=_txt(row["Client ID"]),
-            period=_txt(row["Period"]),
-            service_code=_txt(row["Service Code"]),
-            quantity=_dec(row["Quantity"]),
-            invoice_number=_txt(row["Invoice Number"]),
+            client_id=_txt(get("Client ID")),
+            period=_txt(get("Period")),
+            service_code=_txt(get("Service Code")),
+            quantity=_dec(get("Quantity")),
+            invoice_number=_txt(get("Invoice Number")),
             row=row.number,
         )
         for row in rows
         if row.ok
+        for get in (row.values.get,)
     ]
 
 
 def build_work(rows: list[Row]) -> list[WorkEntry]:
     return [
         WorkEntry(
-            entry_id=_txt(row["Entry ID"]),
-            client_id=_txt(row["Client ID"]),
-            date=row["Date"],  # type: ignore[arg-type]
-            hours=_dec(row["Hours"]),
-            description=_txt(row["Description"]),
-            technician=_txt(row["Technician"]),
-            rate=_opt_dec(row["Rate"]),
-            project_id=_txt(row["Project ID"]),
-            billable=bool(row["Billable"]),
-            invoice_number=_txt(row["Invoice Number"]),
+            entry_id=_txt(get("Entry ID")),
+            client_id=_txt(get("Client ID")),
+            date=get("Date"),  # type: ignore[arg-type]
+            hours=_dec(get("Hours")),
+            description=_txt(get("Description")),
+            technician=_txt(get("Technician")),
+            rate=_opt_dec(get("Rate")),
+            project_id=_txt(get("Project ID")),
+            billable=bool(get("Billable")),
+            invoice_number=_txt(get("Invoice Number")),
             row=row.number,
         )
         for row in rows
         if row.ok
+        for get in (row.values.get,)
     ]
 
 
@@ -211,19 +216,20 @@ def build_projects(rows: list[Row]) -> dict[str, Project]:
 def build_payments(rows: list[Row]) -> list[Payment]:
     return [
         Payment(
-            id=_txt(row["Payment ID"]),
-            client_id=_txt(row["Client ID"]),
-            date=row["Date"],  # type: ignore[arg-type]
-            amount=_dec(row["Amount"]),
-            method=_txt(row["Method"]),
-            status=_txt(row["Status"]),
-            return_code=_txt(row["Return Code"]),
-            invoice_number=_txt(row["Invoice Number"]),
-            reference=_txt(row["Reference"]),
+            id=_txt(get("Payment ID")),
+            client_id=_txt(get("Client ID")),
+            date=get("Date"),  # type: ignore[arg-type]
+            amount=_dec(get("Amount")),
+            method=_txt(get("Method")),
+            status=_txt(get("Status")),
+            return_code=_txt(get("Return Code")),
+            invoice_number=_txt(get("Invoice Number")),
+            reference=_txt(get("Reference")),
             row=row.number,
         )
         for row in rows
         if row.ok
+        for get in (row.values.get,)
     ]
 
 

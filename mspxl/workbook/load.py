@@ -11,7 +11,7 @@ from mspxl.problems import Problem, error, has_errors
 from mspxl.records import Book, Settings
 from mspxl.validate import validate
 from mspxl.workbook import build
-from mspxl.workbook.raw import RawBook, RawSheet
+from mspxl.workbook.raw import RawBook, RawSheet, gc_paused
 from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
 from mspxl.workbook.table import Row, cell_ref, locate_header, read_rows
 
@@ -38,6 +38,11 @@ def _find_sheet(raw: RawBook, name: str) -> RawSheet | None:
 
 def load_raw(raw: RawBook, today: date) -> Loaded:
     """Every input sheet read by the schema, records built, cross-sheet rules checked."""
+    with gc_paused():
+        return _load_raw(raw, today)
+
+
+def _load_raw(raw: RawBook, today: date) -> Loaded:
     problems: list[Problem] = []
     rows: dict[str, list[Row]] = {}
     cols: dict[str, dict[str, int]] = {}

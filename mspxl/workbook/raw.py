@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 
@@ -33,3 +36,17 @@ def clean_rows(rows: list[list[object]]) -> list[list[object]]:
     while cleaned and all(v is None for v in cleaned[-1]):
         cleaned.pop()
     return cleaned
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector held off while a workbook's rows become records: reading builds hundreds of
+    thousands of small objects that are all kept (no cycles to find), and each automatic pass walks every one of
+    them. Reference counting still frees everything dropped; the collector resumes after the block."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

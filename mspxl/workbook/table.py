@@ -8,7 +8,7 @@ from openpyxl.utils import get_column_letter
 
 from mspxl.problems import Problem, error
 from mspxl.schema import Sheet, header_key
-from mspxl.workbook.cells import CellError, Unusable, is_blank, read_cell, read_text, visible
+from mspxl.workbook.cells import CellError, Unusable, cell_reader, is_blank, read_text, visible
 from mspxl.workbook.raw import RawSheet
 
 HEADER_SEARCH_ROWS = 10
@@ -91,32 +91,52 @@ def read_rows(raw: RawSheet, schema: Sheet) -> tuple[list[Row], list[Problem]]:
     located, problems = locate_header(raw, schema)
     if located is None or any(c.required and c.header not in located.columns for c in schema.columns):
         return [], problems
+    # each column's reader chosen once per sheet; columns the sheet lacks (optional ones) read as blank
+    plan = [(col.header, located.columns.get(col.header), cell_reader(col), col.required, col.default)
+            for col in schema.columns]
+    indexes = [idx for _, idx, _, _, _ in plan]
+    sheet_name = schema.name
     rows: list[Row] = []
-    for index in range(located.header_row, len(raw.rows)):
-        cells = raw.rows[index]
+    raw_rows = raw.rows
+    for index in range(located.header_row, len(raw_rows)):
+        cells = raw_rows[index]
         if not cells:
             continue  # an empty row (a sheet used down to row 1,048,576 is mostly these)
-        number = index + 1
-        picked = {h: (cells[i] if i < len(cells) else None) for h, i in located.columns.items()}
-        if all(is_blank(v) for v in picked.values()):
+        width = len(cells)
+        picked = [cells[i] if i is not None and i < width else None for i in indexes]
+        if _all_blank(picked):
             continue  # blank rows are skipped
+        number = index + 1
         values: dict[str, object] = {}
         ok = True
-        for col in schema.columns:
-            value = picked.get(col.header)
-            if is_blank(value) and not isinstance(value, Unusable):
-                if col.required:
-                    place = cell_ref(number, located.columns[col.header])
-                    problems.append(error(schema.name, place, col.header, "is required but blank"))
+        for (header, idx, reader, required, default), value in zip(plan, picked, strict=True):
+            if value is None or (value.strip() == "" if value.__class__ is str
+                                 else isinstance(value, str) and value.strip() == ""):
+                if required:
+                    problems.append(error(sheet_name, cell_ref(number, idx), header,  # type: ignore[arg-type]
+                                          "is required but blank"))
                     ok = False
-                values[col.header] = col.default
+                values[header] = default
                 continue
             try:
-                values[col.header] = read_cell(col, value)
+                if value.__class__ is Unusable:
+                    raise CellError(value.reason)  # type: ignore[attr-defined]
+                values[header] = reader(value)
             except CellError as exc:
-                place = cell_ref(number, located.columns[col.header])
-                problems.append(error(schema.name, place, col.header, str(exc), visible(read_text(value))))
+                problems.append(error(sheet_name, cell_ref(number, idx), header, str(exc),  # type: ignore[arg-type]
+                                      visible(read_text(value))))
                 ok = False
         rows.append(Row(number, values, ok))
     return rows, problems
 
+
+def _all_blank(values: list[object]) -> bool:
+    for value in values:
+        if value is None:
+            continue
+        if value.__class__ is str:
+            if value.strip():  # type: ignore[attr-defined]
+                return False
+        elif not is_blank(value):
+            return False
+    return True
