@@ -124,7 +124,7 @@ class Payment:
     date: date
     amount: Decimal
     method: str = "ACH"
-    status: str = "cleared"  # cleared | returned
+    status: str = "cleared"  # cleared | returned | pending (an ACH debit sent, not yet settled)
     return_code: str = ""
     invoice_number: str = ""
     reference: str = ""
