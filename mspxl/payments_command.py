@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,6 +18,9 @@ from mspxl.cli_common import BookArg, JsonOpt, OutOpt, fail, money, out, parse_d
 from mspxl.money import plain
 from mspxl.workbook.source_file import UnreadableWorkbook
 from mspxl.writers.xlsx import WorkbookRefused
+
+if TYPE_CHECKING:
+    from mspxl.delivery.run import NoticeSendRun, SendRun
 
 DateOpt = Annotated[str, typer.Option("--date", help="The day the debits are taken (effective entry date), "
                                                      "YYYY-MM-DD.", show_default=False)]
@@ -112,7 +115,13 @@ def returns(
 
 def send(
     book: BookArg,
-    period: Annotated[str, typer.Option("--period", help="The billing period, YYYY-MM.", show_default=False)],
+    period: Annotated[str | None, typer.Option("--period", help="The billing period whose invoices to send, "
+                                                                 "YYYY-MM.", show_default=False)] = None,
+    notices: Annotated[bool, typer.Option("--notices", help="Send the collections notices instead: those written by "
+                                                            "`mspxl collect` with the same --as-of.")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="With --notices: the As Of date of the collections "
+                                                              "run whose notices to send, YYYY-MM-DD.",
+                                              show_default=False)] = None,
     smtp: Annotated[str | None, typer.Option(
         "--smtp", help="SMTP server HOST:PORT (STARTTLS when offered; login from MSPXL_SMTP_USER and "
                        "MSPXL_SMTP_PASSWORD). Without it, .eml files are written to the output folder.")] = None,
@@ -120,24 +129,44 @@ def send(
     out_dir: OutOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Email each invoice of the period to its client, the document attached; nothing is ever sent twice."""
+    """Email each invoice of the period (--period), or each collections notice of a collections run (--notices
+    --as-of), to its client, the document attached; nothing is ever sent twice."""
     from datetime import datetime
 
     from mspxl.billing.calendar import BadPeriod
     from mspxl.delivery.message import EmailTemplateError
     from mspxl.delivery.outbox import SmtpProblem
-    from mspxl.delivery.run import send_invoices
+    from mspxl.delivery.run import send_invoices, send_notices
 
+    if notices == (period is not None) or (notices and as_of is None) or (not notices and as_of is not None):
+        raise fail("Give --period YYYY-MM to send invoices, or --notices --as-of YYYY-MM-DD to send the notices of "
+                   "that collections run.", as_json, 2)
+    day = parse_day(as_of, as_json) if as_of is not None else None
+    what = ["--notices", "--as-of", day.isoformat()] if day else ["--period", str(period)]
+    args = [book.name, *what, *(["--smtp", smtp] if smtp else []), *(["--dry-run"] if dry_run else [])]
+    now = datetime.now().astimezone()
+    run: SendRun | NoticeSendRun
     try:
-        args = [book.name, "--period", period, *(["--smtp", smtp] if smtp else []), *(["--dry-run"] if dry_run else [])]
-        run = audit.audited(book, "send", args,
-                            lambda: send_invoices(book, period, datetime.now().astimezone(), smtp, dry_run, out_dir))
+        if day is not None:
+            run = audit.audited(book, "send", args, lambda: send_notices(book, day, now, smtp, dry_run, out_dir))
+        else:
+            run = audit.audited(book, "send", args,
+                                lambda: send_invoices(book, str(period), now, smtp, dry_run, out_dir))
     except BadPeriod as exc:
         raise fail(str(exc), as_json, 2) from None
     except WorkbookHasErrors as exc:
         raise _has_errors(book, exc, as_json) from None
     except (SmtpProblem, EmailTemplateError, WorkbookRefused, UnreadableWorkbook, ValueError, OSError) as exc:
         raise fail(f"{exc}; nothing was sent.", as_json, 1) from None
+    if day is not None:
+        _present_notices(run, as_json)  # type: ignore[arg-type]
+    else:
+        _present_invoices(run, as_json)  # type: ignore[arg-type]
+    if run.failed:
+        raise typer.Exit(1)
+
+
+def _present_invoices(run: SendRun, as_json: bool) -> None:
     if as_json:
         print(json.dumps({
             "ok": not run.failed, "period": run.period, "via": run.via, "dry_run": run.dry_run,
@@ -147,13 +176,34 @@ def send(
                        for o in run.failed],
             "already_sent": list(run.already),
         }))
-    else:
-        verb = "would send" if run.dry_run else "sent"
-        for o in run.sent:
-            out.print(f"  {verb} {o.invoice_number} to {o.email} ({o.detail})")
-        for o in run.failed:
-            out.print(f"  not sent {o.invoice_number} {o.client_id}: {o.detail} (tried again next run)")
-        out.print(f"{run.period}: {len(run.sent)} {verb}, {len(run.failed)} failed, {len(run.already)} sent "
-                  f"before ({run.via}).")
-    if run.failed:
-        raise typer.Exit(1)
+        return
+    verb = "would send" if run.dry_run else "sent"
+    for o in run.sent:
+        out.print(f"  {verb} {o.invoice_number} to {o.email} ({o.detail})")
+    for o in run.failed:
+        out.print(f"  not sent {o.invoice_number} {o.client_id}: {o.detail} (tried again next run)")
+    out.print(f"{run.period}: {len(run.sent)} {verb}, {len(run.failed)} failed, {len(run.already)} sent "
+              f"before ({run.via}).")
+
+
+def _present_notices(run: NoticeSendRun, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({
+            "ok": not run.failed, "as_of": run.as_of.isoformat(), "via": run.via, "dry_run": run.dry_run,
+            "sent": [{"notice": o.notice, "client_id": o.client_id, "email": o.email, "document": o.document,
+                      "via": o.detail} for o in run.sent],
+            "failed": [{"notice": o.notice, "client_id": o.client_id, "document": o.document, "reason": o.detail}
+                       for o in run.failed],
+            "already_sent": list(run.already),
+        }))
+        return
+    verb = "would send" if run.dry_run else "sent"
+    for o in run.sent:
+        out.print(f"  {verb} {o.notice} notice to {o.client_id} {o.email} ({o.detail})")
+    for o in run.failed:
+        out.print(f"  not sent {o.notice} notice {o.client_id}: {o.detail} (tried again next run)")
+    if not (run.sent or run.failed or run.already):
+        out.print(f"  no notice of {run.as_of.isoformat()} in {run.out_dir} (run `mspxl collect --as-of "
+                  f"{run.as_of.isoformat()}` first)")
+    out.print(f"Notices of {run.as_of.isoformat()}: {len(run.sent)} {verb}, {len(run.failed)} failed, "
+              f"{len(run.already)} sent before ({run.via}).")

@@ -1,13 +1,15 @@
-"""An invoice's email message: subject and body from the editable template `templates/email-invoice.txt`, the
-document attached.
+"""Email messages: an invoice's from the editable template `templates/email-invoice.txt`, a collections notice's
+from `templates/email-notice.txt`; the document attached.
 
-The template's first line is `Subject: ...`; after a blank line comes the body. Both are Jinja2 text with the
-names listed in `message_facts`; a name the template uses that does not exist is an error, never a blank.
+A template's first line is `Subject: ...`; after a blank line comes the body. Both are Jinja2 text with the
+names listed in `message_facts` (invoices) or `notice_facts` (notices); a name the template uses that does not exist
+is an error, never a blank.
 """
 
 from __future__ import annotations
 
 import mimetypes
+import re
 from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -22,6 +24,7 @@ from mspxl.ach.routing import mask
 from mspxl.records import Client, Invoice, Settings
 
 TEMPLATE_NAME = "email-invoice.txt"
+NOTICE_TEMPLATE_NAME = "email-notice.txt"
 
 
 class EmailTemplateError(ValueError):
@@ -72,17 +75,50 @@ def render_text(text: str, facts: dict[str, object], source: str = TEMPLATE_NAME
     return " ".join(subject.split()), body
 
 
+def notice_facts(settings: Settings, client: Client, notice: str, notice_date: date) -> dict[str, object]:
+    """What the notice template may say: `notice` is the notice's kind (`past_due`, `payment_failed`,
+    `credit_hold`, `service_hold` or `released`), `notice_date` the day of the collections run that wrote it."""
+    return {
+        "notice": notice,
+        "notice_date": format_date(notice_date, "long", locale=settings.locale),
+        "client_id": client.id,
+        "client_name": client.name,
+        "contact_name": client.contact_name,
+        "autopay": client.autopay and bool(client.bank_account),
+        "account": mask(client.bank_account),
+        "company_name": settings.company_name,
+        "company_email": settings.company_email,
+        "company_phone": settings.company_phone,
+        "company_address": settings.company_address,
+    }
+
+
 def invoice_message(settings: Settings, client: Client, invoice: Invoice, template: str, attachment: Path,
                     now: datetime) -> EmailMessage:
     """One message to the client's Email with the invoice's document attached."""
     subject, body = render_text(template, message_facts(settings, client, invoice))
+    return compose(settings, client.email, subject, body, attachment, now, invoice.number)
+
+
+def notice_message(settings: Settings, client: Client, notice: str, notice_date: date, template: str,
+                   attachment: Path, now: datetime) -> EmailMessage:
+    """One message to the client's Email with the collections notice attached."""
+    subject, body = render_text(template, notice_facts(settings, client, notice, notice_date), NOTICE_TEMPLATE_NAME)
+    return compose(settings, client.email, subject, body, attachment, now,
+                   f"{client.id}.{notice}.{notice_date.isoformat()}")
+
+
+def compose(settings: Settings, to: str, subject: str, body: str, attachment: Path, now: datetime,
+            idstring: str) -> EmailMessage:
+    """A message from the company to `to`, with one file attached."""
     msg = EmailMessage()
     sender = settings.company_email or "billing@localhost"
     msg["From"] = f"{settings.company_name} <{sender}>" if settings.company_name else sender
-    msg["To"] = client.email
+    msg["To"] = to
     msg["Subject"] = subject
     msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = make_msgid(idstring=invoice.number, domain=sender.rpartition("@")[2] or "localhost")
+    domain = sender.rpartition("@")[2] or "localhost"
+    msg["Message-ID"] = make_msgid(idstring=re.sub(r"[^A-Za-z0-9._-]", "-", idstring), domain=domain)
     msg.set_content(body)
     kind, _ = mimetypes.guess_type(attachment.name)
     maintype, _, subtype = (kind or "application/octet-stream").partition("/")

@@ -1,32 +1,43 @@
-"""`mspxl send` as a function: one message per invoice of a period, to the client's Email, the document attached.
+"""`mspxl send` as functions: one message per invoice of a period (`send_invoices`), or per collections notice of a
+collections run (`send_notices`), to the client's Email, the document attached.
 
-The Sent sheet records each message: Invoice Number, Client ID, Email, Sent At, Via (`smtp HOST:PORT`, or `file
-NAME.eml` when written for the accountant to send), Message ID. An invoice with a `smtp` row is never sent again; one
-with only a `file` row gets no second file, but is still sent when a server is given. A failed send is reported,
-not recorded, and so retried on the next run. A credit note is sent like an invoice.
+The Sent sheet records each message: Invoice Number (invoices) or Notice and Notice Date (notices: the notice's
+kind, e.g. `payment_failed`, and the As Of date of the `mspxl collect` run that wrote it), Client ID, Email, Sent At,
+Via (`smtp HOST:PORT`, or `file NAME.eml` when written for the accountant to send), Message ID. A document with a
+`smtp` row is never sent again; one with only a `file` row gets no second file, but is still sent when a server is
+given. A failed send is reported, not recorded, and so retried on the next run. A credit note is sent like an
+invoice.
+
+Templates come from the workbook's template folder (the packaged ones, replaced by name by the workbook's own:
+Settings `Templates Folder`, else a `templates/` folder beside the workbook).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from email.message import EmailMessage
 from pathlib import Path
 
 import openpyxl
 
 from mspxl.ach.sheet import append_rows, sheet_for
-from mspxl.app import load_checked, output_folder
+from mspxl.app import load_checked, output_folder, templates_of
 from mspxl.audit import note_issued
 from mspxl.billing.calendar import parse_period
-from mspxl.delivery.message import TEMPLATE_NAME, invoice_message
+from mspxl.delivery.message import NOTICE_TEMPLATE_NAME, TEMPLATE_NAME, invoice_message, notice_message
+from mspxl.delivery.notice_files import NoticeFile, notice_files
 from mspxl.delivery.outbox import Delivered, send_smtp, write_eml
-from mspxl.documents.render import default_template_dir
+from mspxl.lock import workbook_lock
 from mspxl.problems import Problem
 from mspxl.records import Invoice
+from mspxl.schema import header_key
 from mspxl.writers.xlsx import open_for_update, refuse_if_lossy, refuse_if_open, save_atomically
 
 SENT_SHEET = "Sent"
-SENT_HEADERS = ("Invoice Number", "Client ID", "Email", "Sent At", "Via", "Message ID")
+SENT_HEADERS = ("Invoice Number", "Notice", "Notice Date", "Client ID", "Email", "Sent At", "Via", "Message ID")
 
 
 @dataclass(frozen=True)
@@ -50,23 +61,70 @@ class SendRun:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def sent_before(path: Path) -> dict[str, list[str]]:
-    """Invoice Number -> the Via of each Sent row."""
+@dataclass(frozen=True)
+class NoticeOutcome:
+    client_id: str
+    notice: str
+    notice_date: date
+    email: str
+    ok: bool
+    detail: str  # where it went, or why it did not
+    document: str = ""  # the attached file's name
+
+
+@dataclass(frozen=True)
+class NoticeSendRun:
+    as_of: date
+    via: str  # smtp HOST:PORT | files
+    sent: tuple[NoticeOutcome, ...]
+    failed: tuple[NoticeOutcome, ...]
+    already: tuple[str, ...]  # the documents sent before
+    dry_run: bool
+    out_dir: Path
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def _sent_rows(path: Path) -> list[dict[str, object]]:
+    """The Sent sheet's rows, by header key; none when there is no Sent sheet."""
     wb = openpyxl.load_workbook(path, read_only=True)
     try:
         if SENT_SHEET not in wb.sheetnames:
-            return {}
+            return []
         rows = list(wb[SENT_SHEET].iter_rows(values_only=True))
     finally:
         wb.close()
     if not rows:
-        return {}
-    head = [str(h or "").strip().lower() for h in rows[0]]
-    number, via = head.index("invoice number"), head.index("via")
+        return []
+    head = [header_key(str(h or "")) for h in rows[0]]
+    return [dict(zip(head, row, strict=False)) for row in rows[1:]]
+
+
+def _text(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value or "").strip()
+
+
+def sent_before(path: Path) -> dict[str, list[str]]:
+    """Invoice Number -> the Via of each Sent row."""
     done: dict[str, list[str]] = {}
-    for row in rows[1:]:
-        if row[number]:
-            done.setdefault(str(row[number]).strip(), []).append(str(row[via] or ""))
+    for row in _sent_rows(path):
+        number = _text(row.get(header_key("Invoice Number")))
+        if number:
+            done.setdefault(number, []).append(_text(row.get(header_key("Via"))))
+    return done
+
+
+def notices_sent_before(path: Path) -> dict[tuple[str, str, str], list[str]]:
+    """(Client ID, Notice, Notice Date as YYYY-MM-DD) -> the Via of each Sent row."""
+    done: dict[tuple[str, str, str], list[str]] = {}
+    for row in _sent_rows(path):
+        notice = _text(row.get(header_key("Notice")))
+        if notice:
+            key = (_text(row.get(header_key("Client ID"))), notice, _text(row.get(header_key("Notice Date"))))
+            done.setdefault(key, []).append(_text(row.get(header_key("Via"))))
     return done
 
 
@@ -84,15 +142,34 @@ def attachment_for(invoice: Invoice, out_dir: Path) -> Path | None:
     return pdf if pdf.exists() else docx if docx.exists() else None
 
 
+def deliver(ready: Sequence[tuple[str, str, EmailMessage]], smtp: str | None, out_dir: Path) -> list[Delivered]:
+    """Each (key, client name, message) over SMTP when a server is given, else as a .eml file named after the key
+    and the client."""
+    if smtp:
+        return send_smtp([(key, msg) for key, _, msg in ready], smtp)
+    return [Delivered(key, True, f"file {write_eml(msg, out_dir, key, name).name}") for key, name, msg in ready]
+
+
+def run_lock(path: Path, dry_run: bool) -> AbstractContextManager[object]:
+    """A run that sends holds the workbook's run lock, so two runs at once never send the same message twice."""
+    return nullcontext() if dry_run else workbook_lock(path)
+
+
 def send_invoices(path: Path, period: str, today_now: datetime, smtp: str | None = None, dry_run: bool = False,
                   out: Path | None = None, template_dir: Path | None = None) -> SendRun:
     """Email each invoice of `period` not sent before: over SMTP when `smtp` is given, else as .eml files."""
     parse_period(period)
+    with run_lock(path, dry_run):
+        return _send_invoices(path, period, today_now, smtp, dry_run, out, template_dir)
+
+
+def _send_invoices(path: Path, period: str, today_now: datetime, smtp: str | None, dry_run: bool,
+                   out: Path | None, template_dir: Path | None) -> SendRun:
     if not dry_run:
         refuse_if_open(path)
     book, problems = load_checked(path, today_now.date())
     out_dir = output_folder(path, out, book)
-    template = ((template_dir or default_template_dir()) / TEMPLATE_NAME).read_text(encoding="utf-8")
+    template = (templates_of(path, book, template_dir) / TEMPLATE_NAME).read_text(encoding="utf-8")
     done = sent_before(path)
     clients = {c.id: c for c in book.clients}
     already, failed, ready = [], [], []
@@ -115,28 +192,77 @@ def send_invoices(path: Path, period: str, today_now: datetime, smtp: str | None
         sent = tuple(Outcome(i.number, c.id, c.email, True, "would send") for i, c, _ in ready) if dry_run else ()
         return SendRun(period, via, sent, tuple(failed), tuple(already), dry_run, out_dir, problems)
     refuse_if_lossy(path)
-    if smtp:
-        results = send_smtp([(inv.number, msg) for inv, _, msg in ready], smtp)
-    else:
-        results = [Delivered(inv.number, True, f"file {write_eml(msg, out_dir, inv.number, c.name).name}")
-                   for inv, c, msg in ready]
+    results = deliver([(inv.number, c.name, msg) for inv, c, msg in ready], smtp, out_dir)
     sent = []
     for (inv, client, _msg), result in zip(ready, results, strict=True):
         outcome = Outcome(inv.number, client.id, client.email, result.ok, result.detail)
         (sent if result.ok else failed).append(outcome)
     if sent:
-        record_sent(path, sent, {inv.number: str(msg["Message-ID"]) for inv, _, msg in ready}, today_now)
+        ids = {inv.number: str(msg["Message-ID"]) for inv, _, msg in ready}
+        record_sent(path, [{"Invoice Number": o.invoice_number, "Client ID": o.client_id, "Email": o.email,
+                            "Via": o.detail, "Message ID": ids[o.invoice_number]} for o in sent],
+                    today_now, lambda: note_issued({"sent": len(sent)}, None))
     return SendRun(period, via, tuple(sent), tuple(failed), tuple(already), dry_run, out_dir, problems)
 
 
-def record_sent(path: Path, sent: list[Outcome], message_ids: dict[str, str], when: datetime) -> None:
+def send_notices(path: Path, as_of: date, today_now: datetime, smtp: str | None = None, dry_run: bool = False,
+                 out: Path | None = None, template_dir: Path | None = None) -> NoticeSendRun:
+    """Email each collections notice that `mspxl collect --as-of {as_of}` wrote into the output folder and that was
+    not sent before: over SMTP when `smtp` is given, else as .eml files."""
+    with run_lock(path, dry_run):
+        return _send_notices(path, as_of, today_now, smtp, dry_run, out, template_dir)
+
+
+def _send_notices(path: Path, as_of: date, today_now: datetime, smtp: str | None, dry_run: bool,
+                  out: Path | None, template_dir: Path | None) -> NoticeSendRun:
+    if not dry_run:
+        refuse_if_open(path)
+    book, problems = load_checked(path, today_now.date())
+    out_dir = output_folder(path, out, book)
+    template = (templates_of(path, book, template_dir) / NOTICE_TEMPLATE_NAME).read_text(encoding="utf-8")
+    done = notices_sent_before(path)
+    clients = {c.id: c for c in book.clients}
+    already: list[str] = []
+    failed: list[NoticeOutcome] = []
+    ready: list[tuple[NoticeFile, EmailMessage]] = []
+    for notice in notice_files(list(book.clients), as_of, out_dir):
+        client = clients[notice.client_id]
+        if is_done(done.get(notice.key, []), smtp):
+            already.append(notice.document.name)
+        elif not client.email:
+            failed.append(NoticeOutcome(client.id, notice.notice, as_of, "", False, "the client has no Email",
+                                        notice.document.name))
+        else:
+            ready.append((notice, notice_message(book.settings, client, notice.notice, as_of, template,
+                                                 notice.document, today_now)))
+    via = f"smtp {smtp}" if smtp else "files"
+
+    def outcome(notice: NoticeFile, ok: bool, detail: str) -> NoticeOutcome:
+        return NoticeOutcome(notice.client_id, notice.notice, as_of, clients[notice.client_id].email, ok, detail,
+                             notice.document.name)
+
+    if dry_run or not ready:
+        sent = tuple(outcome(n, True, "would send") for n, _ in ready) if dry_run else ()
+        return NoticeSendRun(as_of, via, sent, tuple(failed), tuple(already), dry_run, out_dir, problems)
+    refuse_if_lossy(path)
+    results = deliver([(n.stem, clients[n.client_id].name, msg) for n, msg in ready], smtp, out_dir)
+    done_now = []
+    for (notice, _msg), result in zip(ready, results, strict=True):
+        (done_now if result.ok else failed).append(outcome(notice, result.ok, result.detail))
+    if done_now:
+        ids = {(n.client_id, n.notice): str(msg["Message-ID"]) for n, msg in ready}
+        record_sent(path, [{"Notice": o.notice, "Notice Date": o.notice_date, "Client ID": o.client_id,
+                            "Email": o.email, "Via": o.detail, "Message ID": ids[(o.client_id, o.notice)]}
+                           for o in done_now],
+                    today_now, lambda: note_issued({"notices": len(done_now)}, None))
+    return NoticeSendRun(as_of, via, tuple(done_now), tuple(failed), tuple(already), dry_run, out_dir, problems)
+
+
+def record_sent(path: Path, rows: list[dict[str, object]], when: datetime, note: Callable[[], None]) -> None:
+    """Append a Sent row for each message delivered (Sent At is `when`, local time without zone)."""
     wb = open_for_update(path)
-    note_issued({"sent": len(sent)}, None)
+    note()
     ws = sheet_for(wb, SENT_SHEET, SENT_HEADERS)
-    append_rows(ws, "Invoice Number", [
-        {"Invoice Number": o.invoice_number, "Client ID": o.client_id, "Email": o.email,
-         "Sent At": when.replace(tzinfo=None, microsecond=0), "Via": o.detail,
-         "Message ID": message_ids[o.invoice_number]}
-        for o in sent
-    ])
+    stamp = when.replace(tzinfo=None, microsecond=0)
+    append_rows(ws, "Client ID", [{**row, "Sent At": stamp} for row in rows])
     save_atomically(wb, path)
