@@ -16,7 +16,7 @@ import re
 import struct
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -27,6 +27,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from mspxl.schema import OUTPUT_SHEETS, header_key
+from mspxl.workbook.raw import gc_paused
 from mspxl.workbook.table import HEADER_SEARCH_ROWS
 from mspxl.writers.atomic import replace_workbook
 from mspxl.writers.changes import Value, WorkbookChanges
@@ -62,7 +63,7 @@ def q(tag: str) -> str:
     return f"{{{MAIN}}}{tag}"
 
 
-C, V, IS, T = q("c"), q("v"), q("is"), q("t")
+C, V, IS, T, F = q("c"), q("v"), q("is"), q("t"), q("f")
 PENDING = q("mspxlPendingRows")
 _PENDING_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mspxlPendingRows/>")
 
@@ -80,6 +81,18 @@ def column_index(letters: str) -> int:
     for ch in letters:
         index = index * 26 + ord(ch) - 64
     return index
+
+
+_COLUMN_OF: dict[str, int] = {}  # "AB" -> 28, filled as cell references are read
+
+
+def _column_of(ref: str) -> int:
+    """The column of a cell reference such as `AB12` (remembered for the next cell of that column)."""
+    letters = _CELL_REF.match(ref).group(1)  # type: ignore[union-attr]
+    col = column_index(letters)
+    if ref.rstrip("0123456789") == letters:
+        _COLUMN_OF[letters] = col
+    return col
 
 
 def _xml_text(text: str) -> str:
@@ -220,8 +233,10 @@ class SheetXml:
         col = 0
         for cell in element.iterchildren(C):
             ref = cell.get("r")
-            col = column_index(_CELL_REF.match(ref).group(1)) if ref else col + 1
-            if not ref:
+            if ref:
+                col = _COLUMN_OF.get(ref.rstrip("0123456789")) or _column_of(ref)
+            else:
+                col += 1
                 cell.set("r", f"{column_letter(col)}{row}")
             result[col] = cell
         self._cells[row] = result
@@ -230,9 +245,9 @@ class SheetXml:
     def value(self, cell: etree._Element) -> object:
         kind = cell.get("t", "n")
         if kind == "inlineStr":
-            node = cell.find(q("is"))
+            node = cell.find(IS)
             return "".join(node.itertext()) if node is not None else None
-        v = cell.find(q("v"))
+        v = cell.find(V)
         if v is None or v.text is None:
             return None
         if kind == "s":
@@ -329,7 +344,7 @@ class SheetXml:
 
     def clear(self, cell: etree._Element) -> None:
         for child in list(cell):
-            if child.tag == q("f"):
+            if child.tag == F:
                 self.formulas_cleared = True
             cell.remove(child)
         cell.attrib.pop("t", None)
@@ -600,7 +615,7 @@ class Writer:
     def __init__(self, package: Package, money_format: str) -> None:
         self.package = package
         self.money_format = money_format
-        self._style_attrs: dict[tuple[str, type], str] = {}
+        self._cell_makers: dict[tuple[str, type], Callable[[str, Value], str]] = {}
 
     def set_value(self, sheet: SheetXml, row: int, col: int, value: Value, kind: str) -> None:
         cell = sheet.cell(row, col)
@@ -612,23 +627,26 @@ class Writer:
         if value is None:
             return ""
         key = (kind, type(value))
-        style = self._style_attrs.get(key)
-        if style is None:
-            code = _format_code(value, kind, self.money_format)
-            style = f' s="{self.package.styles.with_format(0, code)}"' if code is not None else ""
-            self._style_attrs[key] = style
+        make = self._cell_makers.get(key)
+        if make is None:
+            make = self._cell_makers[key] = self._cell_maker(value, kind)
+        return make(ref, value)
+
+    def _cell_maker(self, value: Value, kind: str) -> Callable[[str, Value], str]:
+        """How a cell of this kind and value type is written, chosen once (style included)."""
+        code = _format_code(value, kind, self.money_format)
+        style = f' s="{self.package.styles.with_format(0, code)}"' if code is not None else ""
         if isinstance(value, str):
-            text = _xml_text(value)
-            space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-            return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+            return lambda ref, text: _text_cell(ref, style, text)  # type: ignore[arg-type]
         if isinstance(value, bool):
-            return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+            return lambda ref, flag: f'<c r="{ref}"{style} t="b"><v>{int(flag)}</v></c>'  # type: ignore[call-overload]
         if isinstance(value, (int, Decimal)):
-            return f'<c r="{ref}"{style}><v>{_number(value)}</v></c>'
+            return lambda ref, number: f'<c r="{ref}"{style}><v>{_number(number)}</v></c>'  # type: ignore[arg-type]
         if isinstance(value, date):
-            return f'<c r="{ref}"{style}><v>{self.package.serial(value)}</v></c>'
-        text = _xml_text(str(value))
-        return f'<c r="{ref}"{style} t="inlineStr"><is><t>{escape(text)}</t></is></c>'
+            serial = self.package.serial
+            return lambda ref, day: f'<c r="{ref}"{style}><v>{serial(day)}</v></c>'  # type: ignore[arg-type]
+        return lambda ref, other: (f'<c r="{ref}"{style} t="inlineStr"><is><t>{escape(_xml_text(str(other)))}'
+                                   '</t></is></c>')
 
     def fill(self, cell: etree._Element, value: Value, kind: str) -> None:
         """Put `value` into an empty cell element, with the number format its kind calls for."""
@@ -658,6 +676,13 @@ class Writer:
         self.set_value(sheet, row, col, text, "text")
         if style:
             sheet.cell(row, col).set("s", str(style))
+
+
+def _text_cell(ref: str, style: str, value: str) -> str:
+    # printable text holds no character XML cannot hold and no line break: no _xNNNN_ escapes to look for
+    text = value if value.isprintable() else _xml_text(value)
+    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
 
 
 def _format_code(value: Value, kind: str, money_format: str) -> str | None:
@@ -808,7 +833,8 @@ def apply_changes(package: Package, changes: WorkbookChanges, money_format: str)
 def update_package(path: Path, changes: WorkbookChanges, money_format: str) -> None:
     """Apply `changes` to the workbook at `path` in place, atomically: a temp file beside it, then a replace."""
     package = Package(path)
-    apply_changes(package, changes, money_format)
+    with gc_paused():  # a register of thousands of rows is built as many small objects, none of them in a cycle
+        apply_changes(package, changes, money_format)
     fd, tmp = tempfile.mkstemp(prefix=".mspxl-", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
