@@ -140,3 +140,62 @@ def test_tables_read_from_the_package_are_the_ones_calamine_reads(tmp_path: Path
     with source_file.zipfile.ZipFile(path) as package:
         assert source_file._package_tables(package, source_file._sheet_parts(package), [*names, "Gone"]) is None
     assert {k: v.tables for k, v in source_file.read_raw(path).items() if v.tables} == expected
+
+
+W_BODY = ('<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{}</w:body>')
+
+
+def table(grid: list[int], rows: list[list[str]]) -> str:
+    cols = "".join(f'<w:gridCol w:w="{w}"/>' for w in grid)
+    body = "".join("<w:tr>" + "".join(f"<w:tc>{cell}<w:p/></w:tc>" for cell in row) + "</w:tr>" for row in rows)
+    return f"<w:tbl><w:tblGrid>{cols}</w:tblGrid>{body}</w:tbl>"
+
+
+SPAN2 = '<w:tcPr><w:gridSpan w:val="2"/></w:tcPr>'
+TABLES = {
+    "fits": table([3000, 3000], [["", ""], ["", ""]]),
+    "overfull row": table([3000, 3000], [["", ""], ["", "", ""]]),
+    "grid too wide": table([2000, 2000, 2000], [["", ""]]),
+    "span fills": table([2000, 2000, 2000], [[SPAN2, ""]]),
+    "span short": table([2000, 2000, 2000, 2000], [[SPAN2, ""]]),
+    "nested": table([3000, 3000], [["", table([1000], [["", ""]])]]),
+    "no rows": table([3000], []),
+    "odd span": table([2000, 2000, 2000], [['<w:tcPr><w:gridSpan w:val="2.0"/></w:tcPr>', ""]]),
+    "two tables": table([3000], [[""]]) + table([1000, 1000], [[""]]),
+}
+
+
+@pytest.mark.parametrize("body", list(TABLES.values()), ids=list(TABLES))
+def test_tables_fixed_as_docxtpl_fixes_them(body: str) -> None:
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    from mspxl.documents.render import _fix_tables
+
+    xml = W_BODY.format(body)
+    document = DocxTemplate.__new__(DocxTemplate)
+    try:
+        expected: object = etree.tostring(DocxTemplate.fix_tables(document, xml))
+    except Exception as exc:  # noqa: BLE001 - the same failure is what is compared
+        expected = type(exc)
+    try:
+        got: object = etree.tostring(_fix_tables(document, xml))
+    except Exception as exc:  # noqa: BLE001
+        got = type(exc)
+    assert got == expected
+
+
+@pytest.mark.parametrize("text", ["plain", "two\nlines", "a\ttab", "page\fbreak", "bell\a", "x"])
+def test_listings_resolved_as_docxtpl_resolves_them(text: str) -> None:
+    from docxtpl import DocxTemplate
+
+    from mspxl.documents.render import _resolve_listing
+
+    run = '<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r>'
+    xml = ('<w:p><w:pPr><w:jc w:val="left"/></w:pPr>' + run.format(text) + "</w:p>"
+           + "<w:p>" + run.format("other\nline") + run.format("same") + "</w:p><w:pPr/><w:p w:rsidR=\"1\">"
+           + run.format(text + " again") + "</w:p>\n")
+    document = DocxTemplate.__new__(DocxTemplate)
+    assert _resolve_listing(document, xml) == DocxTemplate.resolve_listing(document, xml)
+    assert _resolve_listing(document, xml.replace("\n", " ")) == DocxTemplate.resolve_listing(
+        document, xml.replace("\n", " "))

@@ -277,7 +277,7 @@ class PreparedTemplate:
             for name, template, encoding in self._parts:
                 xml = _finish(document, template.render(values))
                 if not encoding:
-                    tree = document.fix_tables(xml)
+                    tree = _fix_tables(document, xml)
                     document.fix_docpr_ids(tree)
                     data = self._body[0] + etree.tostring(tree, encoding="unicode").encode("utf-8") + self._body[1]
                 else:
@@ -286,16 +286,62 @@ class PreparedTemplate:
         return _PreparedDocument(out.getvalue())
 
 
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_WNS = {"w": _W}
+_TBL, _TBL_GRID, _GRID_COL = f"{{{_W}}}tbl", f"{{{_W}}}tblGrid", f"{{{_W}}}gridCol"
+# a row with more cells than the grid has columns: docxtpl widens the grid
+_OVERFULL_ROW = etree.XPath(".//w:tr[count(w:tc) > $columns]", namespaces=_WNS)
+# spans docxtpl would refuse or count otherwise than one gridSpan per cell: docxtpl deals with them itself
+_ODD_SPAN = etree.XPath(".//w:tc[count(w:tcPr) > 1 or count(w:tcPr/w:gridSpan) > 1 or w:tcPr/w:gridSpan["
+                        "not(@w:val) or @w:val = '' or translate(@w:val, '0123456789', '') != '']]",
+                        namespaces=_WNS)
+# a row as wide as the grid (spans counted): docxtpl narrows a grid no row fills
+_FULL_ROW = etree.XPath(".//w:tr[count(w:tc[not(w:tcPr/w:gridSpan)]) + sum(w:tc/w:tcPr/w:gridSpan/@w:val)"
+                        " >= $columns]", namespaces=_WNS)
+
+
+def _fix_tables(document: DocxTemplate, xml: str) -> etree._Element:
+    """docxtpl's `fix_tables` (a table grid widened or narrowed to the cells its rows were rendered with), with
+    the tables that need nothing found by XPath rather than cell by cell: when no table needs a change the parsed
+    tree is returned as it is, as docxtpl returns it; otherwise docxtpl does the whole work."""
+    tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+    if tree.nsmap.get("w") != _W:
+        return document.fix_tables(xml)
+    for table in tree.iter(_TBL):
+        grid = table.find(_TBL_GRID)
+        if grid is None:
+            return document.fix_tables(xml)
+        columns = len(grid.findall(_GRID_COL))
+        if _OVERFULL_ROW(table, columns=columns) or _ODD_SPAN(table) or (columns and not _FULL_ROW(table,
+                                                                                                   columns=columns)):
+            return document.fix_tables(xml)
+    return tree
+
+
 def _compile(env: SandboxedEnvironment, src_xml: str) -> Template:
     """The template docxtpl's `render_xml_part` compiles for a part (each paragraph on its own line)."""
     return env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml))
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n<w:p([ >])")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # the paragraphs docxtpl's resolve_listing walks
+_LISTING_CHARS = ("\t", "\a", "\n", "\f")
+
+
 def _finish(document: DocxTemplate, dst_xml: str) -> str:
     """What docxtpl's `render_xml_part` does to a part's rendered text."""
-    dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
+    dst_xml = _PARAGRAPH_BREAK.sub(r"<w:p\1", dst_xml)
     dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    return document.resolve_listing(dst_xml)
+    return _resolve_listing(document, dst_xml)
+
+
+def _resolve_listing(document: DocxTemplate, xml: str) -> str:
+    """docxtpl's `resolve_listing` (tabs, line and page breaks in text become Word runs), handed only the
+    paragraphs that hold one of those characters: it leaves every other paragraph exactly as it is."""
+    if not any(char in xml for char in _LISTING_CHARS):
+        return xml
+    return _PARAGRAPH.sub(lambda m: document.resolve_listing(m.group(0))
+                          if any(char in m.group(0) for char in _LISTING_CHARS) else m.group(0), xml)
 
 
 def _render_prepared(prepared: PreparedTemplate, template: Path, context: Mapping[str, Any]) -> _PreparedDocument:
