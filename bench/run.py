@@ -1,23 +1,35 @@
 """The benchmark: the naive pipeline and mspxl's `invoice` path on the same workbook and templates, in one process.
 
-    python bench/run.py [--n 250] [--n 500 ...] [--period 2026-11] [--keep]
+    python bench/run.py [--n 250] [--n 500 ...] [--period 2026-11] [--keep] [--mspxl-only] [--pool]
+    python bench/run.py --scale [--naive-up-to 1000]
 
 For each N a workbook of N clients is made (bench/make_book.py, cached in bench/out/), copied once per pipeline, and
 each stage is timed: read, validate, compute, write register, render documents. Peak memory is the highest resident
-set size seen during the stage (sampled every 5 ms) above what the process held when the stage began.
+set size seen during the stage (sampled every 5 ms) above what the process held when the stage began; the whole run's
+peak is the highest resident set size of the process itself.
+
+`--scale` runs N = 250, 500, 1,000, 2,000 and 4,000 (or the --n given), each in a fresh process so one size's
+memory does not carry into the next, and prints the cost per client of every stage: flat per-client figures mean
+the total grows linearly. The naive pipeline runs up to --naive-up-to clients (its documents alone take minutes
+beyond that), for the ratios. The zip-rewrite floor is the time to rewrite one finished document's zip (every part
+inflated, deflated and written to a new file), measured on mspxl's own documents.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import io
+import json
 import os
 import platform
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -77,6 +89,7 @@ class PeakMemory:
 class Stage:
     seconds: float
     memory: int  # bytes above the stage's start
+    peak: int = 0  # the process's resident set size at its highest during the stage
 
 
 @dataclass
@@ -89,12 +102,24 @@ class Result:
             started = time.perf_counter()
             value = work()
             seconds = time.perf_counter() - started
-        self.stages[name] = Stage(seconds, memory.grew)
+        self.stages[name] = Stage(seconds, memory.grew, memory.peak)
         return value
 
     @property
     def total(self) -> float:
         return sum(s.seconds for s in self.stages.values())
+
+    @property
+    def peak(self) -> int:
+        return max((s.peak for s in self.stages.values()), default=0)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"stages": {name: [s.seconds, s.memory, s.peak] for name, s in self.stages.items()},
+                "counts": self.counts}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Result:
+        return cls({name: Stage(*values) for name, values in data["stages"].items()}, data["counts"])
 
 
 def run_naive(book_path: Path, work: Path, template_dir: Path, period: str, today: date) -> Result:
@@ -141,6 +166,27 @@ def run_mspxl(book_path: Path, work: Path, template_dir: Path, period: str, toda
     return result
 
 
+def zip_rewrite_floor(docs: Path, sample: int = 100) -> float:
+    """Seconds to rewrite one finished document's zip: every part read, inflated, deflated into a new zip, and the
+    file written (the least a document written from its parts costs); the median over up to `sample` documents."""
+    paths = sorted(docs.glob("*.docx"))[:sample]
+    if not paths:
+        return 0.0
+    out = docs.parent / "floor"
+    out.mkdir(exist_ok=True)
+    times = []
+    for index, path in enumerate(paths):
+        started = time.perf_counter()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                target.writestr(info.filename, source.read(info))
+        (out / f"{index}.docx").write_bytes(buffer.getvalue())
+        times.append(time.perf_counter() - started)
+    shutil.rmtree(out, ignore_errors=True)
+    return sorted(times)[len(times) // 2]
+
+
 def megabytes(n: int) -> str:
     return f"{n / 2**20:,.0f} MB"
 
@@ -177,25 +223,31 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
-def bench(n: int, period: str, today: date, keep: bool, skip_naive: bool, pool: bool) -> str:
+def book_for(n: int) -> Path:
+    """The cached N-client workbook, made again when make_book.py is newer than it."""
     cache = Path(__file__).resolve().parent / "out" / f"book-{n}.xlsx"
-    if not cache.exists():
+    maker = Path(__file__).resolve().parent / "make_book.py"
+    if not cache.exists() or cache.stat().st_mtime < maker.stat().st_mtime:
         make_book(n, cache)
+    return cache
+
+
+def measure(n: int, period: str, today: date, keep: bool, naive_too: bool, pool: bool) -> dict[str, Any]:
+    """Both pipelines (or mspxl's alone) on the N-client book; results as plain data (see Result.as_json)."""
+    cache = book_for(n)
     template_dir = default_template_dir()
     work = Path(tempfile.mkdtemp(prefix=f"mspxl-bench-{n}-"))
     try:
         shutil.copy(cache, work / "naive.xlsx")
         shutil.copy(cache, work / "mspxl.xlsx")
-        peak_before = rss()
         ours = run_mspxl(work / "mspxl.xlsx", work, template_dir, period, today, pool)
-        ours_peak = max(s.memory for s in ours.stages.values()) + peak_before
-        if skip_naive:
-            return "\n".join(f"{name}: {s.seconds:.3f} s, {megabytes(s.memory)}" for name, s in ours.stages.items())
-        gc.collect()
-        base_before = rss()
-        baseline = run_naive(work / "naive.xlsx", work, template_dir, period, today)
-        base_peak = max(s.memory for s in baseline.stages.values()) + base_before
-        return table(n, baseline, ours, (base_peak, ours_peak))
+        floor = zip_rewrite_floor(work / "mspxl-docs")
+        shutil.rmtree(work / "mspxl-docs", ignore_errors=True)
+        measured: dict[str, Any] = {"n": n, "mspxl": ours.as_json(), "floor": floor, "naive": None}
+        if naive_too:
+            gc.collect()
+            measured["naive"] = run_naive(work / "naive.xlsx", work, template_dir, period, today).as_json()
+        return measured
     finally:
         if keep:
             print(f"kept {work}")
@@ -203,17 +255,96 @@ def bench(n: int, period: str, today: date, keep: bool, skip_naive: bool, pool: 
             shutil.rmtree(work, ignore_errors=True)
 
 
+def bench(n: int, period: str, today: date, keep: bool, skip_naive: bool, pool: bool) -> str:
+    measured = measure(n, period, today, keep, not skip_naive, pool)
+    ours = Result.from_json(measured["mspxl"])
+    docs = ours.counts["documents"] or 1
+    render = ours.stages["render documents"].seconds
+    floor_line = (f"zip-rewrite floor {1000 * measured['floor']:.2f} ms a document; mspxl renders one in "
+                  f"{1000 * render / docs:.2f} ms ({render / docs / measured['floor']:.1f}x the floor)"
+                  if measured["floor"] else "")
+    if skip_naive:
+        lines = [f"{name}: {s.seconds:.3f} s, {megabytes(s.memory)}" for name, s in ours.stages.items()]
+        lines.append(f"whole run: {ours.total:.3f} s, peak {megabytes(ours.peak)} resident")
+        return "\n".join([*lines, floor_line])
+    baseline = Result.from_json(measured["naive"])
+    return table(n, baseline, ours, (baseline.peak, ours.peak)) + "\n" + floor_line
+
+
+SCALE = (250, 500, 1000, 2000, 4000)
+PER_CLIENT = ("read", "validate", "compute", "write register", "render documents")
+
+
+def scale_table(runs: list[dict[str, Any]]) -> str:
+    """Milliseconds per client, stage by stage, for each N; then the naive pipeline's and the ratios."""
+    short = {"write register": "write", "render documents": "render"}
+    head = "| N | rows | documents | " + " | ".join(short.get(s, s) for s in PER_CLIENT)
+    lines = ["mspxl, milliseconds per client:", "",
+             head + " | total ms/client | whole run s | peak resident | render / zip floor |",
+             "|" + "---:|" * (len(PER_CLIENT) + 7)]
+    for run in runs:
+        ours = Result.from_json(run["mspxl"])
+        n, docs = run["n"], ours.counts["documents"] or 1
+        per = " | ".join(f"{1000 * ours.stages[s].seconds / n:.2f}" for s in PER_CLIENT)
+        floor = ours.stages["render documents"].seconds / docs / run["floor"] if run["floor"] else 0.0
+        lines.append(f"| {n:,} | {ours.counts['rows']:,} | {docs:,} | {per} | **{1000 * ours.total / n:.2f}** | "
+                     f"{ours.total:.2f} | {megabytes(ours.peak)} | {floor:.1f}x |")
+    naive_runs = [run for run in runs if run["naive"]]
+    if naive_runs:
+        lines += ["", "naive pipeline, milliseconds per client, and naive / mspxl:", "",
+                  head + " | total ms/client | whole run s | peak resident | naive / mspxl |",
+                  "|" + "---:|" * (len(PER_CLIENT) + 7)]
+        for run in naive_runs:
+            base, ours = Result.from_json(run["naive"]), Result.from_json(run["mspxl"])
+            n = run["n"]
+            per = " | ".join(f"{1000 * base.stages[s].seconds / n:.2f} "
+                             f"({base.stages[s].seconds / ours.stages[s].seconds:.1f}x)" for s in PER_CLIENT)
+            lines.append(f"| {n:,} | {base.counts['rows']:,} | {base.counts['documents']:,} | {per} | "
+                         f"**{1000 * base.total / n:.2f}** | {base.total:.2f} | {megabytes(base.peak)} | "
+                         f"**{base.total / ours.total:.1f}x** |")
+    return "\n".join(lines)
+
+
+def scale(sizes: list[int], period: str, naive_up_to: int, pool: bool) -> str:
+    """Each size in a fresh process (`--json`), so memory and caches of one do not carry into the next."""
+    runs = []
+    for n in sizes:
+        command = [sys.executable, str(Path(__file__).resolve()), "--json", "--n", str(n), "--period", period]
+        if n > naive_up_to:
+            command.append("--mspxl-only")
+        if pool:
+            command.append("--pool")
+        done = subprocess.run(command, check=True, capture_output=True, text=True)
+        run = json.loads(done.stdout.strip().splitlines()[-1])
+        runs.append(run)
+        ours = Result.from_json(run["mspxl"])
+        print(f"  N = {n:,}: mspxl {ours.total:.2f} s" + (f", naive {Result.from_json(run['naive']).total:.2f} s"
+                                                           if run["naive"] else ""), flush=True)
+    return scale_table(runs)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, action="append", help="clients (repeatable; default 250)")
+    parser.add_argument("--n", type=int, action="append", help="clients (repeatable; default 250, --scale: "
+                                                               + ", ".join(map(str, SCALE)) + ")")
     parser.add_argument("--period", default=PERIOD)
     parser.add_argument("--keep", action="store_true", help="keep the working folder (workbooks, documents)")
     parser.add_argument("--mspxl-only", action="store_true", help="skip the naive pipeline")
     parser.add_argument("--pool", action="store_true", help="mspxl renders documents with a process pool")
+    parser.add_argument("--scale", action="store_true", help="cost per client over several N, each in its own process")
+    parser.add_argument("--naive-up-to", type=int, default=1000, help="--scale: run the naive pipeline up to this N")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one N, results as JSON (--scale)
     args = parser.parse_args(argv)
+    if args.json:
+        (n,) = args.n
+        print(json.dumps(measure(n, args.period, TODAY, args.keep, not args.mspxl_only, args.pool)))
+        return 0
     print(f"machine: {machine()}")
     print("documents: " + ("process pool (render_invoices)" if args.pool else "one process (app.render_documents)"))
     print("peak: resident memory of the process during the stage (whole run: the highest), sampled every 5 ms\n")
+    if args.scale:
+        print(scale(args.n or list(SCALE), args.period, args.naive_up_to, args.pool))
+        return 0
     for n in args.n or [250]:
         print(bench(n, args.period, TODAY, args.keep, args.mspxl_only, args.pool))
         print()
