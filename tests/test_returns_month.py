@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from bookdata import client, write_book
 from test_ach_support import (  # noqa: F401
@@ -36,6 +37,14 @@ def book_for_month(tmp_path: Path) -> Path:
     })
     add_settings(book, ORIGINATOR_ROWS)
     return book
+
+
+def add_payment(book: Path, values: dict[str, object]) -> None:
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Payments"]
+    headers = [c.value for c in ws[1]]
+    ws.append([values.get(str(h)) for h in headers])
+    wb.save(book)
 
 
 def by_id(rows: list[dict[str, object]], key: str) -> dict[object, dict[str, object]]:
@@ -101,6 +110,22 @@ def test_month_of_debits_returns_and_retries(tmp_path: Path) -> None:
     assert [f.client_id for f in final.fees if f.client_id == "C1"] == []  # the second return is not charged
     assert final.result.status("C3").balance == Decimal("0.00")
     assert write_ach(book, date(2026, 12, 10), TODAY, docs).debits == ()  # never written twice
+
+    # January: C1 (second return) and C2 (account closed) are in the collections process, so their December invoices
+    # are not debited; C3's is. C1 then pays everything by check on 01-05 and is debited again in February.
+    app.invoice(book, "2026-12", TODAY, docs)  # INV-000005..7, 500.00 each, due 2027-01-01
+    january = write_ach(book, date(2027, 1, 1), TODAY, docs, datetime(2026, 12, 31, 16, 0))
+    assert [(d.client_id, d.amount) for d in january.debits] == [("C3", Decimal("500.00"))]
+    assert [(n.client_id, n.reason) for n in january.left_out] == [
+        ("C1", "on credit hold since 2026-12-14: collected by hand until paid up"),
+        ("C2", "on credit hold since 2026-12-03: collected by hand until paid up")]
+    # 575.00 (November's 500.00 and the 75.00 fee) + December's 500.00 = 1075.00
+    add_payment(book, {"Payment ID": "CHK-1", "Client ID": "C1", "Date": date(2027, 1, 5), "Amount": 1075,
+                       "Method": "check", "Status": "cleared"})
+    app.invoice(book, "2027-01", TODAY, docs)
+    february = write_ach(book, date(2027, 2, 1), TODAY, docs, datetime(2027, 1, 31, 16, 0))
+    assert [(d.client_id, d.amount) for d in february.debits] == [("C1", Decimal("500.00")), ("C3", Decimal("500.00"))]
+    assert [n.client_id for n in february.left_out] == ["C2"]
 
 
 def test_pointless_retry_codes() -> None:

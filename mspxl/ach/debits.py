@@ -10,6 +10,9 @@ Choices where the rules are silent:
 - A debit is written once per date and invoice: the Payment ID of a recorded debit starts `ACH-YYYYMMDD-`
   (the date it was written for), and stays so when a return changes the row's Date and Status.
 - A client without a valid routing number or an account gets no debit; the run reports it.
+- A client in the collections process (on credit or service hold after returned debits: a second return, or a return
+  whose code means the account cannot be debited) gets no new debit: the policy hands it to the billing team, who
+  collect by hand; the run reports it. Debits resume once the client is paid up (back to `current`).
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from decimal import Decimal
 from mspxl.ach.returncodes import retry_is_pointless
 from mspxl.ach.routing import account_is_valid, routing_is_valid
 from mspxl.collections import fees as fee_rules
-from mspxl.collections.history import client_history
+from mspxl.collections import states
+from mspxl.collections.history import ClientHistory, client_history
 from mspxl.money import ZERO
 from mspxl.records import Book, Client, Invoice, Payment
 
@@ -85,11 +89,21 @@ def debits_due(book: Book, on: date) -> tuple[list[DueDebit], list[NotDebited]]:
         wanted = [d for d in wanted if d.invoice_number not in written]
         if not wanted:
             continue
+        if in_collections(history):
+            left_out.append(NotDebited(client.id, client.name, f"on {history.state.replace('_', ' ')} since "
+                                       f"{history.since}: collected by hand until paid up"))
+            continue
         if not (routing_is_valid(client.bank_routing) and account_is_valid(client.bank_account)):
             left_out.append(NotDebited(client.id, client.name, "no valid Bank Routing and Bank Account"))
             continue
         due.extend(wanted)
     return due, left_out
+
+
+def in_collections(history: ClientHistory) -> bool:
+    """After returned debits have put the client on credit or service hold, no new debit is written: the collections
+    process (the billing team) takes over until the client is paid up."""
+    return states.is_hold(history.state) and history.episode is not None and history.episode.returns > 0
 
 
 def retries_due(book: Book, client: Client, drafts: tuple[Invoice, ...], payments: list[Payment], on: date,
