@@ -291,6 +291,7 @@ def sample_workbook() -> Path:
 
 DEMO_PERIODS = ("2026-10", "2026-11", "2026-12")
 DEMO_AS_OF = date(2026, 12, 20)
+DEMO_ACH_DAY = date(2027, 1, 1)  # the ACH file debiting December's invoices
 
 
 @cli.command()
@@ -299,26 +300,37 @@ def demo(
     as_json: JsonOpt = False,
 ) -> None:
     """Copy the sample workbook to DIR and run it: invoices for October to December 2026, collections as of
-    20 December 2026, and December's summary workbook."""
+    20 December 2026, the ACH file of 1 January 2027 and December's summary workbook."""
     out_dir.mkdir(parents=True, exist_ok=True)
     book = out_dir / "northwind.xlsx"
     shutil.copyfile(sample_workbook(), book)
+    invoices = out_dir / "invoices"
     results = []
     for period in DEMO_PERIODS:
-        run = _run_invoice(book, period, out_dir / "invoices", False, as_json)
+        run = _run_invoice(book, period, invoices, False, as_json)
         results.append(invoice_json(run))
         if not as_json:
             out.print(invoice_summary(run))
-    collected = _run_collect(book, DEMO_AS_OF, out_dir / "invoices", as_json)
+    collected = _run_collect(book, DEMO_AS_OF, invoices, as_json)
     if not as_json:
         for line in collect_report(collected):
             out.print(line)
+    from mspxl.ach.run import write_ach
     from mspxl.summary.command import summary_json, summary_prose
     from mspxl.summary.export import export_summary
+
+    debits = audit.audited(book, "ach", [book.name, "--date", DEMO_ACH_DAY.isoformat(), "--out", str(invoices)],
+                           lambda: write_ach(book, DEMO_ACH_DAY, date.today(), invoices))
+    if not as_json:
+        held = f"; {len(debits.left_out)} client(s) on hold not debited" if debits.left_out else ""
+        out.print(f"{DEMO_ACH_DAY.isoformat()}: ACH file of {len(debits.debits)} debit(s), total "
+                  f"{money(debits.total)}, in {debits.file}{held}.")
 
     done = export_summary(book, DEMO_PERIODS[-1], out_dir / f"summary-{DEMO_PERIODS[-1]}.xlsx", date.today())
     if as_json:
         print(json.dumps({"ok": True, "workbook": str(book), "runs": results, "collections": collect_json(collected),
+                          "ach": {"date": DEMO_ACH_DAY.isoformat(), "file": str(debits.file),
+                                  "debits": len(debits.debits), "total": plain(debits.total)},
                           "summary": summary_json(done)}))
     else:
         for line in summary_prose(done):

@@ -90,6 +90,11 @@ SETTINGS = {
     "Company Email": "billing@northwind-it.example",
     "Company Phone": "(206) 555-0142",
     "Default Hourly Rate": DEFAULT_HOURLY_RATE,
+    # the MSP as ACH originator, for `mspxl ach` (fictional bank; a routing number with a valid check digit)
+    "Company ACH ID": "1911234567",
+    "Originating Bank Routing": "091000019",
+    "Originating Bank Name": "First Bank of Seattle",
+    "Entry Description": "MSP BILL",
 }
 
 SERVICES: tuple[dict[str, object], ...] = (
