@@ -11,8 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
-from test_ach_support import ORIGINATOR_ROWS, as_date, read_nacha, return_file, sheet_rows
+from test_ach_support import as_date, read_nacha, return_file, sheet_rows
 
 from mspxl import app
 from mspxl.ach.run import import_returns, write_ach
@@ -34,15 +33,9 @@ C025_RETRY = Decimal("1527.20")
 
 
 def sample_copy(folder: Path) -> Path:
-    """The sample workbook with the originator's Settings filled in (the sample leaves them blank)."""
+    """A copy of the sample workbook, which names its ACH originator on Settings."""
     book = folder / "northwind.xlsx"
     shutil.copy(sample_workbook(), book)
-    wb = openpyxl.load_workbook(book)
-    ws = wb["Settings"]
-    for row in ws.iter_rows(min_row=2):
-        if row[0].value in ORIGINATOR_ROWS:
-            row[1].value = ORIGINATOR_ROWS[row[0].value]
-    wb.save(book)
     return book
 
 
