@@ -1,6 +1,6 @@
 """Every command that saves the workbook saves it under mspxl's run lock, so two runs can never both write (two ACH
 files debiting the same invoice, two fee invoices for one return): checked at the moment each save replaces the
-workbook, over a month of invoice, ach, returns, collect and credit."""
+workbook, over a month of invoice, ach, returns, collect, credit and send."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from test_returns_month import TODAY, book_for_month
 from mspxl import app
 from mspxl.ach.run import import_returns, write_ach
 from mspxl.corrections.run import issue_credit
+from mspxl.delivery.run import send_invoices, send_notices
 from mspxl.lock import lock_path
 from mspxl.writers import atomic
 
@@ -43,5 +44,9 @@ def test_every_save_happens_under_the_run_lock(tmp_path: Path, monkeypatch: pyte
     app.collect(book, date(2026, 12, 3), TODAY, docs)
     command = "credit"
     issue_credit(book, "INV-000002", TODAY, "Goodwill", out=docs)
-    assert saves == [(c, True) for c in ("invoice", "ach", "returns", "collect", "credit")]
+    command = "send"
+    assert send_invoices(book, "2026-11", datetime(2026, 12, 4, 9, 0).astimezone(), out=docs).sent
+    command = "send notices"
+    assert send_notices(book, date(2026, 12, 3), datetime(2026, 12, 4, 9, 0).astimezone(), out=docs).sent
+    assert saves == [(c, True) for c in ("invoice", "ach", "returns", "collect", "credit", "send", "send notices")]
     assert not lock_path(book).exists()  # released after each run
