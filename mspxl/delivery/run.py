@@ -14,7 +14,7 @@ Settings `Templates Folder`, else a `templates/` folder beside the workbook).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -199,9 +199,9 @@ def _send_invoices(path: Path, period: str, today_now: datetime, smtp: str | Non
         (sent if result.ok else failed).append(outcome)
     if sent:
         ids = {inv.number: str(msg["Message-ID"]) for inv, _, msg in ready}
+        note_issued({"sent": len(sent)}, None)
         record_sent(path, [{"Invoice Number": o.invoice_number, "Client ID": o.client_id, "Email": o.email,
-                            "Via": o.detail, "Message ID": ids[o.invoice_number]} for o in sent],
-                    today_now, lambda: note_issued({"sent": len(sent)}, None))
+                            "Via": o.detail, "Message ID": ids[o.invoice_number]} for o in sent], today_now)
     return SendRun(period, via, tuple(sent), tuple(failed), tuple(already), dry_run, out_dir, problems)
 
 
@@ -251,17 +251,16 @@ def _send_notices(path: Path, as_of: date, today_now: datetime, smtp: str | None
         (done_now if result.ok else failed).append(outcome(notice, result.ok, result.detail))
     if done_now:
         ids = {(n.client_id, n.notice): str(msg["Message-ID"]) for n, msg in ready}
+        note_issued({"notices": len(done_now)}, None)
         record_sent(path, [{"Notice": o.notice, "Notice Date": o.notice_date, "Client ID": o.client_id,
                             "Email": o.email, "Via": o.detail, "Message ID": ids[(o.client_id, o.notice)]}
-                           for o in done_now],
-                    today_now, lambda: note_issued({"notices": len(done_now)}, None))
+                           for o in done_now], today_now)
     return NoticeSendRun(as_of, via, tuple(done_now), tuple(failed), tuple(already), dry_run, out_dir, problems)
 
 
-def record_sent(path: Path, rows: list[dict[str, object]], when: datetime, note: Callable[[], None]) -> None:
+def record_sent(path: Path, rows: list[dict[str, object]], when: datetime) -> None:
     """Append a Sent row for each message delivered (Sent At is `when`, local time without zone)."""
     wb = open_for_update(path)
-    note()
     ws = sheet_for(wb, SENT_SHEET, SENT_HEADERS)
     stamp = when.replace(tzinfo=None, microsecond=0)
     append_rows(ws, "Client ID", [{**row, "Sent At": stamp} for row in rows])
