@@ -37,8 +37,10 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_currency, format_decimal, format_percent
 
@@ -72,31 +74,57 @@ def babel_locale(settings: Settings) -> str:
     return (settings.locale or "en_US").replace("-", "_")
 
 
+# Babel formats each amount from its locale data on every call; a month's documents repeat the same prices, totals
+# and dates many times, so each text is made once per run. The cache key is the value's exact text (Decimal('1.5')
+# and Decimal('1.50') are equal but may be shown differently), the currency and the locale.
+@lru_cache(maxsize=64)
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+@lru_cache(maxsize=1 << 16)
+def _currency(amount: str, currency: str, locale: str, quantize: bool) -> str:
+    return format_currency(Decimal(amount), currency, locale=_locale(locale), decimal_quantization=quantize)
+
+
+@lru_cache(maxsize=1 << 12)
+def _decimal(value: str, locale: str, percent: bool) -> str:
+    number, where = Decimal(value), _locale(locale)
+    if percent:
+        return format_percent(number, locale=where, decimal_quantization=False)
+    return format_decimal(number, locale=where, decimal_quantization=False)
+
+
+@lru_cache(maxsize=1 << 12)
+def _date(day: date, locale: str) -> str:
+    return format_date(day, format="long", locale=_locale(locale))
+
+
 def money_text(amount: Decimal, settings: Settings) -> str:
     """An amount in the workbook's currency, written the locale's way: `$1,234.50`."""
-    return format_currency(amount, settings.currency, locale=babel_locale(settings))
+    return _currency(str(amount), settings.currency, babel_locale(settings), True)
 
 
 def price_text(amount: Decimal, settings: Settings) -> str:
     """A unit price: like `money_text`, but a price finer than cents keeps its digits (`$0.125` per GB)."""
-    return format_currency(amount, settings.currency, locale=babel_locale(settings), decimal_quantization=False)
+    return _currency(str(amount), settings.currency, babel_locale(settings), False)
 
 
 def quantity_text(quantity: Decimal, settings: Settings) -> str:
     """A quantity without trailing zeros: 3.00 -> `3`, 2.50 -> `2.5`, 1000 -> `1,000`."""
     whole = quantity == quantity.to_integral_value()
     shown = quantity.quantize(Decimal(1)) if whole else quantity.normalize()
-    return format_decimal(shown, locale=babel_locale(settings), decimal_quantization=False)
+    return _decimal(str(shown), babel_locale(settings), False)
 
 
 def rate_text(rate: Decimal, settings: Settings) -> str:
     """A fraction as a percentage: 0.0825 -> `8.25%`."""
-    return format_percent(rate, locale=babel_locale(settings), decimal_quantization=False)
+    return _decimal(str(rate), babel_locale(settings), True)
 
 
 def date_text(day: date, settings: Settings) -> str:
     """A date in the locale's long format: `December 1, 2026` (en_US), `1 December 2026` (en_GB)."""
-    return format_date(day, format="long", locale=babel_locale(settings))
+    return _date(day, babel_locale(settings))
 
 
 def period_label(period: str, settings: Settings) -> str:
@@ -104,8 +132,12 @@ def period_label(period: str, settings: Settings) -> str:
     match = re.fullmatch(r"(\d{4})-(\d{2})", period or "")
     if not match or not 1 <= int(match.group(2)) <= 12:
         return one_line(period)
-    first = date(int(match.group(1)), int(match.group(2)), 1)
-    return format_skeleton("yMMMM", first, locale=babel_locale(settings))
+    return _month(date(int(match.group(1)), int(match.group(2)), 1), babel_locale(settings))
+
+
+@lru_cache(maxsize=1 << 10)
+def _month(first: date, locale: str) -> str:
+    return format_skeleton("yMMMM", first, locale=_locale(locale))
 
 
 def account_last4(bank_account: str) -> str:
