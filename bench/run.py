@@ -31,7 +31,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -44,8 +44,8 @@ from make_book import PERIOD, TODAY, make_book  # noqa: E402
 
 from mspxl.app import render_documents  # noqa: E402
 from mspxl.billing.run import plan_period  # noqa: E402
-from mspxl.documents.render import default_template_dir, render_invoices  # noqa: E402
-from mspxl.records import Book, Invoice  # noqa: E402
+from mspxl.documents import render  # noqa: E402
+from mspxl.documents.render import default_template_dir  # noqa: E402
 from mspxl.workbook.load import load_raw  # noqa: E402
 from mspxl.workbook.source_file import read_raw  # noqa: E402
 from mspxl.writers.changes import issue_changes  # noqa: E402
@@ -135,17 +135,6 @@ def run_naive(book_path: Path, work: Path, template_dir: Path, period: str, toda
     return result
 
 
-def pooled(book: Book, invoices: list[Invoice], out_dir: Path, template_dir: Path) -> list[Invoice]:
-    """`mspxl.app.render_documents` with the documents spread over a process pool (render_invoices)."""
-    jobs = []
-    clients = {c.id: c for c in book.clients}
-    for inv in invoices:
-        project = book.projects.get(inv.project_id)
-        jobs.append((inv, clients[inv.client_id], book.settings, project.name if project else ""))
-    paths = render_invoices(template_dir, jobs, out_dir)
-    return [replace(inv, file=path.name) for inv, path in zip(invoices, paths, strict=True)]
-
-
 def run_mspxl(book_path: Path, work: Path, template_dir: Path, period: str, today: date, pool: bool) -> Result:
     """The stages of `mspxl.app.invoice`, one by one: calamine read, validation, plan, documents, package writer."""
     result = Result()
@@ -154,11 +143,13 @@ def run_mspxl(book_path: Path, work: Path, template_dir: Path, period: str, toda
     book = loaded.book
     plan = result.run("compute", lambda: plan_period(book, period))
     out_dir = work / "mspxl-docs"
-    if pool:
-        issued = result.run("render documents", lambda: pooled(book, list(plan.new), out_dir, template_dir))
-    else:
+    threshold = render.POOL_THRESHOLD
+    render.POOL_THRESHOLD = threshold if pool else sys.maxsize  # without --pool: every document in this process
+    try:
         issued = result.run("render documents", lambda: render_documents(book, list(plan.new), out_dir,
                                                                           lambda items, label: items, template_dir))
+    finally:
+        render.POOL_THRESHOLD = threshold
     result.run("write register", lambda: update_workbook(book_path, issue_changes(issued), book.settings.currency,
                                                          book.settings.locale, writer="package"))
     result.counts = {"rows": sum(len(s.rows) for s in raw.values()), "invoices": len(issued),
@@ -330,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--period", default=PERIOD)
     parser.add_argument("--keep", action="store_true", help="keep the working folder (workbooks, documents)")
     parser.add_argument("--mspxl-only", action="store_true", help="skip the naive pipeline")
-    parser.add_argument("--pool", action="store_true", help="mspxl renders documents with a process pool")
+    parser.add_argument("--pool", action="store_true", help="mspxl renders documents as `mspxl invoice` does: over a "
+                                                            "process pool from POOL_THRESHOLD documents on")
     parser.add_argument("--scale", action="store_true", help="cost per client over several N, each in its own process")
     parser.add_argument("--naive-up-to", type=int, default=1000, help="--scale: run the naive pipeline up to this N")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one N, results as JSON (--scale)
@@ -340,7 +332,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(measure(n, args.period, TODAY, args.keep, not args.mspxl_only, args.pool)))
         return 0
     print(f"machine: {machine()}")
-    print("documents: " + ("process pool (render_invoices)" if args.pool else "one process (app.render_documents)"))
+    print("documents: " + (f"as mspxl invoice renders them (a process pool from {render.POOL_THRESHOLD} on)"
+                           if args.pool else "one process (app.render_documents, the pool turned off)"))
     print("peak: resident memory of the process during the stage (whole run: the highest), sampled every 5 ms\n")
     if args.scale:
         print(scale(args.n or list(SCALE), args.period, args.naive_up_to, args.pool))

@@ -171,20 +171,20 @@ def templates_of(path: Path, book: Book, template_dir: Path | None = None) -> Pa
 
 def render_documents(book: Book, invoices: list[Invoice], out_dir: Path, progress: Progress,
                      template_dir: Path | None = None) -> list[Invoice]:
-    """One .docx per invoice, named `{Invoice Number} {Client Name}.docx`; returns the invoices with File set."""
-    from mspxl.documents.render import InvoiceRenderer, default_template_dir
+    """One .docx per invoice, named `{Invoice Number} {Client Name}.docx`; returns the invoices with File set. Many
+    invoices (a month of a large MSP) are rendered over the machine's cores; the documents are the same."""
+    from mspxl.documents.render import default_template_dir, rendered
 
     refuse_foreign_documents(invoices, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    renderer = InvoiceRenderer(template_dir or default_template_dir())
     clients = {c.id: c for c in book.clients}
-    done = []
-    for inv in progress(invoices, "Rendering invoices"):
+    jobs = []
+    for inv in invoices:
         project = book.projects.get(inv.project_id)
-        written = renderer.render(inv, clients[inv.client_id], book.settings, out_dir,
-                                  project_name=project.name if project else "")
-        done.append(replace(inv, file=written.name))
-    return done
+        jobs.append((inv, clients[inv.client_id], book.settings, project.name if project else ""))
+    written = rendered(template_dir or default_template_dir(), jobs, out_dir)
+    return [replace(inv, file=path.name)
+            for inv, path in zip(progress(invoices, "Rendering invoices"), written, strict=True)]
 
 
 @dataclass(frozen=True)

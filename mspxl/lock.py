@@ -76,6 +76,22 @@ def remove_stale_saves(path: Path) -> None:
             stale.unlink()
 
 
+_HELD: set[int] = set()  # descriptors of the locks this process holds
+
+
+def _drop_inherited_locks() -> None:
+    """In a forked child (the document pool's workers), close the copies of the parent's lock descriptors: the lock
+    is the parent's, and a worker outliving a killed parent must not keep the workbook locked."""
+    for fd in list(_HELD):
+        with suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_inherited_locks)
+
+
 @contextmanager
 def workbook_lock(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[Path]:
     """Hold mspxl's lock on `path` for the block; wait up to `wait` seconds for another run, else WorkbookBusy."""
@@ -97,12 +113,14 @@ def workbook_lock(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[Path]:
                 f"{path.name} is being updated by another mspxl run ({target.name} is held): "
                 "wait for it to finish and run again")
         time.sleep(POLL)
+    _HELD.add(fd)
     try:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         remove_stale_saves(path)
         yield target
     finally:
+        _HELD.discard(fd)
         with suppress(OSError):  # Windows will not remove an open file; the next run reuses it
             target.unlink(missing_ok=True)
         _unlock(fd)

@@ -299,6 +299,32 @@ def test_a_killed_run_does_not_leave_the_workbook_locked(tmp_path: Path) -> None
         pass
 
 
+def test_a_document_worker_outliving_its_killed_run_does_not_keep_the_workbook_locked(tmp_path: Path) -> None:
+    """The document pool's workers are forked while the run holds the lock; they must not inherit it."""
+    book = good_book(tmp_path)
+    script = """
+import multiprocessing, os, signal, sys, time
+from pathlib import Path
+from mspxl.lock import workbook_lock
+with workbook_lock(Path(sys.argv[1])):
+    worker = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,))
+    worker.start()
+    print(worker.pid, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+    run = subprocess.Popen([sys.executable, "-c", script, str(book)], stdout=subprocess.PIPE, text=True)
+    assert run.stdout is not None
+    worker = int(run.stdout.readline())
+    run.wait()
+    try:
+        assert run.returncode == -signal.SIGKILL
+        os.kill(worker, 0)  # the worker is still running
+        with workbook_lock(book, wait=2):
+            pass
+    finally:
+        os.kill(worker, signal.SIGKILL)
+
+
 def test_runs_under_the_lock_never_interleave(tmp_path: Path) -> None:
     """Four processes append to one file under the lock; each one's two lines stay together."""
     book = good_book(tmp_path)

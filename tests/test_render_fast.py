@@ -125,3 +125,35 @@ def test_a_document_that_fails_in_the_pool_raises_its_own_error(month, tmp_path:
     jobs[1] = (replace(jobs[1][0], type="nosuch"), *jobs[1][1:])
     with pytest.raises(TemplateMissing, match="invoice-nosuch.docx"):
         render_invoices(default_template_dir(), jobs, tmp_path, workers=2, threshold=1)
+
+
+def test_the_invoice_run_renders_over_the_pool_with_progress_and_the_same_documents(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mspxl import app
+    from mspxl.documents import render
+
+    primed: list[int] = []  # the pool's set-up runs once per pooled run
+    real_primed = render._primed
+    monkeypatch.setattr(render, "_primed", lambda *args: primed.append(1) or real_primed(*args))
+    runs = {}
+    for name, threshold in (("serial", 10**9), ("pool", 2)):
+        monkeypatch.setattr(render, "POOL_THRESHOLD", threshold)
+        monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
+        book = make_book(6, tmp_path / name / "book.xlsx")
+        shown: list[str] = []
+
+        def progress(items, label: str, shown: list[str] = shown):  # noqa: ANN001, ANN202
+            for item in items:
+                shown.append(item.number)
+                yield item
+
+        runs[name] = (app.invoice(book, "2026-11", date(2026, 11, 25), tmp_path / name / "docs", progress=progress),
+                      shown)
+    (serial, serial_shown), (pooled, pooled_shown) = runs["serial"], runs["pool"]
+    assert primed == [1]
+    assert [i.file for i in pooled.issued] == [i.file for i in serial.issued] and len(pooled.issued) > 2
+    assert pooled_shown == serial_shown == [i.number for i in serial.issued]
+    for inv in serial.issued:
+        with zipfile.ZipFile(tmp_path / "serial" / "docs" / inv.file) as a, \
+                zipfile.ZipFile(tmp_path / "pool" / "docs" / inv.file) as b:
+            assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}

@@ -430,15 +430,24 @@ def _worker_render(job: tuple[RenderJob, str]) -> str | None:
 
 
 def render_invoices(template_dir: Path, jobs: list[RenderJob], out_dir: Path, workers: int | None = None,
-                    threshold: int = POOL_THRESHOLD) -> list[Path]:
-    """Every job's document in `out_dir`, in job order; many invoices are spread over the machine's cores.
+                    threshold: int | None = None) -> list[Path]:
+    """Every job's document in `out_dir`, in job order; many invoices are spread over the machine's cores."""
+    return list(rendered(template_dir, jobs, out_dir, workers, threshold))
+
+
+def rendered(template_dir: Path, jobs: list[RenderJob], out_dir: Path, workers: int | None = None,
+             threshold: int | None = None) -> Iterator[Path]:
+    """Each job's document in `out_dir`, yielded in job order as it is written (so a caller can show progress);
+    from `threshold` jobs on, rendered over the machine's cores.
 
     A document that fails in a worker is rendered again here, so the error raised is the one a single render raises.
     """
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers < 2 or len(jobs) < threshold:
+    if workers < 2 or len(jobs) < (POOL_THRESHOLD if threshold is None else threshold):
         renderer = InvoiceRenderer(template_dir)
-        return [renderer.render(inv, client, settings, out_dir, project) for inv, client, settings, project in jobs]
+        for inv, client, settings, project in jobs:
+            yield renderer.render(inv, client, settings, out_dir, project)
+        return
     import multiprocessing
 
     global _worker_renderer
@@ -451,17 +460,15 @@ def render_invoices(template_dir: Path, jobs: list[RenderJob], out_dir: Path, wo
         renderer = _worker_renderer = _primed(Path(template_dir), {inv.type for inv, _, _, _ in jobs})
     try:
         with context.Pool(workers, initializer=_worker_start, initargs=(str(template_dir),)) as pool:
-            names = pool.map(_worker_render, [(job, str(out_dir)) for job in jobs], chunksize=chunk)
+            names = pool.imap(_worker_render, [(job, str(out_dir)) for job in jobs], chunksize=chunk)
+            for name, (inv, client, settings, project) in zip(names, jobs, strict=True):
+                if name is None:
+                    renderer = renderer or InvoiceRenderer(template_dir)
+                    yield renderer.render(inv, client, settings, out_dir, project)
+                else:
+                    yield Path(out_dir) / name
     finally:
         _worker_renderer = None
-    paths = []
-    for name, (inv, client, settings, project) in zip(names, jobs, strict=True):
-        if name is None:
-            renderer = renderer or InvoiceRenderer(template_dir)
-            paths.append(renderer.render(inv, client, settings, out_dir, project))
-        else:
-            paths.append(Path(out_dir) / name)
-    return paths
 
 
 __all__ = [
@@ -470,6 +477,7 @@ __all__ = [
     "PreparedTemplate",
     "default_template_dir",
     "render_invoices",
+    "rendered",
     "document_filename",
     "render_docx",
     "sandbox",
