@@ -157,3 +157,15 @@ def test_the_invoice_run_renders_over_the_pool_with_progress_and_the_same_docume
         with zipfile.ZipFile(tmp_path / "serial" / "docs" / inv.file) as a, \
                 zipfile.ZipFile(tmp_path / "pool" / "docs" / inv.file) as b:
             assert {n: a.read(n) for n in a.namelist()} == {n: b.read(n) for n in b.namelist()}
+
+
+def test_the_pool_is_used_only_where_workers_can_be_forked(month, tmp_path: Path,  # noqa: ANN001
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from mspxl.documents import render
+
+    book, invoices, clients = month
+    jobs = [(inv, clients[inv.client_id], book.settings, "") for inv in invoices[:3]]
+    monkeypatch.setattr(render.sys, "platform", "win32")
+    assert not render.pool_is_safe()
+    monkeypatch.setattr(render, "_primed", lambda *args: pytest.fail("no pool on Windows"))
+    assert len(render_invoices(default_template_dir(), jobs, tmp_path, workers=2, threshold=1)) == 3

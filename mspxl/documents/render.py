@@ -11,6 +11,7 @@ import copy
 import io
 import os
 import re
+import sys
 import tempfile
 import unicodedata
 import zipfile
@@ -397,6 +398,15 @@ class InvoiceRenderer:
 # gain nothing dependable over one process, 400 gain 1.15-1.3x, 1,200 gain 1.6-1.75x (at about 13% more CPU time).
 POOL_THRESHOLD = 400
 
+
+def pool_is_safe() -> bool:
+    """Only where worker processes can be forked from this one (Linux): on Windows and macOS a pool spawns fresh
+    interpreters, which inside Excel's Python (the ribbon) would start the add-in's code again; there the documents
+    are rendered in one process."""
+    import multiprocessing
+
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
 RenderJob = tuple[Invoice, Client, Settings, str]  # an invoice, its client, the settings, the project name
 
 _worker_renderer: InvoiceRenderer | None = None
@@ -443,7 +453,7 @@ def rendered(template_dir: Path, jobs: list[RenderJob], out_dir: Path, workers: 
     A document that fails in a worker is rendered again here, so the error raised is the one a single render raises.
     """
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers < 2 or len(jobs) < (POOL_THRESHOLD if threshold is None else threshold):
+    if workers < 2 or len(jobs) < (POOL_THRESHOLD if threshold is None else threshold) or not pool_is_safe():
         renderer = InvoiceRenderer(template_dir)
         for inv, client, settings, project in jobs:
             yield renderer.render(inv, client, settings, out_dir, project)
@@ -452,18 +462,15 @@ def rendered(template_dir: Path, jobs: list[RenderJob], out_dir: Path, workers: 
 
     global _worker_renderer
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if fork else "spawn")
+    context = multiprocessing.get_context("fork")
     chunk = max(1, len(jobs) // (workers * 8))
-    renderer: InvoiceRenderer | None = None
-    if fork:  # the workers start with the templates this process prepared once, instead of preparing them each
-        renderer = _worker_renderer = _primed(Path(template_dir), {inv.type for inv, _, _, _ in jobs})
+    # the workers start with the templates this process prepared once, instead of preparing them each
+    renderer = _worker_renderer = _primed(Path(template_dir), {inv.type for inv, _, _, _ in jobs})
     try:
         with context.Pool(workers, initializer=_worker_start, initargs=(str(template_dir),)) as pool:
             names = pool.imap(_worker_render, [(job, str(out_dir)) for job in jobs], chunksize=chunk)
             for name, (inv, client, settings, project) in zip(names, jobs, strict=True):
                 if name is None:
-                    renderer = renderer or InvoiceRenderer(template_dir)
                     yield renderer.render(inv, client, settings, out_dir, project)
                 else:
                     yield Path(out_dir) / name
