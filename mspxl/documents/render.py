@@ -12,7 +12,6 @@ import io
 import os
 import re
 import sys
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -171,15 +170,17 @@ def _render(
 
 def _save(document: DocxTemplate, template: Path, target: Path) -> Path:
     """Write the document beside its final name, then move it into place, so no half-written file is ever seen."""
+    # the temporary name is the document's own with this process's id: no other writer can hold it (a run holds
+    # the workbook's lock), and making it costs nothing next to tempfile's random names
+    temporary = target.with_name(f".{target.stem}.{os.getpid()}{target.suffix}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".docx.tmp")
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o644)
     except OSError as exc:
         raise OutputNotWritten(template, f"cannot write in {target.parent}: {exc.strerror}") from exc
     try:
         with os.fdopen(handle, "wb") as out:
             document.save(out)
-        os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
