@@ -15,12 +15,11 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from babel.dates import format_date
-from babel.numbers import format_currency
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from mspxl.ach.routing import mask
+from mspxl.documents.context import date_text, money_text, period_label
 from mspxl.records import Client, Invoice, Settings
 
 TEMPLATE_NAME = "email-invoice.txt"
@@ -33,16 +32,21 @@ class EmailTemplateError(ValueError):
 
 def message_facts(settings: Settings, client: Client, invoice: Invoice) -> dict[str, object]:
     """What the template may say: amounts and dates written in the workbook's currency and locale."""
-    year, month = (int(p) for p in invoice.period.split("-"))
-    locale = settings.locale
     return {
         "invoice_number": invoice.number,
         "invoice_type": invoice.type,
         "period": invoice.period,
-        "period_name": format_date(date(year, month, 1), "MMMM y", locale=locale),
-        "issue_date": format_date(invoice.issue_date, "long", locale=locale),
-        "due_date": format_date(invoice.due_date, "long", locale=locale),
-        "total": format_currency(invoice.total, settings.currency, locale=locale),
+        "period_name": period_label(invoice.period, settings),
+        "issue_date": date_text(invoice.issue_date, settings),
+        "due_date": date_text(invoice.due_date, settings),
+        "total": money_text(invoice.total, settings),
+        **addressee_facts(settings, client),
+    }
+
+
+def addressee_facts(settings: Settings, client: Client) -> dict[str, object]:
+    """What every message may say about its client and the MSP sending it."""
+    return {
         "client_id": client.id,
         "client_name": client.name,
         "contact_name": client.contact_name,
@@ -78,19 +82,7 @@ def render_text(text: str, facts: dict[str, object], source: str = TEMPLATE_NAME
 def notice_facts(settings: Settings, client: Client, notice: str, notice_date: date) -> dict[str, object]:
     """What the notice template may say: `notice` is the notice's kind (`past_due`, `payment_failed`,
     `credit_hold`, `service_hold` or `released`), `notice_date` the day of the collections run that wrote it."""
-    return {
-        "notice": notice,
-        "notice_date": format_date(notice_date, "long", locale=settings.locale),
-        "client_id": client.id,
-        "client_name": client.name,
-        "contact_name": client.contact_name,
-        "autopay": client.autopay and bool(client.bank_account),
-        "account": mask(client.bank_account),
-        "company_name": settings.company_name,
-        "company_email": settings.company_email,
-        "company_phone": settings.company_phone,
-        "company_address": settings.company_address,
-    }
+    return {"notice": notice, "notice_date": date_text(notice_date, settings), **addressee_facts(settings, client)}
 
 
 def invoice_message(settings: Settings, client: Client, invoice: Invoice, template: str, attachment: Path,
