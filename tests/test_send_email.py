@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from email import policy
 from pathlib import Path
@@ -48,9 +49,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def inbox() -> Iterator[tuple[Inbox, str]]:
-    handler = Inbox(refuse="c2@example.com")
+@contextmanager
+def loopback_smtp(refuse: str = "c2@example.com") -> Iterator[tuple[Inbox, str]]:
+    """An SMTP server on loopback that keeps what it receives and refuses mail to `refuse`; its HOST:PORT."""
+    handler = Inbox(refuse=refuse)
     port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
@@ -58,6 +60,12 @@ def inbox() -> Iterator[tuple[Inbox, str]]:
         yield handler, f"127.0.0.1:{port}"
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, str]]:
+    with loopback_smtp() as served:
+        yield served
 
 
 def invoiced_book(tmp_path: Path) -> Path:

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from aiosmtpd.controller import Controller
 from test_ach_support import add_settings, as_date, return_file, sheet_rows
 from test_returns_month import TODAY, book_for_month
-from test_send_email import Inbox, free_port
+from test_send_email import Inbox, loopback_smtp
 from typer.testing import CliRunner
 
 from mspxl import app
@@ -63,14 +62,8 @@ def book(collected: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Inbox, str]]:
     monkeypatch.delenv("MSPXL_SMTP_USER", raising=False)
-    handler = Inbox(refuse="c2@example.com")
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, f"127.0.0.1:{port}"
-    finally:
-        controller.stop()
+    with loopback_smtp() as served:
+        yield served
 
 
 def parsed(raw: bytes) -> EmailMessage:
