@@ -22,26 +22,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from mspxl import __version__
 from mspxl.records import Invoice
-from mspxl.runs_sheet import RUNS_COLUMNS, RUNS_SHEET
-from mspxl.schema import OUTPUT_SHEETS
+from mspxl.runs_sheet import RUNS_SHEET
 from mspxl.workbook.raw import RawSheet
 from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
 from mspxl.writers.atomic import before_replace
 from mspxl.writers.changes import Value, WorkbookChanges
-from mspxl.writers.xlsx import (
-    last_data_row,
-    money_format,
-    open_for_update,
-    refuse_if_lossy,
-    save_atomically,
-    set_value,
-    update_workbook,
-)
+from mspxl.writers.xlsx import update_workbook
 
 T = TypeVar("T")
 
@@ -111,39 +99,9 @@ def runs_changes(row: tuple[Value, ...]) -> WorkbookChanges:
 
 
 def append_run(path: Path, row: tuple[Value, ...], currency: str = "USD", locale: str = "en_US") -> None:
-    """Append one row to the Runs sheet (made with its headers when missing); nothing else in the workbook changes.
-
-    Through the workbook writer when the schema lists the Runs sheet among the output sheets; else with openpyxl,
-    refusing a workbook it would lose something of."""
-    if OUTPUT_SHEETS.get(RUNS_SHEET) == RUNS_COLUMNS:
-        update_workbook(path, runs_changes(row), currency, locale)
-        return
-    refuse_if_lossy(path, "openpyxl")
-    _append_with_openpyxl(path, row, money_format(currency, locale))
-
-
-def _append_with_openpyxl(path: Path, row: tuple[Value, ...], fmt: str) -> None:
-    wb = open_for_update(path)
-    if RUNS_SHEET in wb.sheetnames:
-        ws = wb[RUNS_SHEET]
-    else:
-        ws = wb.create_sheet(RUNS_SHEET)
-        for col, (header, _kind) in enumerate(RUNS_COLUMNS, start=1):
-            cell = ws.cell(row=1, column=col, value=header)
-            cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = PatternFill("solid", fgColor="1F4E78")
-            ws.column_dimensions[get_column_letter(col)].width = 26 if header.startswith("Hash") else 16
-        ws.freeze_panes = "A2"
-    where = {str(c.value): c.column for c in ws[1] if c.value is not None}
-    target = last_data_row(ws) + 1
-    for (header, kind), value in zip(RUNS_COLUMNS, row, strict=True):
-        column = where.get(header)
-        if column is None:
-            column = max(where.values(), default=0) + 1
-            ws.cell(row=1, column=column, value=header)
-            where[header] = column
-        set_value(ws.cell(row=target, column=column), value, kind, fmt)
-    save_atomically(wb, path)
+    """Append one row to the Runs sheet (made with its headers when missing) through the workbook writer, which
+    knows the Runs sheet among its output sheets; nothing else in the workbook changes."""
+    update_workbook(path, runs_changes(row), currency, locale)
 
 
 def current_user() -> str:

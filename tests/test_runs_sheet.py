@@ -16,13 +16,13 @@ from typer.testing import CliRunner
 
 from mspxl import __version__, app, audit
 from mspxl.audit import (
-    RUNS_COLUMNS,
     audited,
     current_user,
     runs_row,
     workbook_fingerprint,
 )
 from mspxl.release_command import credit, verify
+from mspxl.runs_sheet import RUNS_COLUMNS
 from mspxl.verify import verify_file
 from mspxl.writers import atomic
 
