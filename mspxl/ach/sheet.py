@@ -16,7 +16,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mspxl.schema import header_key
-from mspxl.writers.xlsx import DATE_FORMAT, FORMULA_STARTS, header_map, header_row, last_data_row
+from mspxl.writers.xlsx import DATE_FORMAT, FORMULA_STARTS, column_for, header_map, header_row, last_data_row
 
 Row = Mapping[str, object]  # header -> value
 
@@ -31,15 +31,6 @@ def sheet_for(wb: Workbook, name: str, headers: Sequence[str]) -> Worksheet:
         ws.column_dimensions[get_column_letter(col)].width = max(12, len(header) + 4)
     ws.freeze_panes = "A2"
     return ws
-
-
-def _column(ws: Worksheet, where: dict[str, int], header: str, top: int) -> int:
-    key = header_key(header)
-    if key not in where:
-        col = max(where.values(), default=0) + 1
-        ws.cell(row=top, column=col, value=header)
-        where[key] = col
-    return where[key]
 
 
 def _put(ws: Worksheet, row: int, col: int, value: object, money_format: str) -> None:
@@ -60,7 +51,7 @@ def append_rows(ws: Worksheet, key_header: str, rows: Sequence[Row], money_forma
     written = []
     for offset, values in enumerate(rows):
         for header, value in values.items():
-            _put(ws, start + offset, _column(ws, where, header, top), value, money_format)
+            _put(ws, start + offset, column_for(ws, where, header, top), value, money_format)
         written.append(start + offset)
     _grow_tables(ws, start + len(rows) - 1, max(where.values(), default=1))
     return written
@@ -74,7 +65,7 @@ def update_rows(ws: Worksheet, key_header: str, updates: Mapping[str, Row], mone
     rows = {_text(ws.cell(row=r, column=key_col).value): r for r in range(top + 1, ws.max_row + 1)}
     for key, values in updates.items():
         for header, value in values.items():
-            _put(ws, rows[key], _column(ws, where, header, top), value, money_format)
+            _put(ws, rows[key], column_for(ws, where, header, top), value, money_format)
 
 
 def _text(value: object) -> str:

@@ -207,14 +207,14 @@ def apply_changes(wb: Workbook, changes: WorkbookChanges, currency: str, locale:
         top = header_row(ws, marks[0].key_header)
         where = header_map(ws, top)
         key_col = where[header_key(marks[0].key_header)]
-        target = _column_for(ws, where, marks[0].header, top)
+        target = column_for(ws, where, marks[0].header, top)
         rows = {str(_text(ws.cell(row=r, column=key_col).value)): r for r in range(top + 1, ws.max_row + 1)}
         for mark in marks:
             set_value(ws.cell(row=rows[mark.key], column=target), mark.value, "text", fmt)
     for sheet, row, header, value in changes.row_marks:
         ws = wb[sheet]
         top = header_row(ws, "Client ID")  # every sheet with row marks (Usage) has a Client ID column
-        target = _column_for(ws, header_map(ws, top), header, top)
+        target = column_for(ws, header_map(ws, top), header, top)
         set_value(ws.cell(row=row, column=target), value, "text", fmt)
 
 
@@ -224,7 +224,7 @@ def _text(value: object) -> object:
     return value
 
 
-def _column_for(ws: Worksheet, where: dict[str, int], header: str, top: int = 1) -> int:
+def column_for(ws: Worksheet, where: dict[str, int], header: str, top: int = 1) -> int:
     """The column of `header`, added after the last header when the sheet does not have it yet."""
     key = header_key(header)
     if key not in where:
