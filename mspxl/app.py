@@ -5,7 +5,6 @@ from __future__ import annotations
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -19,7 +18,7 @@ from mspxl.billing.register import assign_numbers
 from mspxl.billing.run import plan_period
 from mspxl.collections import CollectionsResult, run_collections
 from mspxl.documents.notices import render_notices
-from mspxl.lock import workbook_lock
+from mspxl.lock import run_lock, workbook_lock
 from mspxl.money import ZERO
 from mspxl.problems import Problem, Severity, has_errors
 from mspxl.records import Book, Invoice
@@ -120,7 +119,7 @@ def invoice(path: Path, period: str, today: date, out: Path | None = None, dry_r
     """Issue the period's managed, service and project invoices: register rows, WorkLog and Usage marks, one .docx
     each. Running it again issues nothing new."""
     parse_period(period)
-    with nullcontext() if dry_run else workbook_lock(path):
+    with run_lock(path, dry_run):
         if not dry_run:
             refuse_if_open(path)
         book, problems = load_verified(path, today)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
 
 from mspxl.writers.xlsx import WorkbookRefused
@@ -125,3 +125,8 @@ def workbook_lock(path: Path, wait: float = DEFAULT_WAIT) -> Iterator[Path]:
             target.unlink(missing_ok=True)
         _unlock(fd)
         os.close(fd)
+
+
+def run_lock(path: Path, dry_run: bool = False) -> AbstractContextManager[object]:
+    """The lock a writing command holds for its whole run; a dry run writes nothing and holds none."""
+    return nullcontext() if dry_run else workbook_lock(path)

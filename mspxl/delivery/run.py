@@ -15,7 +15,6 @@ Settings `Templates Folder`, else a `templates/` folder beside the workbook).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email.message import EmailMessage
@@ -30,7 +29,7 @@ from mspxl.billing.calendar import parse_period
 from mspxl.delivery.message import NOTICE_TEMPLATE_NAME, TEMPLATE_NAME, invoice_message, notice_message
 from mspxl.delivery.notice_files import NoticeFile, notice_files
 from mspxl.delivery.outbox import Delivered, send_smtp, write_eml
-from mspxl.lock import workbook_lock
+from mspxl.lock import run_lock
 from mspxl.problems import Problem
 from mspxl.records import Invoice
 from mspxl.schema import header_key
@@ -148,11 +147,6 @@ def deliver(ready: Sequence[tuple[str, str, EmailMessage]], smtp: str | None, ou
     if smtp:
         return send_smtp([(key, msg) for key, _, msg in ready], smtp)
     return [Delivered(key, True, f"file {write_eml(msg, out_dir, key, name).name}") for key, name, msg in ready]
-
-
-def run_lock(path: Path, dry_run: bool) -> AbstractContextManager[object]:
-    """A run that sends holds the workbook's run lock, so two runs at once never send the same message twice."""
-    return nullcontext() if dry_run else workbook_lock(path)
 
 
 def send_invoices(path: Path, period: str, today_now: datetime, smtp: str | None = None, dry_run: bool = False,
