@@ -23,6 +23,7 @@ from mspxl.cli_common import (
     PdfOpt,
     T,
     fail,
+    has_errors,
     money,
     out,
     parse_day,
@@ -116,8 +117,7 @@ def _run_invoice(book: Path, period: str, out_dir: Path | None, dry_run: bool, a
     except BadPeriod as exc:
         raise fail(str(exc), as_json, 2) from None
     except app.WorkbookHasErrors as exc:
-        raise fail(f"{book.name} has errors; nothing was written. Fix them and run again.", as_json, 1,
-                   exc.problems) from None
+        raise has_errors(book, exc.problems, as_json) from None
     except (WorkbookRefused, UnreadableWorkbook) as exc:
         raise fail(str(exc), as_json, 1) from None
     except (OSError, DocumentError) as exc:
@@ -216,8 +216,7 @@ def _run_collect(book: Path, as_of: date, out_dir: Path | None, as_json: bool) -
                        lambda: app.collect(book, as_of, date.today(), out_dir,
                                            progress=no_bar if as_json else progress_bar))
     except app.WorkbookHasErrors as exc:
-        raise fail(f"{book.name} has errors; nothing was written. Fix them and run again.", as_json, 1,
-                   exc.problems) from None
+        raise has_errors(book, exc.problems, as_json) from None
     except (WorkbookRefused, UnreadableWorkbook) as exc:
         raise fail(str(exc), as_json, 1) from None
     except (OSError, DocumentError) as exc:

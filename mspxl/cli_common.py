@@ -53,6 +53,11 @@ def fail(message: str, as_json: bool, code: int = 1, problems: list[Problem] | N
     return typer.Exit(code)
 
 
+def has_errors(book: Path, problems: list[Problem], as_json: bool) -> typer.Exit:
+    """The workbook has errors: each one listed, then the one sentence every command ends with, exit 1."""
+    return fail(f"{book.name} has errors; nothing was written. Fix them and run again.", as_json, 1, problems)
+
+
 def parse_day(text: str, as_json: bool) -> date:
     try:
         return date.fromisoformat(text)

@@ -14,7 +14,7 @@ from mspxl import audit
 from mspxl.ach.originator import OriginatorIncomplete
 from mspxl.ach.returns import ReturnFileError
 from mspxl.app import WorkbookHasErrors
-from mspxl.cli_common import BookArg, JsonOpt, OutOpt, fail, money, out, parse_day
+from mspxl.cli_common import BookArg, JsonOpt, OutOpt, fail, has_errors, money, out, parse_day
 from mspxl.money import plain
 from mspxl.workbook.source_file import UnreadableWorkbook
 from mspxl.writers.xlsx import WorkbookRefused
@@ -24,10 +24,6 @@ if TYPE_CHECKING:
 
 DateOpt = Annotated[str, typer.Option("--date", help="The day the debits are taken (effective entry date), "
                                                      "YYYY-MM-DD.", show_default=False)]
-
-
-def _has_errors(book: Path, exc: WorkbookHasErrors, as_json: bool) -> typer.Exit:
-    return fail(f"{book.name} has errors; nothing was written. Fix them and run again.", as_json, 1, exc.problems)
 
 
 def ach(book: BookArg, on: DateOpt, out_dir: OutOpt = None, as_json: JsonOpt = False) -> None:
@@ -40,7 +36,7 @@ def ach(book: BookArg, on: DateOpt, out_dir: OutOpt = None, as_json: JsonOpt = F
         run = audit.audited(book, "ach", [book.name, "--date", day.isoformat()],
                             lambda: write_ach(book, day, date.today(), out_dir))
     except WorkbookHasErrors as exc:
-        raise _has_errors(book, exc, as_json) from None
+        raise has_errors(book, exc.problems, as_json) from None
     except OriginatorIncomplete as exc:
         raise fail("The ACH file needs these Settings rows: " + "; ".join(exc.problems), as_json, 1) from None
     except (WorkbookRefused, UnreadableWorkbook) as exc:
@@ -86,7 +82,7 @@ def returns(
     except ReturnFileError as exc:
         raise fail(f"{returns_file.name}: {exc}; nothing was written.", as_json, 1) from None
     except WorkbookHasErrors as exc:
-        raise _has_errors(book, exc, as_json) from None
+        raise has_errors(book, exc.problems, as_json) from None
     except (WorkbookRefused, UnreadableWorkbook, OSError) as exc:
         raise fail(str(exc), as_json, 1) from None
     if as_json:
@@ -155,7 +151,7 @@ def send(
     except BadPeriod as exc:
         raise fail(str(exc), as_json, 2) from None
     except WorkbookHasErrors as exc:
-        raise _has_errors(book, exc, as_json) from None
+        raise has_errors(book, exc.problems, as_json) from None
     except (SmtpProblem, EmailTemplateError, WorkbookRefused, UnreadableWorkbook, ValueError, OSError) as exc:
         raise fail(f"{exc}; nothing was sent.", as_json, 1) from None
     if day is not None:

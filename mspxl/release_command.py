@@ -63,6 +63,7 @@ def credit(
     """Issue a credit note for an invoice (the whole of it unless --amount or --lines), and with --reissue the
     corrected invoice; register rows and one .docx each."""
     from mspxl.cli import fail, money, out
+    from mspxl.cli_common import has_errors
     from mspxl.corrections.run import issue_credit
 
     value = _amount(amount, as_json)
@@ -79,8 +80,7 @@ def credit(
                       lambda: issue_credit(book, invoice, date.today(), reason, value, numbers, reissue, out_dir,
                                            no_progress))
     except WorkbookHasErrors as exc:
-        raise fail(f"{book.name} has errors; nothing was written. Fix them and run again.", as_json, 1,
-                   exc.problems) from None
+        raise has_errors(book, exc.problems, as_json) from None
     except CreditRefused as exc:
         raise fail(f"{exc}; nothing was written.", as_json, 1) from None
     except (WorkbookRefused, UnreadableWorkbook) as exc:

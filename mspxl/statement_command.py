@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from mspxl import app
-from mspxl.cli_common import BookArg, JsonOpt, fail
+from mspxl.cli_common import BookArg, JsonOpt, fail, has_errors
 from mspxl.cli_common import out as console
 from mspxl.documents.errors import DocumentError
 from mspxl.documents.notices import render_statement
@@ -43,8 +43,7 @@ def statement(
     try:
         records, _ = app.load_checked(book, date.today())
     except app.WorkbookHasErrors as exc:
-        raise fail(f"{book.name} has errors; nothing was written. Fix them and run again.", as_json, 1,
-                    exc.problems) from None
+        raise has_errors(book, exc.problems, as_json) from None
     except UnreadableWorkbook as exc:
         raise fail(str(exc), as_json, 1) from None
     client_id = client.strip()

@@ -76,14 +76,14 @@ def summary(
     """Export the monthly summary: the month's billing, MRR, cash, collections and aging, with charts."""
     from mspxl.cli import fail, print_problems  # the CLI's presentation helpers; imported late (cli imports us)
     from mspxl.cli import out as console
+    from mspxl.cli_common import has_errors
 
     try:
         done = export_summary(book, period, out, date.today(), pdf=pdf)
     except (BadPeriod, BadSummaryPath) as exc:
         raise fail(str(exc), as_json, 2) from None
     except WorkbookHasErrors as exc:
-        raise fail(f"{book.name} has errors; nothing was written. Fix them and run again.", as_json, 1,
-                   exc.problems) from None
+        raise has_errors(book, exc.problems, as_json) from None
     except UnreadableWorkbook as exc:
         raise fail(str(exc), as_json, 1) from None
     except PdfError as exc:
