@@ -159,34 +159,46 @@ def line_context(line: InvoiceLine, settings: Settings) -> dict[str, str]:
     }
 
 
-def invoice_context(invoice: Invoice, client: Client, settings: Settings, project_name: str = "") -> dict[str, Any]:
-    """Every field an invoice template uses, as formatted text (see the module docstring for the list)."""
-    company_email = one_line(settings.company_email)
-    company_phone = one_line(settings.company_phone)
-    company_address = text_lines(settings.company_address)
-    contact_name = one_line(client.contact_name)
+def party_context(settings: Settings, client: Client) -> dict[str, Any]:
+    """The sender and the addressee, as every invoice, notice and statement shows them."""
+    email = one_line(settings.company_email)
+    phone = one_line(settings.company_phone)
+    address = text_lines(settings.company_address)
+    contact = one_line(client.contact_name)
     client_address = text_lines(client.address)
     client_email = one_line(client.email)
+    return {
+        "company_name": one_line(settings.company_name),
+        "company_address": "\n".join(address),
+        "company_email": email,
+        "company_phone": phone,
+        "company_lines": "\n".join([*address, *(t for t in (email, phone) if t)]),
+        "company_contact": " · ".join(t for t in (email, phone) if t),
+        "client_id": one_line(client.id),
+        "client_name": one_line(client.name),
+        "contact_name": contact,
+        "greeting": contact or one_line(client.name),
+        "client_address": "\n".join(client_address),
+        "client_email": client_email,
+        "bill_to_lines": "\n".join(
+            [f"Attn: {contact}"] * bool(contact) + client_address + [client_email] * bool(client_email)
+        ),
+        "autopay": client.autopay,
+        "account_last4": account_last4(client.bank_account) if client.autopay else "",
+    }
+
+
+def invoice_context(invoice: Invoice, client: Client, settings: Settings, project_name: str = "") -> dict[str, Any]:
+    """Every field an invoice template uses, as formatted text (see the module docstring for the list)."""
+    party = party_context(settings, client)
     project = one_line(project_name) or one_line(invoice.project_id)
     title = TITLES.get(invoice.type, "Invoice")
     if invoice.type == "project" and project:
         title = f"{title}: {project}"
     due_date = date_text(invoice.due_date, settings)
     return {
-        "company_name": one_line(settings.company_name),
-        "company_address": "\n".join(company_address),
-        "company_email": company_email,
-        "company_phone": company_phone,
-        "company_lines": "\n".join([*company_address, *(t for t in (company_email, company_phone) if t)]),
-        "company_contact": " · ".join(t for t in (company_email, company_phone) if t),
-        "client_id": one_line(client.id),
-        "client_name": one_line(invoice.client_name) or one_line(client.name),
-        "contact_name": contact_name,
-        "client_address": "\n".join(client_address),
-        "client_email": client_email,
-        "bill_to_lines": "\n".join(
-            [f"Attn: {contact_name}"] * bool(contact_name) + client_address + [client_email] * bool(client_email)
-        ),
+        **party,
+        "client_name": one_line(invoice.client_name) or party["client_name"],
         "invoice_number": one_line(invoice.number),
         "invoice_type": invoice.type,
         "title": title,
@@ -205,8 +217,6 @@ def invoice_context(invoice: Invoice, client: Client, settings: Settings, projec
         "project_id": one_line(invoice.project_id),
         "project_name": project,
         "related_invoice": one_line(invoice.related_invoice),
-        "autopay": client.autopay,
         "debit_date": due_date if client.autopay else "",
-        "account_last4": account_last4(client.bank_account) if client.autopay else "",
         "retry_fee_rate": rate_text(settings.retry_fee, settings),
     }

@@ -38,10 +38,10 @@ from typing import Any
 from mspxl.collections import AgingRow, ClientStatus, StatementLine, run_collections, statement_lines
 from mspxl.collections.fees import retry_amount, retry_date, retry_fee_amount, returned_amount, starts_retry_policy
 from mspxl.collections.states import HOLDS, PAYMENT_FAILED
-from mspxl.documents.context import account_last4, date_text, money_text, one_line, rate_text, text_lines
+from mspxl.documents.context import date_text, money_text, one_line, party_context, rate_text
 from mspxl.documents.render import default_template_dir, document_filename, render_docx
 from mspxl.money import ZERO
-from mspxl.records import Book, Client, Payment, Settings
+from mspxl.records import Book, Payment, Settings
 
 NOTICE_STATES: tuple[str, ...] = ("past_due", "payment_failed", "credit_hold", "service_hold")
 RELEASED = "released"
@@ -57,30 +57,6 @@ def notice_kind(status: ClientStatus) -> str | None:
     if status.state == "current" and status.previous_state in HOLDS:
         return RELEASED
     return None
-
-
-def party_context(settings: Settings, client: Client) -> dict[str, Any]:
-    """The sender and the addressee, as every notice and statement shows them."""
-    email = one_line(settings.company_email)
-    phone = one_line(settings.company_phone)
-    address = text_lines(settings.company_address)
-    contact = one_line(client.contact_name)
-    client_address = text_lines(client.address)
-    client_email = one_line(client.email)
-    return {
-        "company_name": one_line(settings.company_name),
-        "company_lines": "\n".join([*address, *(t for t in (email, phone) if t)]),
-        "company_contact": " · ".join(t for t in (email, phone) if t),
-        "client_id": one_line(client.id),
-        "client_name": one_line(client.name),
-        "contact_name": contact,
-        "greeting": contact or one_line(client.name),
-        "bill_to_lines": "\n".join(
-            [f"Attn: {contact}"] * bool(contact) + client_address + [client_email] * bool(client_email)
-        ),
-        "autopay": client.autopay,
-        "account_last4": account_last4(client.bank_account) if client.autopay else "",
-    }
 
 
 def last_returned_debit(payments: Sequence[Payment], client_id: str, as_of: date) -> Payment | None:
