@@ -13,7 +13,6 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as WordDocument
-from docx.shared import Pt
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -35,9 +34,9 @@ from make_templates import (  # noqa: E402
     facts_table,
     keep_row_together,
     label,
+    masthead,
     page_field,
     repeat_as_header,
-    rule_below,
     setup,
     shade,
     shaded_box,
@@ -141,20 +140,6 @@ NOTICES = (
 # --- parts shared by the notices and the statement -----------------------------------------------------------
 
 
-def heading(document: WordDocument, title: str, subtitle: str) -> None:
-    table = document.add_table(rows=1, cols=2)
-    table_without_borders(table)
-    cell_padding(table, left=0, right=0)
-    column_widths(table, 3.3, 3.7)
-    company, right = table.rows[0].cells
-    write(company, "{{ company_name }}", size=17, bold=True, color=ACCENT, after=3)
-    write(company, "{{ company_lines }}", size=8.5, color=MUTED)
-    write(right, title, size=15, bold=True, align=RIGHT, after=2)
-    write(right, subtitle, size=10, color=MUTED, align=RIGHT)
-    rule_below(document.add_paragraph(), size=12)
-    document.paragraphs[-1].paragraph_format.space_after = Pt(12)
-
-
 def addressee(document: WordDocument, facts: tuple[tuple[str, str, str], ...], caption: str = "To") -> None:
     """The client's name and address on the left, a small table of facts on the right."""
     table = document.add_table(rows=1, cols=3)
@@ -208,7 +193,7 @@ def new_document(title: str) -> WordDocument:
 
 def build_notice(notice: Notice) -> WordDocument:
     document = new_document(notice.title)
-    heading(document, notice.title, "{{ notice_date }}")
+    masthead(document, notice.title, "{{ notice_date }}")
     addressee(document, notice.facts)
     write(document.add_paragraph(), "Dear {{ greeting }},", size=10, before=16, after=8)
     for text in notice.body:
@@ -277,7 +262,7 @@ def aging(document: WordDocument) -> None:
 
 def build_statement() -> WordDocument:
     document = new_document("Statement of Account")
-    heading(document, "Statement of Account", "{{ start_date }} to {{ end_date }}")
+    masthead(document, "Statement of Account", "{{ start_date }} to {{ end_date }}")
     addressee(document, (("Statement date", "{{ end_date }}", ""), ("Balance due", "{{ closing_balance }}", "")))
     statement_rows(document)
     aging(document)

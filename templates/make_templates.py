@@ -269,15 +269,21 @@ def setup(document: Document) -> None:
 
 
 def heading(document: Document, kind: Kind) -> None:
+    masthead(document, kind.title, "{{ period_label }}", kind.title_size)
+
+
+def masthead(document: Document, title: str, subtitle: str, title_size: float = 15) -> None:
+    """The company's name and contact lines on the left, the document's title and subtitle on the right, a rule
+    below: the top of every invoice, notice and statement."""
     table = document.add_table(rows=1, cols=2)
     table_without_borders(table)
     cell_padding(table, left=0, right=0)
     column_widths(table, 3.3, 3.7)
-    company, title = table.rows[0].cells
+    company, right = table.rows[0].cells
     write(company, "{{ company_name }}", size=17, bold=True, color=ACCENT, after=3)
     write(company, "{{ company_lines }}", size=8.5, color=MUTED)
-    write(title, kind.title, size=kind.title_size, bold=True, color=INK, align=RIGHT, after=2)
-    write(title, "{{ period_label }}", size=10, color=MUTED, align=RIGHT)
+    write(right, title, size=title_size, bold=True, color=INK, align=RIGHT, after=2)
+    write(right, subtitle, size=10, color=MUTED, align=RIGHT)
     rule_below(document.add_paragraph(), size=12)
     document.paragraphs[-1].paragraph_format.space_after = Pt(12)
 
