@@ -21,7 +21,7 @@ from mspxl.init_book import build_workbook, fill_sheet, save_workbook
 from mspxl.schema import OUTPUT_SHEETS
 from mspxl.writers import xlsx
 from mspxl.writers.changes import CellMark, WorkbookChanges
-from mspxl.writers.package import update_package
+from mspxl.writers.update import update_package
 
 FMT = xlsx.money_format("USD", "en_US")
 INVOICE = ("INV-000101", "C1", "=cmd|' /C calc'!A0", "managed", "2026-11", date(2026, 11, 5), date(2026, 12, 5),

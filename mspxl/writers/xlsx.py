@@ -254,7 +254,7 @@ def update_workbook(path: Path, changes: WorkbookChanges, currency: str, locale:
     refuse_if_open(path)
     refuse_if_lossy(path, writer)
     if writer_name(writer) == "package":
-        from mspxl.writers.package import update_package
+        from mspxl.writers.update import update_package
 
         update_package(path, changes, money_format(currency, locale))
         return

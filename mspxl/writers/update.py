@@ -1,0 +1,166 @@
+"""Applying changes by editing the .xlsx package: only the sheets that change are rewritten, every other part is copied.
+
+openpyxl must load and re-save a whole workbook to add a few register rows, and drops what it cannot model (charts,
+images, pivot tables, VBA). Here the output sheets (Invoices, InvoiceLines, Collections, Aging) and the marked
+WorkLog/Usage cells are edited in their own XML; styles, content types, relationships and table parts are added
+where the edit needs them; every other part of the package is carried over unchanged, byte for byte.
+Text is written as inline strings, so text that starts like a formula (= + - @) stays text.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from lxml import etree
+
+from mspxl.schema import OUTPUT_SHEETS, header_key
+from mspxl.workbook.raw import gc_paused
+from mspxl.writers.atomic import replace_workbook
+from mspxl.writers.cells import Writer
+from mspxl.writers.changes import Value, WorkbookChanges
+from mspxl.writers.ooxml import (
+    column_letter,
+    q,
+)
+from mspxl.writers.package import Package
+from mspxl.writers.worksheet import SheetXml
+
+
+def ensure_output_sheet(package: Package, writer: Writer, name: str) -> SheetXml:
+    columns = OUTPUT_SHEETS[name]
+    sheet = package.sheet(name)
+    if sheet is not None and any(v is not None for v in sheet.row_values(1).values()):
+        return sheet
+    if sheet is None:
+        sheet = package.add_sheet(name)
+        cols = etree.Element(q("cols"))
+        for col, (header, _kind) in enumerate(columns, start=1):
+            etree.SubElement(cols, q("col"), min=str(col), max=str(col), width=str(max(12, len(header) + 4)),
+                             customWidth="1")
+        sheet.data.addprevious(cols)
+    header = package.styles.header()
+    for col, (title, _kind) in enumerate(columns, start=1):
+        writer.set_text(sheet, 1, col, title, header)
+    return sheet
+
+
+def write_rows(writer: Writer, sheet: SheetXml, name: str, rows: Sequence[tuple[Value, ...]], start: int) -> None:
+    columns = OUTPUT_SHEETS[name]
+    where = sheet.header_map()
+    placed = sorted((where[header_key(h)], index, kind) for index, (h, kind) in enumerate(columns)
+                    if header_key(h) in where)
+    letters = {col: column_letter(col) for col, _, _ in placed}
+    fresh: list[str] = []
+    for offset, values in enumerate(rows):
+        if len(values) != len(columns):
+            raise ValueError(f"{name}: a row of {len(values)} values for {len(columns)} columns")
+        number = start + offset
+        if number > sheet.last_row:  # a new row: written as XML text, parsed with the others in one go
+            cells = "".join(writer.cell_xml(f"{letters[col]}{number}", values[index], kind)
+                            for col, index, kind in placed)
+            fresh.append(f'<row r="{number}">{cells}</row>')
+            continue
+        for col, index, kind in placed:
+            writer.set_value(sheet, number, col, values[index], kind)
+    if fresh:
+        sheet.append_text(fresh, start + len(rows) - 1)
+
+
+def fit_table(package: Package, sheet: SheetXml, name: str) -> None:
+    """The output sheet's data as an Excel table with filters, resized to its rows (as the openpyxl writer does)."""
+    last_row = max(sheet.last_data_row(), 2)
+    last_col = len(OUTPUT_SHEETS[name])
+    ref = f"A1:{column_letter(last_col)}{last_row}"
+    tables = package.tables_of(sheet)
+    for part, table in tables:
+        if table.get("displayName") == name or table.get("name") == name:
+            table.set("ref", ref)
+            auto = table.find(q("autoFilter"))
+            if auto is not None:
+                auto.set("ref", ref)
+            package.touch(part)
+            return
+    if tables:  # the accountant made a table of their own here: leave it alone
+        return
+    headers = sheet.row_values(1)
+    names = [str(headers.get(col) if headers.get(col) is not None else f"Column{col}")
+             for col in range(1, last_col + 1)]
+    package.add_table(sheet, name, ref, names)
+
+
+def _column_for(writer: Writer, sheet: SheetXml, where: dict[str, int], header: str, top: int) -> int:
+    key = header_key(header)
+    if key not in where:
+        col = max(where.values(), default=0) + 1
+        writer.set_text(sheet, top, col, header)
+        where[key] = col
+    return where[key]
+
+
+def _key_text(value: object) -> str:
+    return str(value)
+
+
+def apply_changes(package: Package, changes: WorkbookChanges, money_format: str) -> None:
+    writer = Writer(package, money_format)
+    for name, rows in changes.append.items():
+        if not rows:
+            continue
+        sheet = ensure_output_sheet(package, writer, name)
+        write_rows(writer, sheet, name, rows, sheet.last_data_row() + 1)
+        fit_table(package, sheet, name)
+    for name, rows in changes.replace.items():
+        sheet = ensure_output_sheet(package, writer, name)
+        for number in [n for n in sheet.rows if n > 1]:
+            for cell in sheet.cells(number).values():
+                sheet.clear(cell)
+        write_rows(writer, sheet, name, rows, 2)
+        fit_table(package, sheet, name)
+    by_sheet: dict[str, list] = {}
+    for mark in changes.marks:
+        by_sheet.setdefault(mark.sheet, []).append(mark)
+    for name, marks in by_sheet.items():
+        sheet = package.sheet(name)
+        if sheet is None:
+            raise KeyError(name)
+        top = sheet.header_row(marks[0].key_header)
+        where = sheet.header_map(top)
+        key_col = where[header_key(marks[0].key_header)]
+        target = _column_for(writer, sheet, where, marks[0].header, top)
+        keys = {}
+        for number in sorted(n for n in sheet.rows if n > top):
+            cell = sheet.cells(number).get(key_col)
+            keys[_key_text(sheet.value(cell) if cell is not None else None)] = number
+        for mark in marks:
+            writer.set_value(sheet, keys[mark.key], target, mark.value, "text")
+    targets: dict[str, tuple[int, dict[str, int]]] = {}
+    for name, row, header, value in changes.row_marks:
+        sheet = package.sheet(name)
+        if sheet is None:
+            raise KeyError(name)
+        if name not in targets:
+            top = sheet.header_row("Client ID")
+            targets[name] = (top, sheet.header_map(top))
+        top, where = targets[name]
+        writer.set_value(sheet, row, _column_for(writer, sheet, where, header, top), value, "text")
+    for sheet in package.sheets.values():
+        sheet.fix_dimension(1, 1)
+
+
+def update_package(path: Path, changes: WorkbookChanges, money_format: str) -> None:
+    """Apply `changes` to the workbook at `path` in place, atomically: a temp file beside it, then a replace."""
+    package = Package(path)
+    with gc_paused():  # a register of thousands of rows is built as many small objects, none of them in a cycle
+        apply_changes(package, changes, money_format)
+    fd, tmp = tempfile.mkstemp(prefix=".mspxl-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        package.save(Path(tmp))
+        os.chmod(tmp, path.stat().st_mode & 0o777)
+        replace_workbook(Path(tmp), path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
