@@ -65,7 +65,7 @@ def load_checked(path: Path, today: date) -> tuple[Book, list[Problem]]:
 def load_verified(path: Path, today: date) -> tuple[Book, list[Problem]]:
     """As load_checked, and the register must verify: `invoice`, `collect` and `credit` refuse to build on a register
     whose rows do not re-add or whose marks point nowhere."""
-    from mspxl.verify import verify_book
+    from mspxl.workbook.verify import verify_book
 
     book, problems = load_checked(path, today)
     register = [p for p in verify_book(book) if p.severity is Severity.ERROR]

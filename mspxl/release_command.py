@@ -1,5 +1,5 @@
 """`mspxl credit`, `mspxl verify` and `mspxl templates export` on the command line: parse arguments, call the
-functions of mspxl.corrections, mspxl.verify and mspxl.resources, present what they return."""
+functions of mspxl.corrections, mspxl.commands.verify and mspxl.resources, present what they return."""
 
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ def verify(book: BookArg, as_json: JsonOpt = False) -> None:
     """Recompute every register row from its lines and check numbering, WorkLog and Usage marks and credit notes;
     print each discrepancy with its cell; exit 1 when there is any."""
     from mspxl.cli import out, print_problems, problems_json
-    from mspxl.verify import verify_file
+    from mspxl.commands.verify import verify_file
 
     problems = verify_file(book, date.today())
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)

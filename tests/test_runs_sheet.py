@@ -21,9 +21,9 @@ from mspxl.audit import (
     runs_row,
     workbook_fingerprint,
 )
+from mspxl.commands.verify import verify_file
 from mspxl.release_command import credit, verify
 from mspxl.runs_sheet import RUNS_COLUMNS
-from mspxl.verify import verify_file
 from mspxl.writers import atomic
 
 commands = typer.Typer()

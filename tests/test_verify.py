@@ -16,10 +16,11 @@ from test_credit_notes import TODAY, issued_book
 from typer.testing import CliRunner
 
 from mspxl import app
+from mspxl.commands.verify import verify_file
 from mspxl.corrections.run import issue_credit
 from mspxl.problems import Severity
 from mspxl.release_command import credit, verify
-from mspxl.verify import verify_book, verify_file
+from mspxl.workbook.verify import verify_book
 
 commands = typer.Typer()
 commands.command("verify")(verify)

@@ -11,9 +11,9 @@ from test_xl_buttons import TODAY, doc_text, sheet_values, sheets, twin
 
 from mspxl import __version__, app
 from mspxl.audit import current_user, fingerprint
+from mspxl.commands.verify import verify_file
 from mspxl.corrections.run import issue_credit
 from mspxl.runs_sheet import RUNS_COLUMNS
-from mspxl.verify import verify_file
 from mspxl.workbook.load import load_raw
 from mspxl.workbook.source_file import read_raw
 from mspxl.xl import buttons, text_of

@@ -9,11 +9,11 @@ from pathlib import Path
 from mspxl import schema as S
 from mspxl.problems import Problem, error, has_errors
 from mspxl.records import Book, Settings
-from mspxl.validate import validate
 from mspxl.workbook import build
 from mspxl.workbook.raw import RawBook, RawSheet, gc_paused
 from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
 from mspxl.workbook.table import Row, cell_ref, locate_header, read_rows
+from mspxl.workbook.validate import validate
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from datetime import date
 from mspxl.ach.routing import bank_details
 from mspxl.problems import Problem, error, warning
 from mspxl.records import Book
-from mspxl.verify import register_checks
 from mspxl.workbook.table import cell_ref
+from mspxl.workbook.verify import register_checks
 
 Columns = dict[str, dict[str, int]]  # sheet -> header -> 0-based column
 

@@ -1,4 +1,4 @@
-"""`mspxl verify`: the register checked against itself, so an auditor can trust what it says.
+"""The register checked against itself (the checks of `mspxl verify`), so an auditor can trust what it says.
 
 Every register row is recomputed from its lines (each line's amount, the subtotal, the tax, the total); numbering is
 gapless and unique per prefix; every WorkLog and Usage row marked invoiced points at an invoice that billed it; every
@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from mspxl import schema as S
 from mspxl.money import ZERO, NotANumber, cents, plain, to_decimal
-from mspxl.problems import Problem, Severity, error, warning
+from mspxl.problems import Problem, error, warning
 from mspxl.records import Book, Invoice
 from mspxl.workbook.raw import RawBook
 from mspxl.workbook.table import cell_ref, locate_header
@@ -254,30 +252,5 @@ def sheet_places(raw: RawBook) -> tuple[dict[str, dict[str, int]], dict[tuple[st
     return cols, line_rows
 
 
-def _same_issue(problem: Problem) -> tuple[str, str]:
+def same_issue(problem: Problem) -> tuple[str, str]:
     return (problem.sheet, problem.cell)
-
-
-def verify_file(path: Path, today: date) -> list[Problem]:
-    """`mspxl verify` on a workbook file: the register's discrepancies, and the register sheets' own reading errors
-    (a row the reader had to leave out cannot be verified)."""
-    from mspxl.workbook.load import load_raw  # the loader runs the register checks below: imported here, not above
-    from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
-
-    if not path.exists():
-        return [error(path.name, "", "", "file not found")]
-    try:
-        raw = read_raw(path)
-    except UnreadableWorkbook as exc:
-        return [error(path.name, "", "", str(exc))]
-    loaded = load_raw(raw, today)
-    if loaded.book is None:
-        return loaded.problems
-    cols, line_rows = sheet_places(raw)
-    found = verify_book(loaded.book, cols, line_rows)
-    placed = {_same_issue(p) for p in found}
-    checked_on_load = set(register_checks(loaded.book, cols))  # the loader's own run of the same checks
-    reading = [p for p in loaded.problems
-               if p.severity is Severity.ERROR and p.sheet in ("Invoices", "InvoiceLines")
-               and _same_issue(p) not in placed and p not in checked_on_load]
-    return reading + found
