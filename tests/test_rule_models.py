@@ -32,7 +32,7 @@ def test_per_device_counts_only_its_device_type() -> None:
     _, issued = run_periods(book, "2026-11")
     inv = managed(issued["2026-11"])
     assert amounts(inv) == [("SRV", "2", "150.00"), ("AV", "5", "25.00")]
-    assert inv.billed_devices == 7
+    assert inv.billed_devices == 5  # 2 servers and 3 workstations: each device counted once
 
 
 def test_usage_in_arrears_minus_the_allowance_and_zero_lines_shown() -> None:

@@ -141,16 +141,38 @@ def managed_invoice(book: Book, client: Client, period: str) -> Invoice | Skippe
         return Skipped(client.id, client.name, "all lines come to 0.00")
     lines_t = numbered(lines)
     return period_invoice(client, "managed", period, lines_t, settings,
-                          billed_users=_model_total(book, lines_t, "per_user"),
-                          billed_devices=_model_total(book, lines_t, "per_device"),
+                          billed_users=billed_users(book, lines_t),
+                          billed_devices=billed_devices(book, lines_t),
                           usage_rows=tuple(r.row for r in usage_rows))
 
 
-def _model_total(book: Book, lines: Sequence[InvoiceLine], model: str) -> int | None:
-    """The Invoices sheet's Billed Users / Billed Devices are the totals of the per-user / per-device lines."""
-    quantities = [int(ln.quantity) for ln in lines
-                  if ln.service_code in book.services and book.services[ln.service_code].model == model]
-    return sum(quantities) if quantities else None
+def billed_users(book: Book, lines: Sequence[InvoiceLine]) -> int | None:
+    """Billed Users counts people, not line quantities: every per-user line (helpdesk, Microsoft 365...) bills the
+    same users, so an invoice's count is its largest per-user line's quantity (each line keeps its own quantity,
+    which the decrease rule may hold above the actual count). None without a per-user line."""
+    quantities = [int(ln.quantity) for ln in lines if _model(book, ln) == "per_user"]
+    return max(quantities) if quantities else None
+
+
+def billed_devices(book: Book, lines: Sequence[InvoiceLine]) -> int | None:
+    """Billed Devices counts devices once: lines of one Device Type (or of none, which counts every device) bill
+    the same devices, lines of different types (servers, workstations) different ones. The count is the larger of
+    the untyped lines' largest quantity and the sum over Device Types of each type's largest. None without a
+    per-device line."""
+    by_type: dict[str, int] = {}
+    for ln in lines:
+        if _model(book, ln) == "per_device":
+            kind = book.services[ln.service_code].device_type.strip().lower()
+            by_type[kind] = max(by_type.get(kind, 0), int(ln.quantity))
+    if not by_type:
+        return None
+    untyped = by_type.pop("", 0)
+    return max(untyped, sum(by_type.values()))
+
+
+def _model(book: Book, line: InvoiceLine) -> str:
+    service = book.services.get(line.service_code)
+    return service.model if service is not None else ""
 
 
 __all__ = ["Skipped", "managed_invoice"]
