@@ -233,6 +233,7 @@ class Settings:
     number_width: int = 6
     default_hourly_rate: Decimal | None = None
     tax_labor: bool = False
+    tax_rounding: str = "invoice"  # invoice | line
     output_folder: str = ""
     company_ach_id: str = ""
     originating_bank_routing: str = ""

@@ -44,6 +44,9 @@ SETTING_DEFS: tuple[SettingDef, ...] = (
     SettingDef("Default Hourly Rate", "default_hourly_rate", "money", None,
                "Hourly rate for billable work when neither the WorkLog row nor the client has one."),
     SettingDef("Tax Labor", "tax_labor", "yn", False, "Y to charge tax on service and project work."),
+    SettingDef("Tax Rounding", "tax_rounding", "rounding", "invoice",
+               "invoice: tax rounded once on the sum of the taxable lines; line: each taxable line's tax rounded, "
+               "then added (as Xero and several accounting systems do)."),
     SettingDef("Output Folder", "output_folder", "text", "",
                "Folder for documents; blank means a folder beside the workbook named after it."),
     SettingDef("Company ACH ID", "company_ach_id", "text", "",

@@ -350,22 +350,31 @@ def intro(document: Document, kind: Kind) -> None:
 
 def lines(document: Document, kind: Kind) -> None:
     write(document.add_paragraph(), "", size=4, after=10)
-    table = document.add_table(rows=1, cols=5)
+    headers: tuple[str, ...] = kind.line_headers
+    widths: tuple[float, ...] = (3.55, 0.65, 0.8, 1.0, 1.0)
+    if kind.tax:  # a narrow last column marks the taxable lines with T
+        headers, widths = (*headers, ""), (3.3, 0.65, 0.8, 1.0, 1.0, 0.25)
+    table = document.add_table(rows=1, cols=len(headers))
     table_without_borders(table)
     cell_padding(table, top=0.05, bottom=0.05, left=0.08, right=0.08)
-    aligns = (LEFT, RIGHT, LEFT, RIGHT, RIGHT)
-    for cell, caption, align in zip(table.rows[0].cells, kind.line_headers, aligns, strict=True):
+    aligns = (LEFT, RIGHT, LEFT, RIGHT, RIGHT, CENTER)
+    for cell, caption, align in zip(table.rows[0].cells, headers, aligns, strict=False):
         write(cell, caption, size=8.5, bold=True, color="FFFFFF", align=align)
         shade(cell, ACCENT)
     repeat_as_header(table)
     tag_row(table, "{%tr for line in lines %}")
-    fields = ("description", "quantity", "unit", "unit_price", "amount")
-    for cell, field, align in zip(table.add_row().cells, fields, aligns, strict=True):
-        write(cell, f"{{{{ line.{field} }}}}", size=9, align=align)
+    fields = ("description", "quantity", "unit", "unit_price", "amount", "tax_mark")
+    for cell, field, align in zip(table.add_row().cells, fields, aligns, strict=False):
+        write(cell, f"{{{{ line.{field} }}}}", size=9, align=align, bold=field == "tax_mark")
         cell_borders(cell, bottom=(4, RULE))
     tag_row(table, "{%tr endfor %}")
-    column_widths(table, 3.55, 0.65, 0.8, 1.0, 1.0)
+    column_widths(table, *widths)
     keep_row_together(table)
+    if kind.tax:
+        write(document.add_paragraph(), "{%p if taxed %}", size=2)
+        write(document.add_paragraph(), "T: a taxable line; sales tax of {{ tax_rate }} is charged on these lines.",
+              size=7.5, color=MUTED, before=3)
+        write(document.add_paragraph(), "{%p endif %}", size=2)
 
 
 def totals(document: Document, kind: Kind) -> None:
@@ -377,7 +386,8 @@ def totals(document: Document, kind: Kind) -> None:
     cell_padding(table, top=0.04, bottom=0.04, left=0.08, right=0.08)
     if kind.tax:
         tag_row(table, "{%tr if taxed %}")
-        for caption, value in (("Subtotal", "{{ subtotal }}"), ("Tax ({{ tax_rate }})", "{{ tax }}")):
+        for caption, value in (("Subtotal", "{{ subtotal }}"),
+                               ("Sales tax {{ tax_rate }} on {{ taxable_amount }}", "{{ tax }}")):
             left, right = table.add_row().cells
             write(left, caption, size=9, color=MUTED, align=RIGHT)
             write(right, value, size=9, align=RIGHT)
@@ -387,7 +397,7 @@ def totals(document: Document, kind: Kind) -> None:
     write(right, "{{ total }}", size=11, bold=True, align=RIGHT)
     for cell in (left, right):
         cell_borders(cell, top=(12, ACCENT))
-    column_widths(table, 1.8, 1.2)
+    column_widths(table, 2.6, 1.2)
     keep_row_together(table)
 
 

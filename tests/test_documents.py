@@ -236,16 +236,18 @@ def test_each_invoice_type_renders_its_figures(kind: str, renderer: InvoiceRende
 def test_managed_invoice_shows_tax_counts_and_quantities(renderer: InvoiceRenderer, tmp_path: Path) -> None:
     path = renderer.render(make_invoice("managed"), make_client(), SETTINGS, tmp_path)
     text = document_text(path)
-    assert "Tax (8.25%)" in text and "$119.34" in text and "$1,446.56" in text
+    assert "Sales tax 8.25% on $1,446.56\n$119.34" in text and "$1,446.56" in text
     assert "Users billed\n12" in text and "Devices billed\n30" in text
-    assert line_rows(path)[2] == ["Cloud backup storage, October 2026", "412.5", "GB", "$0.125", "$51.56"]
+    assert line_rows(path)[2] == ["Cloud backup storage, October 2026", "412.5", "GB", "$0.125", "$51.56", "T"]
 
 
 def test_untaxed_invoices_show_only_the_total(renderer: InvoiceRenderer, tmp_path: Path) -> None:
     assert invoice_context(make_invoice("service"), make_client(), SETTINGS)["taxed"] is False
     assert invoice_context(make_invoice("managed"), make_client(), SETTINGS)["taxed"] is True
-    text = document_text(renderer.render(make_invoice("service"), make_client(), SETTINGS, tmp_path))
-    assert "Subtotal" not in text and "Tax (" not in text
+    path = renderer.render(make_invoice("service"), make_client(), SETTINGS, tmp_path)
+    text = document_text(path)
+    assert "Subtotal" not in text and "Sales tax" not in text and "T: a taxable line" not in text
+    assert all(row[5] == "" for row in line_rows(path))
     assert "Total\n$390.00" in text
 
 

@@ -1,4 +1,5 @@
-"""Invoice totals: line amounts are rounded per line, tax on the sum of taxable lines, totals are sums."""
+"""Invoice totals: line amounts are rounded per line, tax on the taxable lines (rounded once per invoice or per
+line, Settings Tax Rounding), totals are sums."""
 
 from __future__ import annotations
 
@@ -10,12 +11,26 @@ from mspxl.money import ZERO, cents
 from mspxl.records import Client, Invoice, InvoiceLine, Settings
 
 
-def invoice_totals(lines: Sequence[InvoiceLine], tax_rate: Decimal) -> tuple[Decimal, Decimal, Decimal]:
-    """Tax is computed on the sum of an invoice's taxable lines, then rounded half-up. Totals are sums of rounded
-    figures, so every document adds up when a person checks it with a calculator. Returns (subtotal, tax, total)."""
+def invoice_tax(lines: Sequence[InvoiceLine], tax_rate: Decimal, rounding: str = "invoice") -> Decimal:
+    """Tax is computed on the sum of an invoice's taxable lines, then rounded half-up (Settings Tax Rounding
+    `invoice`); with Tax Rounding `line` each taxable line's tax is rounded half-up and the results are added, as
+    Xero and several accounting systems do, so the invoice's tax matches theirs to the cent."""
+    if rounding == "line":
+        return sum((cents(line.amount * tax_rate) for line in lines if line.taxable), start=ZERO)
+    return cents(taxable_amount(lines) * tax_rate)
+
+
+def taxable_amount(lines: Sequence[InvoiceLine]) -> Decimal:
+    """The sum of the taxable lines: the amount the tax is charged on."""
+    return sum((line.amount for line in lines if line.taxable), start=ZERO)
+
+
+def invoice_totals(lines: Sequence[InvoiceLine], tax_rate: Decimal,
+                   rounding: str = "invoice") -> tuple[Decimal, Decimal, Decimal]:
+    """Totals are sums of rounded figures, so every document adds up when a person checks it with a calculator.
+    Returns (subtotal, tax, total); the tax as `invoice_tax` rounds it."""
     subtotal = sum((line.amount for line in lines), start=ZERO)
-    taxable = sum((line.amount for line in lines if line.taxable), start=ZERO)
-    tax = cents(taxable * tax_rate)
+    tax = invoice_tax(lines, tax_rate, rounding)
     return subtotal, tax, subtotal + tax
 
 
@@ -31,7 +46,7 @@ def period_invoice(client: Client, kind: str, period: str, lines: Sequence[Invoi
                    **extra: object) -> Invoice:
     """An unnumbered invoice of the run for period M: issued on Invoice Day of M, due on ACH Day of M+1, its totals
     from its lines and the client's tax rate."""
-    subtotal, tax, total = invoice_totals(lines, client.tax_rate)
+    subtotal, tax, total = invoice_totals(lines, client.tax_rate, settings.tax_rounding)
     return Invoice(
         number="",
         client_id=client.id,

@@ -18,8 +18,10 @@ Fields every template gets (text, except the true/false `taxed` and `autopay` an
 - `period` (`2026-11`) and `period_label` (`November 2026`).
 - `issue_date`, `due_date`: `November 5, 2026`, `December 1, 2026`.
 - `lines`: a list; each line has `number`, `service_code`, `description`, `quantity` (`2.5`), `unit` (`hour`),
-  `unit_price` (`$95.00`, or `$0.125` for a price finer than cents), `amount` (`$237.50`), `taxable` (`Y` or empty).
-- `subtotal`, `tax`, `total`: `$1,140.00`, `$94.05`, `$1,234.05`; `tax_rate`: `8.25%`.
+  `unit_price` (`$95.00`, or `$0.125` for a price finer than cents), `amount` (`$237.50`), `taxable` (`Y` or empty),
+  `tax_mark` (`T` on a taxable line of an invoice that charges tax, else empty).
+- `subtotal`, `tax`, `total`: `$1,140.00`, `$94.05`, `$1,234.05`; `tax_rate`: `8.25%`; `taxable_amount`: the sum of
+  the taxable lines the tax is charged on, `$1,140.00` (the documents say "Sales tax 8.25% on $1,140.00").
 - `taxed`: true when the invoice charges any tax (templates show Subtotal and Tax only then).
 - `billed_users`, `billed_devices`: `12`, `30`; empty unless the invoice records a count (managed invoices).
 - `project_id`: the Project ID; `project_name`: the project's name, or its ID when no name is given.
@@ -44,6 +46,7 @@ from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from mspxl.billing.totals import taxable_amount
 from mspxl.records import Client, Invoice, InvoiceLine, Settings
 
 TITLES = {
@@ -196,6 +199,7 @@ def invoice_context(invoice: Invoice, client: Client, settings: Settings, projec
     if invoice.type == "project" and project:
         title = f"{title}: {project}"
     due_date = date_text(invoice.due_date, settings)
+    taxed = invoice.tax != 0
     return {
         **party,
         "client_name": one_line(invoice.client_name) or party["client_name"],
@@ -206,11 +210,13 @@ def invoice_context(invoice: Invoice, client: Client, settings: Settings, projec
         "period_label": period_label(invoice.period, settings),
         "issue_date": date_text(invoice.issue_date, settings),
         "due_date": due_date,
-        "lines": [line_context(line, settings) for line in invoice.lines],
+        "lines": [{**line_context(line, settings), "tax_mark": "T" if taxed and line.taxable else ""}
+                  for line in invoice.lines],
         "subtotal": money_text(invoice.subtotal, settings),
         "tax": money_text(invoice.tax, settings),
         "tax_rate": rate_text(invoice.tax_rate, settings),
-        "taxed": invoice.tax != 0,
+        "taxable_amount": money_text(taxable_amount(invoice.lines), settings),
+        "taxed": taxed,
         "total": money_text(invoice.total, settings),
         "billed_users": "" if invoice.billed_users is None else str(invoice.billed_users),
         "billed_devices": "" if invoice.billed_devices is None else str(invoice.billed_devices),

@@ -76,6 +76,11 @@ def _setting_value(kind: str, raw: object, low: int | None, high: int | None) ->
         if number != int(number) or (low is not None and number < low) or (high is not None and number > high):
             raise CellError(f"is not a whole number from {low} to {high}")
         return int(number)
+    if kind == "rounding":
+        text = read_text(raw).strip().lower()
+        if text not in ("invoice", "line"):
+            raise CellError("is not invoice or line (how tax is rounded: once per invoice, or per taxable line)")
+        return text
     if kind == "months":
         text = read_text(raw)
         try:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from mspxl import schema as S
+from mspxl.billing.totals import invoice_tax
 from mspxl.money import ZERO, NotANumber, cents, plain, to_decimal
 from mspxl.problems import Problem, error, warning
 from mspxl.records import Book, Invoice
@@ -82,8 +83,9 @@ def register_rows_add_up(book: Book, places: _Places) -> list[Problem]:
         taxable = sum((ln.amount for ln in inv.lines if ln.taxable), start=ZERO)
         if taxable == ZERO and inv.tax != ZERO:
             problems.append(error("Invoices", at("Tax"), "Tax", "is charged but no line is taxable", _amount(inv.tax)))
-        elif inv.type != "credit" and inv.client_id in rates and inv.tax != cents(taxable * rates[inv.client_id]):
-            expected = cents(taxable * rates[inv.client_id])
+        elif inv.type != "credit" and inv.client_id in rates and inv.tax not in (
+                invoice_tax(inv.lines, rates[inv.client_id], rounding) for rounding in ("invoice", "line")):
+            expected = invoice_tax(inv.lines, rates[inv.client_id], book.settings.tax_rounding)
             problems.append(warning("Invoices", at("Tax"), "Tax",
                                     f"is not the client's current Tax Rate on the taxable lines ({_amount(expected)}); "
                                     "right only if the rate changed since", _amount(inv.tax)))
