@@ -25,6 +25,7 @@ class Service:
     unit: str = ""
     taxable: bool = True
     device_type: str = ""
+    unit_cost: Decimal | None = None  # what the MSP pays a unit a month (the vendor's price), for margins
     row: int = 0
 
 
@@ -60,6 +61,7 @@ class Subscription:
     quantity: Decimal | None = None
     unit_price: Decimal | None = None
     end_date: date | None = None
+    unit_cost: Decimal | None = None  # overrides the catalog's Unit Cost
     row: int = 0
 
     def in_force(self, cutoff: date) -> bool:

@@ -91,6 +91,7 @@ SERVICES = Sheet(
         Column("Unit", Kind.TEXT, width=10),
         Column("Taxable", Kind.YN, default=True, width=9),
         Column("Device Type", Kind.TEXT),
+        Column("Unit Cost", Kind.MONEY),
     ),
     id_column="Service Code",
 )
@@ -126,6 +127,7 @@ SUBSCRIPTIONS = Sheet(
         Column("Unit Price", Kind.MONEY),
         Column("Start Date", Kind.DATE, required=True, width=12),
         Column("End Date", Kind.DATE, width=12),
+        Column("Unit Cost", Kind.MONEY),
     ),
 )
 
@@ -207,6 +209,19 @@ PAYMENTS = Sheet(
     id_column="Payment ID",
 )
 
+VENDOR_MAP = Sheet(
+    "VendorMap",
+    (
+        Column("Vendor", Kind.CHOICE, choices=("microsoft", "pax8", "rmm", "generic"), width=11),
+        Column("Vendor Customer", Kind.TEXT, width=30),
+        Column("Client ID", Kind.ID, width=10),
+        Column("Vendor Item", Kind.TEXT, width=34),
+        Column("Service Code", Kind.ID),
+    ),
+    required=False,
+    description="Vendor customers to clients and vendor items (SKU, device type) to services, for `mspxl reconcile`.",
+)
+
 INPUT_SHEETS: tuple[Sheet, ...] = (
     SETTINGS,
     SERVICES,
@@ -218,6 +233,7 @@ INPUT_SHEETS: tuple[Sheet, ...] = (
     WORKLOG,
     PROJECTS,
     PAYMENTS,
+    VENDOR_MAP,
 )
 
 # Output sheets: (header, number format kind) where kind is "text", "date", "money", "int", "decimal".

@@ -99,29 +99,43 @@ SETTINGS = {
 
 SERVICES: tuple[dict[str, object], ...] = (
     {"Service Code": "MSP-BASE", "Name": "Managed IT base plan", "Model": "flat",
-     "Unit Price": Decimal("450.00"), "Unit": "month", "Taxable": "Y"},
+     "Unit Price": Decimal("450.00"), "Unit": "month", "Taxable": "Y", "Unit Cost": Decimal("120.00")},
     {"Service Code": "FIREWALL", "Name": "Managed firewall", "Model": "flat",
-     "Unit Price": Decimal("65.00"), "Unit": "site", "Taxable": "Y"},
+     "Unit Price": Decimal("65.00"), "Unit": "site", "Taxable": "Y", "Unit Cost": Decimal("28.00")},
     {"Service Code": "BASIC", "Name": "Basic support package", "Model": "per_user",
-     "Unit Price": Decimal("85.00"), "Unit": "user", "Taxable": "Y"},
+     "Unit Price": Decimal("85.00"), "Unit": "user", "Taxable": "Y", "Unit Cost": Decimal("38.00")},
     {"Service Code": "STANDARD", "Name": "Standard support package", "Model": "per_user",
-     "Unit Price": Decimal("125.00"), "Unit": "user", "Taxable": "Y"},
+     "Unit Price": Decimal("125.00"), "Unit": "user", "Taxable": "Y", "Unit Cost": Decimal("52.00")},
     {"Service Code": "PREMIUM", "Name": "Premium support package", "Model": "per_user",
-     "Unit Price": Decimal("175.00"), "Unit": "user", "Taxable": "Y"},
+     "Unit Price": Decimal("175.00"), "Unit": "user", "Taxable": "Y", "Unit Cost": Decimal("71.00")},
     {"Service Code": "M365", "Name": "Microsoft 365 Business Premium", "Model": "per_user",
-     "Unit Price": Decimal("22.00"), "Unit": "license", "Taxable": "N"},
+     "Unit Price": Decimal("22.00"), "Unit": "license", "Taxable": "N", "Unit Cost": Decimal("19.80")},
     {"Service Code": "SERVER", "Name": "Server monitoring and patching", "Model": "per_device",
-     "Unit Price": Decimal("95.00"), "Unit": "server", "Taxable": "Y", "Device Type": "Server"},
+     "Unit Price": Decimal("95.00"), "Unit": "server", "Taxable": "Y", "Device Type": "Server",
+     "Unit Cost": Decimal("24.00")},
     {"Service Code": "WKS", "Name": "Workstation management", "Model": "per_device",
-     "Unit Price": Decimal("30.00"), "Unit": "device", "Taxable": "Y", "Device Type": "Workstation"},
+     "Unit Price": Decimal("30.00"), "Unit": "device", "Taxable": "Y", "Device Type": "Workstation",
+     "Unit Cost": Decimal("6.00")},
     {"Service Code": "ENDPOINT-AV", "Name": "Endpoint antivirus", "Model": "per_device",
-     "Unit Price": Decimal("6.50"), "Unit": "device", "Taxable": "Y"},
+     "Unit Price": Decimal("6.50"), "Unit": "device", "Taxable": "Y", "Unit Cost": Decimal("2.40")},
     {"Service Code": "STORAGE", "Name": "Cloud file storage", "Model": "usage",
-     "Unit Price": Decimal("0.15"), "Included Qty": Decimal(500), "Unit": "GB", "Taxable": "N"},
+     "Unit Price": Decimal("0.15"), "Included Qty": Decimal(500), "Unit": "GB", "Taxable": "N",
+     "Unit Cost": Decimal("0.05")},
     {"Service Code": "BACKUP", "Name": "Offsite backup", "Model": "usage",
-     "Unit Price": Decimal("0.09"), "Included Qty": Decimal(250), "Unit": "GB", "Taxable": "N"},
+     "Unit Price": Decimal("0.09"), "Included Qty": Decimal(250), "Unit": "GB", "Taxable": "N",
+     "Unit Cost": Decimal("0.04")},
 )
 CATALOG = {str(s["Service Code"]): s for s in SERVICES}
+
+# How the sample vendor files (samples/make_vendor_files.py) name Northwind's clients and services.
+VENDOR_MAP: tuple[dict[str, object], ...] = (
+    {"Vendor Customer": "Birchwood Family Law PLLC", "Client ID": "C002"},
+    {"Vendor": "microsoft", "Vendor Item": "Microsoft 365 Business Premium", "Service Code": "M365"},
+    {"Vendor": "rmm", "Vendor Item": "Windows Server", "Service Code": "SERVER"},
+    {"Vendor": "rmm", "Vendor Item": "Windows Desktop", "Service Code": "WKS"},
+    {"Vendor": "pax8", "Vendor Item": "BDF-GZBS-1M", "Service Code": "ENDPOINT-AV"},
+    {"Vendor": "generic", "Vendor Item": "Offsite backup (GB)", "Service Code": "BACKUP"},
+)
 
 
 @dataclass(frozen=True)
@@ -729,6 +743,7 @@ def main(out: Path = DEFAULT_OUT) -> Path:
         (schema.WORKLOG, sample.work),
         (schema.PROJECTS, list(PROJECTS)),
         (schema.PAYMENTS, sample.payments),
+        (schema.VENDOR_MAP, list(VENDOR_MAP)),
     )
     for sheet, rows in sheets:
         fill_sheet(book[sheet.name], sheet, rows)

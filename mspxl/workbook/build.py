@@ -107,6 +107,7 @@ def build_services(rows: list[Row]) -> tuple[dict[str, Service], list[Problem]]:
             unit=_txt(row["Unit"]),
             taxable=bool(row["Taxable"]),
             device_type=_txt(row["Device Type"]),
+            unit_cost=_opt_dec(row["Unit Cost"]),
             row=row.number,
         ))
     return services, []
@@ -147,6 +148,7 @@ def build_subscriptions(rows: list[Row]) -> list[Subscription]:
             quantity=_opt_dec(get("Quantity")),
             unit_price=_opt_dec(get("Unit Price")),
             end_date=get("End Date"),  # type: ignore[arg-type]
+            unit_cost=_opt_dec(get("Unit Cost")),
             row=row.number,
         )
         for row in rows
