@@ -338,6 +338,7 @@ def demo(
 
 
 def _register_commands() -> None:
+    from mspxl.export_cli import export
     from mspxl.payments_command import ach, returns, send
     from mspxl.release_command import credit, templates_app, verify
     from mspxl.statement_command import statement
@@ -352,6 +353,7 @@ def _register_commands() -> None:
     cli.command("send")(send)
     cli.command("credit")(credit)
     cli.command("verify")(verify)
+    cli.command("export")(export)
     cli.add_typer(templates_app, name="templates")
 
 

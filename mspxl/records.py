@@ -241,6 +241,12 @@ class Settings:
     originating_bank_routing: str = ""
     originating_bank_name: str = ""
     entry_description: str = "MSP BILL"
+    accounting_system: str = ""
+    accounting_date_format: str = ""
+    accounting_income_account: str = ""
+    accounting_exempt_tax_code: str = ""
+    accounting_rounding_account: str = "860"
+    accounting_sales_tax_item: str = "Sales Tax"
     extra: dict[str, str] = field(default_factory=dict)
 
 

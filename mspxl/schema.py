@@ -92,6 +92,9 @@ SERVICES = Sheet(
         Column("Taxable", Kind.YN, default=True, width=9),
         Column("Device Type", Kind.TEXT),
         Column("Unit Cost", Kind.MONEY),
+        Column("Accounting Item", Kind.TEXT, width=24),  # blank: the Name (exports to the books)
+        Column("Income Account", Kind.TEXT, width=20),
+        Column("Tax Code", Kind.TEXT, width=12),
     ),
     id_column="Service Code",
 )
@@ -114,6 +117,8 @@ CLIENTS = Sheet(
         Column("Bank Routing", Kind.ID),
         Column("Bank Account", Kind.ID),
         Column("Hourly Rate", Kind.MONEY),
+        Column("Accounting Name", Kind.TEXT, width=30),  # blank: the Name (exports to the books)
+        Column("Accounting Tax Code", Kind.TEXT, width=14),
     ),
     id_column="Client ID",
 )
@@ -293,6 +298,16 @@ AGING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("As Of", "date"),
 )
 
+EXPORTS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Document Number", "text"),
+    ("Format", "text"),
+    ("Type", "text"),
+    ("Period", "text"),
+    ("Amount", "money"),
+    ("File", "text"),
+    ("Exported At", "text"),
+)
+
 OUTPUT_KINDS = {"text": Kind.ID, "date": Kind.DATE, "money": Kind.AMOUNT, "int": Kind.DECIMAL,
                 "decimal": Kind.AMOUNT}
 
@@ -309,6 +324,7 @@ OUTPUT_SHEETS: dict[str, tuple[tuple[str, str], ...]] = {
     "Collections": COLLECTIONS_COLUMNS,
     "Aging": AGING_COLUMNS,
     "Runs": RUNS_COLUMNS,
+    "Exports": EXPORTS_COLUMNS,
 }
 
 INVOICES = output_sheet("Invoices", INVOICES_COLUMNS)

@@ -56,6 +56,18 @@ SETTING_DEFS: tuple[SettingDef, ...] = (
     SettingDef("Originating Bank Name", "originating_bank_name", "text", "", "Name of your bank."),
     SettingDef("Entry Description", "entry_description", "text", "MSP BILL",
                "What the client's bank statement shows for the debit (10 characters)."),
+    SettingDef("Accounting System", "accounting_system", "text", "",
+               "Where invoices are posted: qbo (QuickBooks Online), iif (QuickBooks Desktop) or xero."),
+    SettingDef("Accounting Date Format", "accounting_date_format", "text", "",
+               "Dates in the export: MM/DD/YYYY or DD/MM/YYYY; blank: the system's own (Xero DD/MM/YYYY)."),
+    SettingDef("Accounting Income Account", "accounting_income_account", "text", "",
+               "Income account of work, fees and credits, and of services without their own Income Account."),
+    SettingDef("Accounting Exempt Tax Code", "accounting_exempt_tax_code", "text", "",
+               "Tax code of an untaxed line; blank: NON (QuickBooks Online), Tax Exempt (Xero)."),
+    SettingDef("Accounting Rounding Account", "accounting_rounding_account", "text", "860",
+               "Xero account of the rounding line that keeps each total the register's to the cent."),
+    SettingDef("Accounting Sales Tax Item", "accounting_sales_tax_item", "text", "Sales Tax",
+               "QuickBooks Desktop sales tax item of the tax line."),
 )
 
 SETTINGS_BY_KEY = {"".join(c for c in d.name.lower() if c not in " _"): d for d in SETTING_DEFS}

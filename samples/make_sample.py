@@ -95,7 +95,12 @@ SETTINGS = {
     "Originating Bank Routing": "091000019",
     "Originating Bank Name": "First Bank of Seattle",
     "Entry Description": "MSP BILL",
+    # the books: QuickBooks Desktop, income accounts on Services, work and fees to their own account
+    "Accounting System": "iif",
+    "Accounting Income Account": "Professional Services Income",
+    "Accounting Sales Tax Item": "WA Sales Tax",
 }
+INCOME = {"M365": "Licensing Income", "STORAGE": "Cloud Services Income", "BACKUP": "Cloud Services Income"}
 
 SERVICES: tuple[dict[str, object], ...] = (
     {"Service Code": "MSP-BASE", "Name": "Managed IT base plan", "Model": "flat",
@@ -125,6 +130,9 @@ SERVICES: tuple[dict[str, object], ...] = (
      "Unit Price": Decimal("0.09"), "Included Qty": Decimal(250), "Unit": "GB", "Taxable": "N",
      "Unit Cost": Decimal("0.04")},
 )
+for _service in SERVICES:  # the accounting mapping: income account, and tax code of taxed lines
+    _service["Income Account"] = INCOME.get(str(_service["Service Code"]), "Managed Services Income")
+    _service["Tax Code"] = "TAX" if _service["Taxable"] == "Y" else None
 CATALOG = {str(s["Service Code"]): s for s in SERVICES}
 
 # How the sample vendor files (samples/make_vendor_files.py) name Northwind's clients and services.

@@ -6,8 +6,9 @@ Choices where the sources are silent:
   (returned-payment fees, default "Returned payment fee") or `Accounting Credit Item` (a credit note's single
   line, default "Credit").
 - Income account: the service's `Income Account`, else Settings `Accounting Income Account`.
-- Tax code of a taxed line: the client's `Accounting Tax Code`, else the service's `Tax Code`; of an untaxed line
-  (service not taxable, or the client's Tax Rate is 0): Settings `Accounting Exempt Tax Code`.
+- Tax code of a taxed line: the client's `Accounting Tax Code`, else the service's `Tax Code`, else (work and
+  credit lines have no service) the one tax code all services share; of an untaxed line (service not taxable,
+  or the client's Tax Rate is 0): Settings `Accounting Exempt Tax Code`.
 - Customer: the client's `Accounting Name`, else its Name.
 """
 
@@ -107,10 +108,13 @@ def line_item(code: str, mapping: AccountingMap) -> str:
 
 
 def line_tax_code(code: str, taxed: bool, client_id: str, mapping: AccountingMap) -> str:
-    """A taxed line takes the client's tax code, else its service's; an untaxed line the exempt code."""
+    """A taxed line takes the client's tax code, else its service's, else (work, a credit: no service) the one tax
+    code every service shares; an untaxed line the exempt code."""
     if not taxed:
         return mapping.exempt_tax_code
-    return mapping.client_tax_codes.get(client_id) or mapping.tax_codes.get(code, "")
+    shared = set(mapping.tax_codes.values())
+    return (mapping.client_tax_codes.get(client_id) or mapping.tax_codes.get(code)
+            or (shared.pop() if len(shared) == 1 else ""))
 
 
 def memo_of(inv: Invoice) -> str:
