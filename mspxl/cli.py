@@ -7,7 +7,7 @@ import json
 import shutil
 import sys
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -326,13 +326,18 @@ def demo(
                   f"{money(debits.total)}, in {debits.file}{held}.")
 
     done = export_summary(book, DEMO_PERIODS[-1], out_dir / f"summary-{DEMO_PERIODS[-1]}.xlsx", date.today())
+    from mspxl.commands.export import export_period
+    from mspxl.export_cli import export_json, export_report
+
+    books = audit.audited(book, "export", [book.name, "--period", DEMO_PERIODS[-1], "--out", str(out_dir)],
+                          lambda: export_period(book, None, DEMO_PERIODS[-1], datetime.now(), out_dir))
     if as_json:
         print(json.dumps({"ok": True, "workbook": str(book), "runs": results, "collections": collect_json(collected),
                           "ach": {"date": DEMO_ACH_DAY.isoformat(), "file": str(debits.file),
                                   "debits": len(debits.debits), "total": plain(debits.total)},
-                          "summary": summary_json(done)}))
+                          "summary": summary_json(done), "export": export_json(books)}))
     else:
-        for line in summary_prose(done):
+        for line in summary_prose(done) + export_report(books):
             out.print(line)
         out.print(f"Workbook with its register, Collections and Aging: {book}")
 

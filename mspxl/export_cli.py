@@ -67,7 +67,7 @@ def export_json(run: ExportRun) -> dict[str, object]:
             "files": [{"path": str(f.path), "kind": f.kind, "documents": list(f.documents)} for f in run.files],
             "exported": list(run.exported), "already": list(run.already),
             "left_out": [{"number": n, "why": why} for n, why in run.left_out], "notes": list(run.notes),
-            "total": plain(run.total)}
+            "total": plain(run.total), "payments": run.payments}
 
 
 def export_report(run: ExportRun) -> list[str]:
@@ -88,6 +88,7 @@ def export_report(run: ExportRun) -> list[str]:
     if not run.files:
         lines.append(f"Nothing new to export to {name} for {run.period}.")
     else:
-        lines.append(f"{len(run.exported)} document(s) exported, invoices and credit notes totalling "
-                     f"{money(run.total)}; recorded on the Exports sheet.")
+        paid = f" and {run.payments} payment(s)" if run.payments else ""
+        lines.append(f"{len(run.exported) - run.payments} invoice(s) and credit note(s) totalling {money(run.total)}"
+                     f"{paid} exported; recorded on the Exports sheet.")
     return lines

@@ -75,7 +75,8 @@ class ExportRun:
     left_out: tuple[tuple[str, str], ...]  # (number, why) the format cannot take
     notes: tuple[str, ...]
     again: bool
-    total: Decimal = ZERO  # sum of the register totals of the documents written
+    total: Decimal = ZERO  # sum of the register totals of the invoices and credit notes written
+    payments: int = 0  # payments written (QuickBooks Desktop)
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -146,6 +147,21 @@ def write_text(target: Path, text: str, encoding: str) -> None:
         raise
 
 
+def rounding_setting_known() -> bool:
+    """Whether this mspxl has the Settings row `Tax Rounding` (invoice | line)."""
+    from mspxl.settings import SETTING_DEFS
+
+    return any(header_key(d.name) == header_key("Tax Rounding") for d in SETTING_DEFS)
+
+
+def tax_rounding(book: Book) -> str:
+    """Settings `Tax Rounding` read defensively: absent (or blank) is `invoice`, as the register rounds today."""
+    value = getattr(book.settings, "tax_rounding", None)
+    if value is None:
+        value = next((v for k, v in book.settings.extra.items() if header_key(k) == header_key("Tax Rounding")), "")
+    return str(value or "invoice").strip().lower()
+
+
 def with_rate(inv: Invoice, book: Book) -> Invoice:
     """The register keeps an invoice's tax, not its rate: a taxed row read back takes its client's Tax Rate (the
     format that works tax out itself is then checked against the register's tax, never trusted)."""
@@ -204,11 +220,14 @@ def _export(path: Path, book: Book, warnings: list[Problem], fmt: str, period: s
         raise MappingIncomplete(problems)
     out_dir = output_folder(path, out, book)
     files, left_out, notes = _write(fmt, dates, book, period, docs, payments, out_dir)
+    if fmt == "xero" and any("rounding line" in note for note in notes) and tax_rounding(book) != "line":
+        notes += ("Settings Tax Rounding = line rounds tax line by line as Xero does, so invoices issued from "
+                  "then on need no rounding line.",) if rounding_setting_known() else ()
     written = {number for f in files for number in f.documents}
     order = [inv.number for inv in issued] + [p.id for p in payments]
     total = sum((inv.total for inv in issued if inv.number in written), ZERO)
     run = ExportRun(fmt, period, out_dir, tuple(files), tuple(n for n in order if n in written), already,
-                    left_out, notes, again, total, warnings)
+                    left_out, notes, again, total, sum(1 for p in payments if p.id in written), warnings)
     if files:
         _record(path, book, run, issued, payments, now)
     return run
