@@ -75,8 +75,14 @@ def load_verified(path: Path, today: date) -> tuple[Book, list[Problem]]:
 
 
 def check(path: Path, today: date) -> list[Problem]:
-    """Every error and warning in the workbook; nothing is written."""
-    return load_file(path, today).problems
+    """Every error and warning in the workbook; nothing is written. With Settings Accounting System set, also every
+    mapping cell an export to it would need and finds blank."""
+    loaded = load_file(path, today)
+    if loaded.book is None or not loaded.book.settings.accounting_system:
+        return loaded.problems
+    from mspxl.commands.export import accounting_problems
+
+    return loaded.problems + accounting_problems(path, loaded.book)
 
 
 @dataclass(frozen=True)

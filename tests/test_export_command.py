@@ -137,3 +137,16 @@ def test_a_blank_mapping_cell_is_named_by_its_cell(tmp_path: Path) -> None:
     assert "Services!J3 (Income Account)" in result.output
     assert "Accounting Income Account" in result.output and "LABOR" in result.output
     assert not (tmp_path / "books").exists()
+
+
+def test_check_names_blank_mapping_cells_only_when_an_accounting_system_is_set(tmp_path: Path) -> None:
+    services = [dict(s, **({"Income Account": "Managed Services", "Tax Code": "TAX"} if s["Service Code"] != "STD"
+                           else {"Income Account": "Managed Services"})) for s in SERVICES]
+    sheets = {"Services": services, "Clients": [client("C1", **{"Tax Rate": "0.0825"})]}
+    quiet = write_book(tmp_path / "none.xlsx", sheets)
+    assert not [p for p in app.check(quiet, TODAY) if p.severity.value == "error"]
+    xero = write_book(tmp_path / "xero.xlsx", sheets, {"Accounting System": "xero"})
+    assert [p.render() for p in app.check(xero, TODAY) if p.severity.value == "error"] == [
+        "Services!K3 (Tax Code): is blank; Xero needs the tax code of STD's taxed lines"]
+    sage = write_book(tmp_path / "sage.xlsx", sheets, {"Accounting System": "sage"})
+    assert [p.header for p in app.check(sage, TODAY) if p.severity.value == "error"] == ["Accounting System"]

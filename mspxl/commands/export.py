@@ -27,7 +27,14 @@ from mspxl.app import load_verified, output_folder
 from mspxl.audit import note_issued
 from mspxl.billing.calendar import parse_period, period_of
 from mspxl.export.iif import IifAccounts, iif_text
-from mspxl.export.mapping import DATE_DEFAULTS, SheetCells, accounting_map, mapping_problems
+from mspxl.export.mapping import (
+    DATE_DEFAULTS,
+    SheetCells,
+    accounting_map,
+    catalog_problems,
+    mapping_problems,
+    setting_problems,
+)
 from mspxl.export.model import DATE_FORMATS, FORMAT_NAMES, FORMATS, ExportDoc, ExportPayment, export_doc
 from mspxl.export.payments import payment_applications
 from mspxl.export.qbo import CsvExport, qbo_export
@@ -37,6 +44,7 @@ from mspxl.money import ZERO
 from mspxl.problems import Problem
 from mspxl.records import Book, Invoice
 from mspxl.schema import header_key
+from mspxl.workbook.raw import RawBook
 from mspxl.workbook.source_file import read_raw
 from mspxl.workbook.table import locate_header, read_rows
 from mspxl.writers.changes import WorkbookChanges
@@ -101,7 +109,17 @@ def date_format(fmt: str, book: Book) -> str:
     return chosen
 
 
-def exported_before(raw: dict, fmt: str) -> set[str]:
+def accounting_problems(path: Path, book: Book) -> list[Problem]:
+    """For `mspxl check`: the Accounting System setting, and the mapping cells an export to it needs."""
+    problems = setting_problems(book.settings)
+    if problems:
+        return problems
+    raw = read_raw(path, {schema.SERVICES.name, schema.CLIENTS.name})
+    return catalog_problems(book.settings.accounting_system.strip().lower(), sheet_cells(raw, schema.SERVICES),
+                            sheet_cells(raw, schema.CLIENTS), book.settings)
+
+
+def exported_before(raw: RawBook, fmt: str) -> set[str]:
     """Document numbers the Exports sheet lists for this format."""
     sheet = next((s for name, s in raw.items() if header_key(name) == header_key(EXPORTS_SHEET)), None)
     if sheet is None or not sheet.rows:
@@ -114,7 +132,7 @@ def exported_before(raw: dict, fmt: str) -> set[str]:
             if len(row) > max(number, kind) and row[number] and str(row[kind] or "").strip().lower() == fmt}
 
 
-def sheet_cells(raw: dict, sheet: schema.Sheet) -> SheetCells:
+def sheet_cells(raw: RawBook, sheet: schema.Sheet) -> SheetCells:
     found = next((s for name, s in raw.items() if header_key(name) == header_key(sheet.name)), None)
     if found is None:
         return SheetCells([], {})
@@ -201,15 +219,26 @@ def export_period(path: Path, fmt: str | None, period: str, now: datetime, out: 
 
 def _export(path: Path, book: Book, warnings: list[Problem], fmt: str, period: str, now: datetime,
             out: Path | None, again: bool) -> ExportRun:
+    run, changes = build_export(read_raw(path), book, fmt, period, output_folder(path, out, book), now, again,
+                                path.name)
+    if run.files:
+        note_issued({"exported": len(run.exported)}, run.total)
+        update_workbook(path, changes, book.settings.currency, book.settings.locale)
+    return replace(run, warnings=warnings)
+
+
+def build_export(raw: RawBook, book: Book, fmt: str, period: str, out_dir: Path, now: datetime,
+                 again: bool = False, book_name: str = "BOOK") -> tuple[ExportRun, WorkbookChanges]:
+    """Write the period's files into `out_dir` and return what was done with the Exports rows to record; the
+    caller saves them (the command line through the package writer, the ribbon into the open workbook)."""
     dates = date_format(fmt, book)
-    raw = read_raw(path)
     services, clients = sheet_cells(raw, schema.SERVICES), sheet_cells(raw, schema.CLIENTS)
     mapping = accounting_map(book.settings, fmt, services, clients)
     issued = [with_rate(inv, book) for inv in book.invoices if inv.number and period_of(inv.issue_date) == period]
     payments = payments_of(book, period, dict(mapping.customers)) if fmt == "iif" else []
     if not issued and not payments:
-        raise ExportRefused(f"nothing was issued in {period}: no invoice or credit note has an Issue Date in that "
-                            f"month (run `mspxl invoice {path.name} --period {period}` first)")
+        raise ExportRefused(f"nothing was issued in {period}: no invoice or credit note of {book_name} has an Issue "
+                            "Date in that month")
     before = set() if again else exported_before(raw, fmt)
     docs = [export_doc(inv, mapping) for inv in issued if inv.number not in before]
     already = tuple(inv.number for inv in issued if inv.number in before) + tuple(
@@ -218,7 +247,6 @@ def _export(path: Path, book: Book, warnings: list[Problem], fmt: str, period: s
     problems = mapping_problems(fmt, docs, services, clients)
     if problems:
         raise MappingIncomplete(problems)
-    out_dir = output_folder(path, out, book)
     files, left_out, notes = _write(fmt, dates, book, period, docs, payments, out_dir)
     if fmt == "xero" and any("rounding line" in note for note in notes) and tax_rounding(book) != "line":
         notes += ("Settings Tax Rounding = line rounds tax line by line as Xero does, so invoices issued from "
@@ -227,10 +255,8 @@ def _export(path: Path, book: Book, warnings: list[Problem], fmt: str, period: s
     order = [inv.number for inv in issued] + [p.id for p in payments]
     total = sum((inv.total for inv in issued if inv.number in written), ZERO)
     run = ExportRun(fmt, period, out_dir, tuple(files), tuple(n for n in order if n in written), already,
-                    left_out, notes, again, total, sum(1 for p in payments if p.id in written), warnings)
-    if files:
-        _record(path, book, run, issued, payments, now)
-    return run
+                    left_out, notes, again, total, sum(1 for p in payments if p.id in written))
+    return run, exports_changes(run, issued, payments, now)
 
 
 def _write(fmt: str, dates: str, book: Book, period: str, docs: Sequence[ExportDoc],
@@ -272,17 +298,15 @@ def _csv_files(fmt: str, kind: str, period: str, export: CsvExport, out_dir: Pat
     return written
 
 
-def _record(path: Path, book: Book, run: ExportRun, issued: Sequence, payments: Sequence[ExportPayment],
-            now: datetime) -> None:
-    """One Exports row per document written, through the package writer, with the command's Runs row."""
+def exports_changes(run: ExportRun, issued: Sequence[Invoice], payments: Sequence[ExportPayment],
+                    now: datetime) -> WorkbookChanges:
+    """One Exports row per document written: number, format, type, period, amount, file, when."""
     kinds = {inv.number: ("credit note" if inv.type == "credit" else f"{inv.type} invoice", inv.total)
              for inv in issued} | {p.id: ("payment", p.amount) for p in payments}
-    stamp = now.replace(microsecond=0).isoformat(sep=" ")
+    stamp = now.replace(microsecond=0, tzinfo=None).isoformat(sep=" ")
     rows = [(number, run.format, kinds[number][0], run.period, kinds[number][1], f.path.name, stamp)
             for f in run.files for number in f.documents]
-    note_issued({"exported": len(rows)}, run.total)
-    update_workbook(path, WorkbookChanges(append={EXPORTS_SHEET: rows}), book.settings.currency,
-                    book.settings.locale)
+    return WorkbookChanges(append={EXPORTS_SHEET: rows})
 
 
-__all__ = ["FORMAT_NAMES", "ExportRefused", "ExportRun", "MappingIncomplete", "export_period"]
+__all__ = ["FORMAT_NAMES", "ExportRefused", "ExportRun", "MappingIncomplete", "build_export", "export_period"]

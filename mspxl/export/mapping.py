@@ -92,3 +92,29 @@ def _blank(cells: SheetCells, sheet: str, row: Row | None, header: str, why: str
     if column is None or row is None:
         return error(sheet, "1", header, f"column is missing: add it; {why}")
     return error(sheet, cell_ref(row.number, column), header, f"is blank; {why}")
+
+
+def setting_problems(settings: Settings) -> list[Problem]:
+    """Settings `Accounting System` names a system mspxl exports to, or is blank."""
+    name = settings.accounting_system.strip().lower()
+    if name and name not in SYSTEM_NAMES:
+        return [error("Settings", "", "Accounting System", "is not qbo (QuickBooks Online), iif (QuickBooks "
+                      "Desktop) or xero", settings.accounting_system)]
+    return []
+
+
+def catalog_problems(fmt: str, services: SheetCells, clients: SheetCells, settings: Settings) -> list[Problem]:
+    """`mspxl check` when Settings names an accounting system: every service as if it were exported, a taxable one
+    as a taxed line when some client without its own Accounting Tax Code pays tax."""
+    taxed_clients = [r for r in clients.rows if (r["Tax Rate"] or 0) and not _text(r, "Accounting Tax Code")]
+    problems: list[Problem] = []
+    for row in services.rows:
+        code = _text(row, "Service Code")
+        if fmt in NEEDS_ACCOUNT and not _text(row, "Income Account") and not settings.accounting_income_account:
+            problems.append(_blank(services, "Services", row, "Income Account", f"{SYSTEM_NAMES[fmt]} needs the "
+                                   f"income account of {code} (or Settings Accounting Income Account)"))
+        if fmt in NEEDS_TAX_CODE and row["Taxable"] and taxed_clients and not _text(row, "Tax Code"):
+            problems.append(_blank(services, "Services", row, "Tax Code", f"{SYSTEM_NAMES[fmt]} needs the tax code "
+                                   f"of {code}'s taxed lines"))
+    unique = {(p.sheet, p.cell, p.header): p for p in problems}
+    return list(unique.values())
