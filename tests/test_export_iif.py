@@ -83,6 +83,9 @@ def test_values_cannot_break_a_field():
     doc = replace(export_doc(FEE, MAPPING), customer='Tab\there "quoted"\nname')
     [t] = read_iif(iif_text([doc], [], ACCOUNTS))
     assert t.trns["NAME"] == "Tab here quoted name"
+    polish = replace(export_doc(FEE, MAPPING), customer="Łódź Café 東")  # ó é are Windows-1252; ź becomes z; Ł 東 ?
+    [t] = read_iif(iif_text([polish], [], ACCOUNTS).encode("cp1252").decode("cp1252"))
+    assert t.trns["NAME"] == "?ódz Café ?"
 
 
 line_st = st.builds(

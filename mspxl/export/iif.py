@@ -17,6 +17,7 @@ transactions lays them out.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -40,11 +41,26 @@ class IifAccounts:
 
 
 def field(value: object) -> str:
-    """A value as one IIF field: no tab, line break or double quote inside it."""
+    """A value as one IIF field: no tab, line break or double quote inside it, and only characters of Windows-1252
+    (the code page QuickBooks reads IIF in): an accented letter outside it loses its accent, anything else is
+    `?`."""
     text = str(value)
     for ch in "\t\r\n":
         text = text.replace(ch, " ")
-    return text.replace('"', "")
+    return "".join(ch if _in_code_page(ch) else _plain_letter(ch) for ch in text.replace('"', ""))
+
+
+def _in_code_page(ch: str) -> bool:
+    try:
+        ch.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _plain_letter(ch: str) -> str:
+    base = unicodedata.normalize("NFKD", ch)[:1]
+    return base if base and _in_code_page(base) and base != ch else "?"
 
 
 def _line(keyword: str, columns: Sequence[str], values: dict[str, object]) -> str:

@@ -170,7 +170,7 @@ def plain_number(value: Decimal) -> str:
 
 def money_text(value: Decimal) -> str:
     """An amount with two decimals and a minus sign when negative, no thousands separator: -1250.00."""
-    return format(value.quantize(Decimal("0.01")), "f")
+    return format(value.quantize(Decimal("0.01")) + 0, "f")  # + 0: never "-0.00"
 
 
 DATE_FORMATS = {"MM/DD/YYYY": "%m/%d/%Y", "DD/MM/YYYY": "%d/%m/%Y", "YYYY-MM-DD": "%Y-%m-%d"}
