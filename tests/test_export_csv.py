@@ -131,3 +131,14 @@ def test_every_invoice_re_adds_in_qbo_and_xero(lines, rate):
     assert qbo_tax(qbo_rows, rate) == tax
     [(xero_text, _)] = xero_export([export_doc(inv, XERO_MAPPING)], XERO).files
     assert xero_total(read_csv(xero_text, XERO_HEADER), rate, "Tax Exempt") == total
+
+
+def test_a_register_that_rounds_tax_line_by_line_needs_no_rounding_line():
+    line_rounded = replace(INV1, tax=D("68.07"), total=D("959.07"))  # Tax Rounding = line: 37.13 + 30.94
+    export = xero_export([export_doc(line_rounded, XERO_MAPPING)], XERO)
+    rows = read_csv(export.files[0][0], XERO_HEADER)
+    assert len(rows) == 3 and not any("rounding line" in note for note in export.notes)
+    assert xero_total(rows, D("0.0825"), "Tax Exempt") == D("959.07")
+    assert qbo_export([export_doc(line_rounded, MAPPING)]).notes == (
+        "INV-000001: QuickBooks Online will work out tax 68.06 where the register says 68.07; check the invoice's "
+        "tax after the import",)
