@@ -134,7 +134,7 @@ def test_a_blank_mapping_cell_is_named_by_its_cell(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["export", str(book), "--period", "2026-11", "--to", "iif", "--out",
                                  str(tmp_path / "books")])
     assert result.exit_code == 1
-    assert "Services!J3 (Income Account)" in result.output
+    assert "Services!K3 (Income Account)" in result.output
     assert "Accounting Income Account" in result.output and "LABOR" in result.output
     assert not (tmp_path / "books").exists()
 
@@ -147,6 +147,6 @@ def test_check_names_blank_mapping_cells_only_when_an_accounting_system_is_set(t
     assert not [p for p in app.check(quiet, TODAY) if p.severity.value == "error"]
     xero = write_book(tmp_path / "xero.xlsx", sheets, {"Accounting System": "xero"})
     assert [p.render() for p in app.check(xero, TODAY) if p.severity.value == "error"] == [
-        "Services!K3 (Tax Code): is blank; Xero needs the tax code of STD's taxed lines"]
+        "Services!L3 (Tax Code): is blank; Xero needs the tax code of STD's taxed lines"]
     sage = write_book(tmp_path / "sage.xlsx", sheets, {"Accounting System": "sage"})
     assert [p.header for p in app.check(sage, TODAY) if p.severity.value == "error"] == ["Accounting System"]
