@@ -111,6 +111,25 @@ class WorkEntry:
     row: int = 0
 
 
+CHARGE_CODE = "CHARGE"  # the Service Code of a Charges row's line on InvoiceLines
+
+
+@dataclass(frozen=True)
+class Charge:
+    """A row of the Charges sheet: materials or a one-off charge, billed in arrears like work."""
+
+    charge_id: str
+    client_id: str
+    date: date
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    taxable: bool = True
+    project_id: str = ""
+    invoice_number: str = ""
+    row: int = 0
+
+
 @dataclass(frozen=True)
 class Project:
     id: str
@@ -143,6 +162,7 @@ class InvoiceLine:
     amount: Decimal
     taxable: bool
     unit: str = ""
+    section: str = ""  # the heading the line is shown under on the document (Labor, Materials, ...); not registered
 
 
 @dataclass(frozen=True)
@@ -168,6 +188,8 @@ class Invoice:
     tax_rate: Decimal = Decimal(0)
     work_entry_ids: tuple[str, ...] = ()  # WorkLog rows billed on this invoice
     usage_rows: tuple[int, ...] = ()  # Usage sheet rows billed on this invoice
+    charge_ids: tuple[str, ...] = ()  # Charges rows billed on this invoice
+    project_to_date: Decimal | None = None  # a project invoice: the project's invoices to date, this one included
     row: int = 0
 
     @property
@@ -192,19 +214,21 @@ class Book:
     payments: tuple[Payment, ...]
     invoices: tuple[Invoice, ...]  # the register as it stands
     collection_states: dict[str, str] = field(default_factory=dict)  # Collections sheet: client -> last state
+    charges: tuple[Charge, ...] = ()
 
     # Per-client views, built once per Book (a frozen record: the cache is filled on first use), so billing a
     # client looks at its own rows instead of every row of the workbook.
     @cached_property
     def _by_client(self) -> dict[str, dict[str, tuple[object, ...]]]:
         groups: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
-        for name in ("subscriptions", "users", "devices", "usage", "work", "invoices"):
+        for name in ("subscriptions", "users", "devices", "usage", "work", "charges", "invoices"):
             for item in getattr(self, name):
                 groups[item.client_id][name].append(item)  # type: ignore[attr-defined]
         return {cid: {name: tuple(items) for name, items in views.items()} for cid, views in groups.items()}
 
     def of_client(self, client_id: str, name: str) -> tuple:  # noqa: ANN401
-        """The client's rows of one sheet (`subscriptions`, `users`, `devices`, `usage`, `work`, `invoices`), in sheet
+        """The client's rows of one sheet (`subscriptions`, `users`, `devices`, `usage`, `work`, `charges`,
+        `invoices`), in sheet
         order."""
         return self._by_client.get(client_id, {}).get(name, ())
 
@@ -253,6 +277,7 @@ class Settings:
 __all__ = [
     "ZERO",
     "Book",
+    "Charge",
     "Client",
     "Invoice",
     "InvoiceLine",

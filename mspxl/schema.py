@@ -227,6 +227,24 @@ VENDOR_MAP = Sheet(
     description="Vendor customers to clients and vendor items (SKU, device type) to services, for `mspxl reconcile`.",
 )
 
+CHARGES = Sheet(
+    "Charges",
+    (
+        Column("Charge ID", Kind.ID, required=True, width=10),
+        Column("Client ID", Kind.ID, required=True, width=10),
+        Column("Date", Kind.DATE, required=True, width=12),
+        Column("Description", Kind.TEXT, required=True, width=40),
+        Column("Quantity", Kind.DECIMAL, required=True, width=9),
+        Column("Unit Price", Kind.MONEY, required=True),
+        Column("Taxable", Kind.YN, default=True, width=9),
+        Column("Project ID", Kind.ID, width=10),
+        Column("Invoice Number", Kind.ID, width=14),
+    ),
+    required=False,
+    id_column="Charge ID",
+    description="Materials and one-off charges, billed in arrears on the project's or the client's service invoice.",
+)
+
 INPUT_SHEETS: tuple[Sheet, ...] = (
     SETTINGS,
     SERVICES,
@@ -239,6 +257,7 @@ INPUT_SHEETS: tuple[Sheet, ...] = (
     PROJECTS,
     PAYMENTS,
     VENDOR_MAP,
+    CHARGES,
 )
 
 # Output sheets: (header, number format kind) where kind is "text", "date", "money", "int", "decimal".

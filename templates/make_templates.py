@@ -52,12 +52,11 @@ class Kind:
 
 
 COLUMNS = ("Description", "Qty", "Unit", "Unit price", "Amount")
-WORK_COLUMNS = ("Work performed", "Hours", "Unit", "Rate", "Amount")
 
 KINDS = (
     Kind("managed", "Managed Services Invoice", COLUMNS, counts=True),
-    Kind("service", "Service Invoice", WORK_COLUMNS),
-    Kind("project", "Project Invoice: {{ project_name }}", WORK_COLUMNS, title_size=13),
+    Kind("service", "Service Invoice", COLUMNS),  # work performed and one-off charges
+    Kind("project", "Project Invoice: {{ project_name }}", COLUMNS, title_size=13),  # labor and materials
     Kind(
         "fee",
         "Processing Fee",
@@ -362,11 +361,22 @@ def lines(document: Document, kind: Kind) -> None:
         write(cell, caption, size=8.5, bold=True, color="FFFFFF", align=align)
         shade(cell, ACCENT)
     repeat_as_header(table)
-    tag_row(table, "{%tr for line in lines %}")
+    tag_row(table, "{%tr for section in sections %}")
+    tag_row(table, "{%tr if section.title %}")
+    heading_cell = table.add_row().cells[0]
+    write(heading_cell, "{{ section.title }}", size=9, bold=True, color=ACCENT)
+    tag_row(table, "{%tr endif %}")
+    tag_row(table, "{%tr for line in section.lines %}")
     fields = ("description", "quantity", "unit", "unit_price", "amount", "tax_mark")
     for cell, field, align in zip(table.add_row().cells, fields, aligns, strict=False):
         write(cell, f"{{{{ line.{field} }}}}", size=9, align=align, bold=field == "tax_mark")
         cell_borders(cell, bottom=(4, RULE))
+    tag_row(table, "{%tr endfor %}")
+    tag_row(table, "{%tr if section.subtotal %}")
+    row = table.add_row().cells
+    write(row[0], "{{ section.title }} subtotal", size=8.5, color=MUTED, align=RIGHT)
+    write(row[4], "{{ section.subtotal }}", size=9, bold=True, align=RIGHT)
+    tag_row(table, "{%tr endif %}")
     tag_row(table, "{%tr endfor %}")
     column_widths(table, *widths)
     keep_row_together(table)
@@ -397,6 +407,12 @@ def totals(document: Document, kind: Kind) -> None:
     write(right, "{{ total }}", size=11, bold=True, align=RIGHT)
     for cell in (left, right):
         cell_borders(cell, top=(12, ACCENT))
+    if kind.type == "project":
+        tag_row(table, "{%tr if project_total_to_date %}")
+        left, right = table.add_row().cells
+        write(left, "Project total to date", size=9, color=MUTED, align=RIGHT)
+        write(right, "{{ project_total_to_date }}", size=9, align=RIGHT)
+        tag_row(table, "{%tr endif %}")
     column_widths(table, 2.6, 1.2)
     keep_row_together(table)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from mspxl.billing.charges import charges_in_arrears, project_total_to_date
 from mspxl.billing.managed import Skipped, managed_invoice
 from mspxl.billing.register import assign_numbers, not_yet_issued
 from mspxl.billing.work import work_invoices, work_to_bill
@@ -29,7 +30,8 @@ def period_drafts(book: Book, period: str) -> tuple[list[Invoice], list[Skipped]
             skipped.append(managed)
         elif managed is not None:
             drafts.append(managed)
-        drafts.extend(work_invoices(book, client, period, work_to_bill(book, client, period)))
+        drafts.extend(work_invoices(book, client, period, work_to_bill(book, client, period),
+                                    charges_in_arrears(book, client, period)))
     return drafts, skipped
 
 
@@ -37,15 +39,24 @@ def plan_period(book: Book, period: str) -> PeriodPlan:
     """The period's new invoices, numbered after the register's highest number."""
     drafts, skipped = period_drafts(book, period)
     new = not_yet_issued(drafts, book.invoices)
-    numbered = assign_numbers(new, book.invoices, book.settings)
+    numbered = with_project_totals(assign_numbers(new, book.invoices, book.settings), book.invoices)
     already = sum(1 for inv in book.invoices if inv.period == period and inv.type in ("managed", "service", "project"))
     return PeriodPlan(period, tuple(numbered), already, tuple(skipped))
 
 
+def with_project_totals(invoices: list[Invoice], register: tuple[Invoice, ...]) -> list[Invoice]:
+    """Each project invoice with its project's total to date."""
+    return [replace(inv, project_to_date=project_total_to_date(register, inv)) if inv.type == "project" else inv
+            for inv in invoices]
+
+
 def with_issued(book: Book, issued: tuple[Invoice, ...]) -> Book:
-    """The book as it reads after `issued` are written: register rows added, WorkLog and Usage rows marked."""
+    """The book as it reads after `issued` are written: register rows added, WorkLog, Usage and Charges rows marked."""
     by_entry = {entry: inv.number for inv in issued for entry in inv.work_entry_ids}
+    by_charge = {cid: inv.number for inv in issued for cid in inv.charge_ids}
     by_usage = {row: inv.number for inv in issued for row in inv.usage_rows}
     work = tuple(replace(w, invoice_number=by_entry[w.entry_id]) if w.entry_id in by_entry else w for w in book.work)
     usage = tuple(replace(u, invoice_number=by_usage[u.row]) if u.row in by_usage else u for u in book.usage)
-    return replace(book, invoices=book.invoices + issued, work=work, usage=usage)
+    charges = tuple(replace(c, invoice_number=by_charge[c.charge_id]) if c.charge_id in by_charge else c
+                    for c in book.charges)
+    return replace(book, invoices=book.invoices + issued, work=work, usage=usage, charges=charges)

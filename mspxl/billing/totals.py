@@ -4,6 +4,7 @@ line, Settings Tax Rounding), totals are sums."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from mspxl.billing.calendar import due_date, invoice_date
@@ -36,10 +37,7 @@ def invoice_totals(lines: Sequence[InvoiceLine], tax_rate: Decimal,
 
 def numbered(lines: Sequence[InvoiceLine]) -> tuple[InvoiceLine, ...]:
     """Lines numbered 1, 2, 3... in the order given."""
-    return tuple(
-        InvoiceLine(i, ln.service_code, ln.description, ln.quantity, ln.unit_price, ln.amount, ln.taxable, ln.unit)
-        for i, ln in enumerate(lines, start=1)
-    )
+    return tuple(replace(ln, line=i) for i, ln in enumerate(lines, start=1))
 
 
 def period_invoice(client: Client, kind: str, period: str, lines: Sequence[InvoiceLine], settings: Settings,

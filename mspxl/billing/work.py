@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from mspxl.billing.calendar import add_months, last_day
+from mspxl.billing.charges import CHARGES, LABOR, MATERIALS, charge_lines, ordered_charges
 from mspxl.billing.totals import numbered, period_invoice
 from mspxl.money import line_amount
-from mspxl.records import Book, Client, Invoice, InvoiceLine, Settings, WorkEntry
+from mspxl.records import Book, Charge, Client, Invoice, InvoiceLine, Settings, WorkEntry
 
 
 def work_to_bill(book: Book, client: Client, period: str) -> list[WorkEntry]:
@@ -26,33 +27,40 @@ def work_rate(entry: WorkEntry, client: Client, settings: Settings) -> Decimal:
     raise ValueError(f"WorkLog row {entry.row} has no rate")  # the validator reports this before any run
 
 
-def work_line(entry: WorkEntry, client: Client, settings: Settings) -> InvoiceLine:
+def work_line(entry: WorkEntry, client: Client, settings: Settings, section: str = "") -> InvoiceLine:
     """A line per row with the work performed, hours, rate and amount. Work is not taxed unless Tax Labor is Y."""
     rate = work_rate(entry, client, settings)
     who = f" ({entry.technician})" if entry.technician else ""
     description = f"{entry.date.isoformat()} {entry.description}{who}"
     return InvoiceLine(0, "LABOR", description, entry.hours, rate, line_amount(entry.hours, rate),
-                       settings.tax_labor, "h")
+                       settings.tax_labor, "h", section)
 
 
 def work_invoice(book: Book, client: Client, period: str, kind: str, entries: Sequence[WorkEntry],
-                 project_id: str = "") -> Invoice:
+                 project_id: str = "", charges: Sequence[Charge] = ()) -> Invoice:
     """Rows with no Project ID go on one service invoice per client; rows with a Project ID on one project invoice per
-    project; both issued on Invoice Day of M with the managed invoice, with the same due date."""
+    project; both issued on Invoice Day of M with the managed invoice, with the same due date. Charges follow the
+    work: a project invoice shows Labor and Materials, a service invoice Labor and Charges."""
     ordered = sorted(entries, key=lambda w: (w.date, w.row))
-    lines = numbered([work_line(w, client, book.settings) for w in ordered])
+    extra = MATERIALS if kind == "project" else CHARGES
+    lines = numbered([work_line(w, client, book.settings, LABOR) for w in ordered] + charge_lines(charges, extra))
     return period_invoice(client, kind, period, lines, book.settings, project_id=project_id,
-                          work_entry_ids=tuple(w.entry_id for w in ordered))
+                          work_entry_ids=tuple(w.entry_id for w in ordered), charge_ids=ordered_charges(charges))
 
 
-def work_invoices(book: Book, client: Client, period: str, entries: Sequence[WorkEntry]) -> list[Invoice]:
-    """The client's service invoice, then its project invoices by Project ID, from the client's `entries`."""
-    mine = list(entries)
+def work_invoices(book: Book, client: Client, period: str, entries: Sequence[WorkEntry],
+                  charges: Sequence[Charge] = ()) -> list[Invoice]:
+    """The client's service invoice, then its project invoices by Project ID, from the client's `entries` and
+    `charges`: with a Project ID on that project's invoice, else on the client's service invoice."""
+    mine, costs = list(entries), list(charges)
     invoices = []
     service_rows = [w for w in mine if not w.project_id]
-    if service_rows:
-        invoices.append(work_invoice(book, client, period, "service", service_rows))
-    for project_id in sorted({w.project_id for w in mine if w.project_id}):
+    service_charges = [c for c in costs if not c.project_id]
+    if service_rows or service_charges:
+        invoices.append(work_invoice(book, client, period, "service", service_rows, charges=service_charges))
+    for project_id in sorted({w.project_id for w in mine if w.project_id} | {c.project_id for c in costs
+                                                                                if c.project_id}):
         rows = [w for w in mine if w.project_id == project_id]
-        invoices.append(work_invoice(book, client, period, "project", rows, project_id))
+        invoices.append(work_invoice(book, client, period, "project", rows, project_id,
+                                     [c for c in costs if c.project_id == project_id]))
     return invoices

@@ -3,7 +3,8 @@
 A period's run issues an invoice once per (client, type, period[, project]); a key whose invoice is fully credited
 may be issued again, once, by a reissue. The reissue bills what the credited invoice billed, as the workbook now
 reads: the managed invoice recounted at the same cutoff (users, devices, subscriptions, the Usage rows it billed),
-a service or project invoice from the WorkLog rows it billed (a row since marked Billable N drops out).
+a service or project invoice from the WorkLog rows and the charges it billed (a row since marked Billable N drops
+out).
 """
 
 from __future__ import annotations
@@ -52,8 +53,9 @@ def reissue_draft(book: Book, credited: Invoice, credit_number: str, issue_date:
             return None
     else:
         entries = [w for w in book.work if w.invoice_number == credited.number and w.billable]
-        if not entries:
+        charges = [c for c in book.charges if c.invoice_number == credited.number]
+        if not entries and not charges:
             return None
-        draft = work_invoice(book, client, credited.period, credited.type, entries, credited.project_id)
+        draft = work_invoice(book, client, credited.period, credited.type, entries, credited.project_id, charges)
     return replace(draft, issue_date=issue_date, due_date=max(draft.due_date, issue_date),
                    related_invoice=credit_number)

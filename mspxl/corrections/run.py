@@ -11,6 +11,7 @@ from pathlib import Path
 from mspxl.app import Progress, load_verified, no_progress, output_folder, render_documents, templates_of
 from mspxl.audit import note_documents
 from mspxl.billing.register import assign_numbers
+from mspxl.billing.run import with_project_totals
 from mspxl.corrections.credit import credit_note, find_invoice
 from mspxl.corrections.reissue import reissue_draft
 from mspxl.lock import workbook_lock
@@ -46,7 +47,8 @@ def plan_credit(book: Book, invoice_number: str, today: date, reason: str, amoun
     draft = reissue_draft(after, credited, note.number, today)
     if draft is None:
         return credited, note, None
-    return credited, note, assign_numbers([draft], after.invoices, book.settings)[0]
+    return credited, note, with_project_totals(assign_numbers([draft], after.invoices, book.settings),
+                                               after.invoices)[0]
 
 
 def issue_credit(path: Path, invoice_number: str, today: date, reason: str, amount: Decimal | None = None,

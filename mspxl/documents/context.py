@@ -22,6 +22,10 @@ Fields every template gets (text, except the true/false `taxed` and `autopay` an
   `tax_mark` (`T` on a taxable line of an invoice that charges tax, else empty).
 - `subtotal`, `tax`, `total`: `$1,140.00`, `$94.05`, `$1,234.05`; `tax_rate`: `8.25%`; `taxable_amount`: the sum of
   the taxable lines the tax is charged on, `$1,140.00` (the documents say "Sales tax 8.25% on $1,140.00").
+- `sections`: the lines under their headings, a list; each section has `title` (`Labor`, `Materials`, ...),
+  `lines` (as above) and `subtotal` (`$845.00`). An invoice of one kind of line has one section whose `title` and
+  `subtotal` are empty; a project invoice always titles its sections (Labor, Materials).
+- `project_total_to_date`: on a project invoice, the project's invoices to date, this one included (`$2,430.00`).
 - `taxed`: true when the invoice charges any tax (templates show Subtotal and Tax only then).
 - `billed_users`, `billed_devices`: `12`, `30`; empty unless the invoice records a count (managed invoices).
 - `project_id`: the Project ID; `project_name`: the project's name, or its ID when no name is given.
@@ -162,6 +166,28 @@ def line_context(line: InvoiceLine, settings: Settings) -> dict[str, str]:
     }
 
 
+def sections_context(invoice: Invoice, shown: list[dict[str, str]], settings: Settings) -> list[dict[str, Any]]:
+    """The invoice's lines (`shown`: their contexts, in the same order) grouped under their sections, in order.
+    Headings and section subtotals show when the invoice has more than one section, and always on a project
+    invoice."""
+    groups: list[tuple[str, list[InvoiceLine], list[dict[str, str]]]] = []
+    for line, text in zip(invoice.lines, shown, strict=True):
+        if not groups or groups[-1][0] != line.section:
+            groups.append((line.section, [], []))
+        groups[-1][1].append(line)
+        groups[-1][2].append(text)
+    titled = len(groups) > 1 or invoice.type == "project"
+    return [
+        {
+            "title": one_line(title) if titled else "",
+            "lines": texts,
+            "subtotal": money_text(sum((ln.amount for ln in lines), start=Decimal(0)), settings)
+            if titled and title else "",
+        }
+        for title, lines, texts in groups
+    ]
+
+
 def party_context(settings: Settings, client: Client) -> dict[str, Any]:
     """The sender and the addressee, as every invoice, notice and statement shows them."""
     email = one_line(settings.company_email)
@@ -200,6 +226,8 @@ def invoice_context(invoice: Invoice, client: Client, settings: Settings, projec
         title = f"{title}: {project}"
     due_date = date_text(invoice.due_date, settings)
     taxed = invoice.tax != 0
+    lines = [{**line_context(line, settings), "tax_mark": "T" if taxed and line.taxable else ""}
+             for line in invoice.lines]
     return {
         **party,
         "client_name": one_line(invoice.client_name) or party["client_name"],
@@ -210,8 +238,10 @@ def invoice_context(invoice: Invoice, client: Client, settings: Settings, projec
         "period_label": period_label(invoice.period, settings),
         "issue_date": date_text(invoice.issue_date, settings),
         "due_date": due_date,
-        "lines": [{**line_context(line, settings), "tax_mark": "T" if taxed and line.taxable else ""}
-                  for line in invoice.lines],
+        "lines": lines,
+        "sections": sections_context(invoice, lines, settings),
+        "project_total_to_date": "" if invoice.project_to_date is None
+        else money_text(invoice.project_to_date, settings),
         "subtotal": money_text(invoice.subtotal, settings),
         "tax": money_text(invoice.tax, settings),
         "tax_rate": rate_text(invoice.tax_rate, settings),

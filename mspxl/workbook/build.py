@@ -10,6 +10,7 @@ from mspxl import schema as S
 from mspxl.money import to_decimal
 from mspxl.problems import Problem, error, warning
 from mspxl.records import (
+    Charge,
     Client,
     Invoice,
     InvoiceLine,
@@ -202,6 +203,26 @@ def build_work(rows: list[Row]) -> list[WorkEntry]:
             rate=_opt_dec(get("Rate")),
             project_id=_txt(get("Project ID")),
             billable=bool(get("Billable")),
+            invoice_number=_txt(get("Invoice Number")),
+            row=row.number,
+        )
+        for row in rows
+        if row.ok
+        for get in (row.values.get,)
+    ]
+
+
+def build_charges(rows: list[Row]) -> list[Charge]:
+    return [
+        Charge(
+            charge_id=_txt(get("Charge ID")),
+            client_id=_txt(get("Client ID")),
+            date=get("Date"),  # type: ignore[arg-type]
+            description=_txt(get("Description")),
+            quantity=_dec(get("Quantity")),
+            unit_price=_dec(get("Unit Price")),
+            taxable=bool(get("Taxable")),
+            project_id=_txt(get("Project ID")),
             invoice_number=_txt(get("Invoice Number")),
             row=row.number,
         )

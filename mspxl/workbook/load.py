@@ -77,6 +77,7 @@ def _load_raw(raw: RawBook, today: date) -> Loaded:
         projects=build.build_projects(rows["Projects"]),
         payments=tuple(build.build_payments(rows["Payments"])),
         invoices=tuple(invoices),
+        charges=tuple(build.build_charges(rows["Charges"])),
         collection_states={str(r["Client ID"]): str(r["State"]) for r in rows["Collections"]
                            if r.ok and r["State"] is not None},
     )

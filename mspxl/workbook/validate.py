@@ -61,6 +61,9 @@ def unknown_references(book: Book, cols: Columns, known: dict[str, set[str]]) ->
     for work in book.work:
         check("WorkLog", work.row, "Client ID", work.client_id, clients, "Client ID (Clients sheet)")
         check("WorkLog", work.row, "Project ID", work.project_id, projects, "Project ID (Projects sheet)")
+    for charge in book.charges:
+        check("Charges", charge.row, "Client ID", charge.client_id, clients, "Client ID (Clients sheet)")
+        check("Charges", charge.row, "Project ID", charge.project_id, projects, "Project ID (Projects sheet)")
     for project in book.projects.values():
         check("Projects", project.row, "Client ID", project.client_id, clients, "Client ID (Clients sheet)")
     for pay in book.payments:
@@ -135,13 +138,14 @@ def work_has_a_rate(book: Book, cols: Columns) -> list[Problem]:
 
 
 def project_belongs_to_client(book: Book, cols: Columns) -> list[Problem]:
-    """Work on a project must be logged for the project's client."""
+    """Work and charges on a project must be logged for the project's client."""
     problems = []
-    for w in book.work:
-        project = book.projects.get(w.project_id)
-        if project is not None and project.client_id != w.client_id:
-            problems.append(error("WorkLog", _cell(cols, "WorkLog", w.row, "Project ID"), "Project ID",
-                                  f"belongs to client {project.client_id}, not {w.client_id}", w.project_id))
+    for sheet, rows in (("WorkLog", book.work), ("Charges", book.charges)):
+        for w in rows:
+            project = book.projects.get(w.project_id)
+            if project is not None and project.client_id != w.client_id:
+                problems.append(error(sheet, _cell(cols, sheet, w.row, "Project ID"), "Project ID",
+                                      f"belongs to client {project.client_id}, not {w.client_id}", w.project_id))
     return problems
 
 

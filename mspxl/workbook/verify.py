@@ -1,9 +1,10 @@
 """The register checked against itself (the checks of `mspxl verify`), so an auditor can trust what it says.
 
 Every register row is recomputed from its lines (each line's amount, the subtotal, the tax, the total); numbering is
-gapless and unique per prefix; every WorkLog and Usage row marked invoiced points at an invoice that billed it; every
-credit note points at the invoice it credits and never takes more than that invoice's total. Each discrepancy is a
-`Problem` naming its cell. `verify_book` serves `invoice`, `collect` and `credit`, which refuse a register that fails.
+gapless and unique per prefix; every WorkLog, Usage and Charges row marked invoiced points at an invoice that billed
+it; every credit note points at the invoice it credits and never takes more than that invoice's total. Each
+discrepancy is a `Problem` naming its cell. `verify_book` serves `invoice`, `collect` and `credit`, which refuse a
+register that fails.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from mspxl import schema as S
 from mspxl.billing.totals import invoice_tax
 from mspxl.money import ZERO, NotANumber, cents, plain, to_decimal
 from mspxl.problems import Problem, error, warning
-from mspxl.records import Book, Invoice
+from mspxl.records import CHARGE_CODE, Book, Invoice
 from mspxl.workbook.raw import RawBook
 from mspxl.workbook.table import cell_ref, locate_header
 
@@ -24,7 +25,7 @@ Columns = Mapping[str, Mapping[str, int]]  # sheet -> header -> 0-based column
 LineRows = Mapping[tuple[str, int], int]  # (invoice number, line) -> InvoiceLines row
 
 REGISTER_SHEETS = (S.INVOICES, S.INVOICE_LINES)
-MARKED_SHEETS = (S.WORKLOG, S.USAGE)
+MARKED_SHEETS = (S.WORKLOG, S.USAGE, S.CHARGES)
 
 
 def default_columns() -> dict[str, dict[str, int]]:
@@ -167,7 +168,34 @@ def marks_point_at_invoices(book: Book, places: _Places) -> list[Problem]:
                 not any(ln.service_code == u.service_code for ln in inv.lines):
             problems.append(error("Usage", at, "Invoice Number",
                                   f"has no {u.service_code} line for {u.client_id}", u.invoice_number))
+    problems.extend(charge_marks_point_at_invoices(book, places, register))
     return problems
+
+
+def charge_marks_point_at_invoices(book: Book, places: _Places, register: Mapping[str, Invoice]) -> list[Problem]:
+    """Every Charges row marked invoiced points at an existing invoice of its client that bills it: its project's
+    invoice for a charge with a Project ID, else a service invoice, with a charge line."""
+    problems: list[Problem] = []
+    for c in book.charges:
+        if not c.invoice_number:
+            continue
+        at = places.cell("Charges", c.row, "Invoice Number")
+        inv = register.get(c.invoice_number)
+        if inv is None:
+            problems.append(error("Charges", at, "Invoice Number", "is not on the Invoices sheet", c.invoice_number))
+        elif not bills_charges_of(inv, c.client_id, c.project_id):
+            where = f"project {c.project_id}" if c.project_id else "service"
+            problems.append(error("Charges", at, "Invoice Number",
+                                  f"is not a {where} invoice of {c.client_id} with a charge line", c.invoice_number))
+    return problems
+
+
+def bills_charges_of(inv: Invoice, client_id: str, project_id: str) -> bool:
+    """`inv` is an invoice of the client that can carry the charge: a charge line on its project's invoice, or on a
+    service invoice for a charge without a project."""
+    if inv.client_id != client_id or not any(ln.service_code == CHARGE_CODE for ln in inv.lines):
+        return False
+    return (inv.type, inv.project_id) == ("project", project_id) if project_id else inv.type == "service"
 
 
 def credit_notes_point_at_invoices(book: Book, places: _Places) -> list[Problem]:

@@ -74,13 +74,16 @@ def line_rows(inv: Invoice) -> list[tuple[Value, ...]]:
 
 
 def issue_changes(invoices: Iterable[Invoice]) -> WorkbookChanges:
-    """Register rows, lines, and the invoice number written back onto the WorkLog and Usage rows it billed."""
+    """Register rows, lines, and the invoice number written back onto the WorkLog, Usage and Charges rows it
+    billed."""
     changes = WorkbookChanges(append={"Invoices": [], "InvoiceLines": []})
     for inv in invoices:
         changes.append["Invoices"].append(invoice_row(inv))
         changes.append["InvoiceLines"].extend(line_rows(inv))
         for entry_id in inv.work_entry_ids:
             changes.marks.append(CellMark("WorkLog", "Entry ID", entry_id, "Invoice Number", inv.number))
+        for charge_id in inv.charge_ids:
+            changes.marks.append(CellMark("Charges", "Charge ID", charge_id, "Invoice Number", inv.number))
         for row in inv.usage_rows:
             changes.row_marks.append(("Usage", row, "Invoice Number", inv.number))
     return changes
