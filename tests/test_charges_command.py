@@ -13,8 +13,8 @@ from test_documents import document_text
 from typer.testing import CliRunner
 
 from mspxl.cli import cli
+from mspxl.commands.verify import verify_file
 from mspxl.problems import Severity
-from mspxl.verify import verify_file
 
 runner = CliRunner()
 TODAY = date(2026, 12, 20)

@@ -8,7 +8,7 @@ from bookdata import book_of, client, load
 from scenario import amounts, run_periods
 
 from mspxl.billing.charges import charges_in_arrears, project_total_to_date
-from mspxl.verify import verify_book
+from mspxl.workbook.verify import verify_book
 
 
 def charge(cid: str, day: date, description: str, qty: str, price: str, **extra: object) -> dict[str, object]:
