@@ -122,3 +122,18 @@ def test_the_committed_add_in_is_built_from_the_sources(tmp_path: Path) -> None:
     spec.loader.exec_module(build_addin)
     rebuilt = build_addin.build(tmp_path / "mspxl.xlam")
     assert rebuilt.read_bytes() == ADDIN.read_bytes(), "run `make addin` and commit workbook/mspxl.xlam"
+
+
+def test_no_button_runs_python_without_a_workbook_open() -> None:
+    """RunPython reads ActiveWorkbook's sheets: with no workbook open Excel would stop with run-time error 91.
+    Each ribbon sub that runs Python first checks that a workbook is open, and says so when none is."""
+    code = vba_modules()["MspxlRibbon"]
+    runtime = vba_modules()["xlwings"]
+    assert "Set wb = ActiveWorkbook" in runtime and "For Each sht In wb.Worksheets" in runtime  # why it matters
+    guard = code[code.index("Private Function HasWorkbook"):]
+    guard = guard[:guard.index("End Function")]
+    assert "If ActiveWorkbook Is Nothing Then" in guard and "MsgBox" in guard and "Exit Function" in guard
+    for sub in re.split(r"^Sub ", code, flags=re.MULTILINE)[1:]:
+        body = sub[:sub.index("End Sub")]
+        if "RunPython" in body:
+            assert body.index("If Not HasWorkbook() Then Exit Sub") < body.index("RunPython"), sub.split("(")[0]

@@ -7,7 +7,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from test_xl_buttons import TODAY, doc_text, sheet_values, sheets, twin
+from test_xl_buttons import doc_text, read_book, sheet_values
+from xlbooks import TODAY, select, sheets, twin
 
 from mspxl import __version__, app
 from mspxl.audit import current_user, fingerprint
@@ -17,7 +18,6 @@ from mspxl.runs_sheet import RUNS_COLUMNS
 from mspxl.workbook.load import load_raw
 from mspxl.workbook.source_file import read_raw
 from mspxl.xl import buttons, text_of
-from mspxl.xl.excel import read_book
 
 COLUMN = {header: i for i, (header, _) in enumerate(RUNS_COLUMNS)}
 
@@ -27,19 +27,19 @@ def runs(rows: list[list[object]]) -> list[dict[str, object]]:
     return [{h: (row[i] if i < len(row) else None) for h, i in COLUMN.items()} for row in rows[1:]]
 
 
-def test_credit_note_credits_the_selected_invoice_as_the_command_line_does(tmp_path: Path) -> None:
-    path, xl = twin(tmp_path)
+def test_credit_note_credits_the_selected_invoice_as_the_command_line_does(engine: object, tmp_path: Path) -> None:
+    path, xl = twin(tmp_path, engine)
     app.invoice(path, "2026-11", TODAY)
     buttons.generate_invoices(xl, today=TODAY)
     issue_credit(path, "INV-000002", TODAY, 'Billed "twice"')
 
-    xl.selection = xl.sheets["Invoices"].range("A3")  # type: ignore[attr-defined]  # INV-000002, C2's managed
+    select(xl, "Invoices", "A3")  # INV-000002, C2's managed
     message = buttons.credit_note(xl, reason=text_of([ord(c) for c in 'Billed "twice"']), today=TODAY)
     document = tmp_path / "xl" / "book" / "CN-000001 Alpha Dental & Co -Main-.docx"
     # INV-000002 is C2's managed invoice: 3 users x 100.00 = 300.00, no tax; the credit note takes all of it back
     assert message == ("CN-000001: credit of $300.00 on INV-000002 (Alpha Dental & Co <Main>). "
                        f"The document is {document}.")
-    assert xl.saved == 2
+    assert xl.impl.saved == 2
     cli_raw, xl_raw = read_raw(path), read_book(xl)
     for name in ("Invoices", "InvoiceLines"):
         assert sheet_values(xl_raw[name].rows) == sheet_values(cli_raw[name].rows), name
@@ -52,16 +52,17 @@ def test_credit_note_credits_the_selected_invoice_as_the_command_line_does(tmp_p
     assert doc_text(document) == doc_text(tmp_path / "cli" / "book" / document.name)
 
 
-def test_credit_note_needs_a_selected_invoice_and_a_reason_and_never_over_credits(tmp_path: Path) -> None:
-    _, xl = twin(tmp_path)
+def test_credit_note_needs_a_selected_invoice_and_a_reason_and_never_over_credits(engine: object,
+                                                                                   tmp_path: Path) -> None:
+    _, xl = twin(tmp_path, engine)
     buttons.generate_invoices(xl, today=TODAY)
     before = sheet_values(read_book(xl)["Invoices"].rows)
-    xl.selection = xl.sheets["Clients"].range("A2")  # type: ignore[attr-defined]
+    select(xl, "Clients", "A2")
     assert buttons.credit_note(xl, reason="x", today=TODAY).startswith(
         "Select a cell in the row of the invoice to credit on the Invoices sheet")
-    xl.selection = xl.sheets["Invoices"].range("A1")  # type: ignore[attr-defined]  # the header row
+    select(xl, "Invoices", "A1")  # the header row
     assert buttons.credit_note(xl, reason="x", today=TODAY).startswith("Select a cell in the row")
-    xl.selection = xl.sheets["Invoices"].range("C2")  # type: ignore[attr-defined]
+    select(xl, "Invoices", "C2")
     assert buttons.credit_note(xl, reason="  ", today=TODAY) == (
         "A credit note needs a reason; nothing was written for INV-000001.")
     assert buttons.credit_note(xl, reason="Wrong seats", today=TODAY).startswith("CN-000001: credit of $324.75")
@@ -69,21 +70,21 @@ def test_credit_note_needs_a_selected_invoice_and_a_reason_and_never_over_credit
     assert refused.endswith("; nothing was written.") and "INV-000001" in refused
     rows = sheet_values(read_book(xl)["Invoices"].rows)
     assert rows[:len(before)] == before and len(rows) == len(before) + 1
-    assert xl.saved == 2
+    assert xl.impl.saved == 2
 
 
-def test_each_ribbon_run_that_writes_adds_one_runs_row(tmp_path: Path) -> None:
+def test_each_ribbon_run_that_writes_adds_one_runs_row(engine: object, tmp_path: Path) -> None:
     data = sheets()
     data["Payments"] = [{"Payment ID": "P1", "Client ID": "C1", "Date": date(2026, 12, 1), "Amount": "324.75",
                          "Status": "returned", "Return Code": "R01"}]
-    _, xl = twin(tmp_path, data, settings={"As Of": "2026-12-10", "Billing Period": "2026-11"})
+    _, xl = twin(tmp_path, engine, data, settings={"As Of": "2026-12-10", "Billing Period": "2026-11"})
     buttons.check_workbook(xl, today=TODAY)
     buttons.preview_invoices(xl, today=TODAY)
     assert "Runs" not in read_book(xl)
     start = fingerprint(read_book(xl))  # with the preview sheet: the workbook as Generate Invoices finds it
     buttons.generate_invoices(xl, today=TODAY)
     buttons.generate_invoices(xl, today=TODAY)  # nothing new: no row
-    xl.selection = xl.sheets["Invoices"].range("A2")  # type: ignore[attr-defined]
+    select(xl, "Invoices", "A2")
     buttons.statement_for_client(xl, today=TODAY)
     buttons.run_collections(xl, today=date(2026, 12, 10))
     buttons.credit_note(xl, reason="Goodwill", today=date(2026, 12, 10))
@@ -103,11 +104,11 @@ def test_each_ribbon_run_that_writes_adds_one_runs_row(tmp_path: Path) -> None:
     assert (credited["Issued"], credited["Total Issued"]) == ("credit 1", -324.75)
     assert credited["Hash After"] == fingerprint(raw)  # the row describes the workbook as it was saved
     assert str(invoiced["Run At (UTC)"]).endswith("+00:00")
-    assert xl.saved == 3
+    assert xl.impl.saved == 3
 
 
-def test_the_fingerprint_is_the_same_from_the_file_and_from_excel(tmp_path: Path) -> None:
-    path, xl = twin(tmp_path)
+def test_the_fingerprint_is_the_same_from_the_file_and_from_excel(engine: object, tmp_path: Path) -> None:
+    path, xl = twin(tmp_path, engine)
     assert fingerprint(read_raw(path)) == fingerprint(read_book(xl))
     app.invoice(path, "2026-11", TODAY)
     buttons.generate_invoices(xl, today=TODAY)

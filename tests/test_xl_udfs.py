@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from bookdata import book_of
-from test_xl_buttons import TODAY, sheets, twin
+from xlbooks import TODAY, in_cell, sheets, twin
 
 from mspxl.xl import buttons, udfs
 
@@ -38,39 +38,51 @@ def test_preview_lists_the_lines() -> None:
     ]
 
 
-def test_functions_in_excel_answer_the_same_before_and_after_invoicing(tmp_path: Path) -> None:
+def test_functions_in_excel_answer_the_same_before_and_after_invoicing(engine: object, tmp_path: Path) -> None:
     data = sheets()
     data["Payments"] = [PAYMENT]
-    _, xl = twin(tmp_path, data)
-    cell = xl.sheets["Clients"].range("Z1")
-    before = udfs.MSPXL_INVOICE_TOTAL("C2", "2026-11", cell)
+    _, xl = twin(tmp_path, engine, data)
+    before = in_cell(xl, "Z1", "MSPXL_INVOICE_TOTAL", "C2", "2026-11")
     assert before == 480.0
-    assert udfs.MSPXL_BILLED_USERS("C1", datetime(2026, 11, 1), cell) == 3  # Excel made 2026-11 a date
+    assert in_cell(xl, "Z1", "MSPXL_BILLED_USERS", "C1", datetime(2026, 11, 1)) == 3  # Excel made 2026-11 a date
     buttons.generate_invoices(xl, today=TODAY)
     udfs._cache.clear()
-    assert udfs.MSPXL_INVOICE_TOTAL("C2", "2026-11", cell) == before
-    assert udfs.MSPXL_PREVIEW("C1", "2026-11", cell) == [
+    assert in_cell(xl, "Z1", "MSPXL_INVOICE_TOTAL", "C2", "2026-11") == before
+    assert in_cell(xl, "Z1", "MSPXL_PREVIEW", "C1", "2026-11") == [
         ["Invoice Number", "Type", "Description", "Quantity", "Unit Price", "Amount"],
         ["INV-000001", "managed", "Standard per-user package, Nov 2026", 3.0, 100.0, 300.0]]
-    assert udfs.MSPXL_BALANCE("C1", datetime(2026, 11, 4), cell) == 0.0
-    assert udfs.MSPXL_BALANCE("C1", "2026-11-05", cell) == 324.75
-    assert udfs.MSPXL_BALANCE("C1", datetime(2026, 12, 1), cell) == 0.0  # paid on the due date
-    assert udfs.MSPXL_STATE("C1", datetime(2026, 12, 10), cell) == "current"
-    assert udfs.MSPXL_STATE("C2", datetime(2026, 12, 1), cell) == "current"  # due today
-    assert udfs.MSPXL_STATE("C2", datetime(2026, 12, 2), cell) == "past_due"  # pays by hand, has not paid
+    assert in_cell(xl, "Z1", "MSPXL_BALANCE", "C1", datetime(2026, 11, 4)) == 0.0
+    assert in_cell(xl, "Z1", "MSPXL_BALANCE", "C1", "2026-11-05") == 324.75
+    assert in_cell(xl, "Z1", "MSPXL_BALANCE", "C1", 46357.0) == 0.0  # =DATE(2026,12,1): paid on the due date
+    assert in_cell(xl, "Z1", "MSPXL_STATE", "C1", datetime(2026, 12, 10)) == "current"
+    assert in_cell(xl, "Z1", "MSPXL_STATE", "C2", datetime(2026, 12, 1)) == "current"  # due today
+    assert in_cell(xl, "Z1", "MSPXL_STATE", "C2", datetime(2026, 12, 2)) == "past_due"  # pays by hand, has not paid
+    xl.sheets["Clients"].range("Y1").value = [["C1", datetime(2026, 11, 5)]]  # arguments from cells
+    assert in_cell(xl, "Z1", "MSPXL_BALANCE", xl.sheets["Clients"].range("Y1"),
+                   xl.sheets["Clients"].range("Z1")) == 324.75
 
 
-def test_a_question_without_an_answer_says_why(tmp_path: Path) -> None:
-    _, xl = twin(tmp_path)
-    cell = xl.sheets["Clients"].range("Z1")
-    assert udfs.MSPXL_BALANCE("C9", "2026-11-05", cell) == '#mspxl: unknown client "C9"'
-    assert udfs.MSPXL_INVOICE_TOTAL("C1", "Nov", cell) == (
+def test_a_question_without_an_answer_says_why(engine: object, tmp_path: Path) -> None:
+    _, xl = twin(tmp_path, engine)
+    assert in_cell(xl, "Z1", "MSPXL_BALANCE", "C9", "2026-11-05") == '#mspxl: unknown client "C9"'
+    assert in_cell(xl, "Z1", "MSPXL_INVOICE_TOTAL", "C1", "Nov") == (
         '#mspxl: "Nov" is not a period (expected YYYY-MM, e.g. 2026-11)')
-    assert udfs.MSPXL_STATE("C1", "soon", cell).startswith('#mspxl: "soon" is not a date')
-    assert udfs.MSPXL_BILLED_USERS("C2", "2025-01", cell) == "#mspxl: no managed invoice for C2 in 2025-01"
+    assert in_cell(xl, "Z1", "MSPXL_STATE", "C1", "soon").startswith('#mspxl: "soon" is not a date')
+    assert in_cell(xl, "Z1", "MSPXL_BILLED_USERS", "C2", "2025-01") == "#mspxl: no managed invoice for C2 in 2025-01"
     xl.sheets["Users"].range("D2").value = "31/02/2026"
     udfs._cache.clear()
-    assert udfs.MSPXL_BALANCE("C1", "2026-11-05", cell) == "#mspxl: the workbook has errors: press Check Workbook"
+    assert in_cell(xl, "Z1", "MSPXL_BALANCE", "C1", "2026-11-05") == (
+        "#mspxl: the workbook has errors: press Check Workbook")
+
+
+def test_every_function_is_declared_to_excel_as_xlwings_reads_it(engine: object) -> None:
+    """xlwings' `xlfunc` turns each annotation into a converter; each must be one xlwings can read with."""
+    from xlfake import WINDOWS
+
+    for name in ("MSPXL_BILLED_USERS", "MSPXL_INVOICE_TOTAL", "MSPXL_BALANCE", "MSPXL_STATE", "MSPXL_PREVIEW"):
+        info = WINDOWS.udfs.xlfunc(getattr(udfs, name)).__xlfunc__
+        for arg in info["args"] + [info["ret"]]:
+            WINDOWS.udfs.conversion.read(None, "C1", arg["options"])
 
 
 def test_values_reaching_excel_are_not_decimals() -> None:

@@ -1,8 +1,20 @@
 Attribute VB_Name = "MspxlRibbon"
 Option Explicit
 
+' The buttons work on the workbook in front of the accountant; with none open, RunPython would stop in Visual Basic
+' with run-time error 91. Says so instead.
+Private Function HasWorkbook() As Boolean
+    If ActiveWorkbook Is Nothing Then
+        MsgBox "Open your billing workbook first: MSP Billing works on the workbook in front of you.", _
+               vbInformation, "MSP Billing"
+        Exit Function
+    End If
+    HasWorkbook = True
+End Function
+
 ' Every button of the MSP Billing tab runs this; the button's tag names the Python function in mspxl.xl.
 Sub OnButton(control As IRibbonControl)
+    If Not HasWorkbook() Then Exit Sub
     RunPython "import mspxl.xl; mspxl.xl." & control.Tag & "()"
 End Sub
 
@@ -10,6 +22,7 @@ End Sub
 ' The reason travels as its UTF-16 code units, so quotes or backslashes in it cannot break the Python line.
 Sub OnCreditNote(control As IRibbonControl)
     Dim reason As String
+    If Not HasWorkbook() Then Exit Sub
     reason = InputBox("Reason for crediting the selected invoice (printed on the credit note):", "MSP Billing")
     If Len(Trim$(reason)) = 0 Then Exit Sub
     RunPython "import mspxl.xl; mspxl.xl." & control.Tag & "(reason=mspxl.xl.text_of([" & CodeUnits(reason) & "]))"

@@ -1,8 +1,33 @@
 """The Excel front end: the MSP Billing ribbon's buttons and the worksheet functions, through xlwings.
 
 The add-in's VBA runs `mspxl.xl.<tag>()` for the button pressed, so every ribbon button's tag names a function of
-this package: the buttons of `mspxl.xl.buttons`, all of them exported here.
+this package: the buttons of `mspxl.xl.buttons`, one for each entry of `mspxl.xl.ribbon.BUTTONS`.
 """
 
-from mspxl.xl.buttons import *  # noqa: F403 - the buttons are this package's interface
-from mspxl.xl.buttons import __all__ as __all__
+from mspxl.xl.button import text_of
+from mspxl.xl.buttons import (
+    check_workbook,
+    credit_note,
+    export_monthly_summary,
+    generate_invoices,
+    open_output_folder,
+    preview_invoices,
+    run_collections,
+    show_help,
+    statement_for_client,
+)
+from mspxl.xl.controls import AS_OF
+
+__all__ = [
+    "AS_OF",
+    "check_workbook",
+    "credit_note",
+    "export_monthly_summary",
+    "generate_invoices",
+    "open_output_folder",
+    "preview_invoices",
+    "run_collections",
+    "show_help",
+    "statement_for_client",
+    "text_of",
+]

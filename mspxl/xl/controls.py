@@ -13,8 +13,8 @@ from mspxl.problems import Problem, error
 from mspxl.records import Book
 from mspxl.workbook.cells import CellError, read_date, read_text
 from mspxl.workbook.raw import RawBook
-from mspxl.xl.excel import BookLike, excel_value, find_sheet
-from mspxl.xl.write import DATE_FORMAT, TEXT_FORMAT, Layout, add_sheet, layout_of
+from mspxl.xl.excel import Excel, excel_value
+from mspxl.xl.write import DATE_FORMAT, TEXT_FORMAT, Layout, layout_of
 
 BILLING_PERIOD = "Billing Period"
 AS_OF = "As Of"
@@ -92,12 +92,12 @@ def as_of_date(raw: RawBook, today: date) -> tuple[date, bool]:
         raise ControlError(error("Settings", f"B{control.row}", AS_OF, str(exc), read_text(control.value))) from None
 
 
-def write_control(book: BookLike, raw: RawBook, name: str, value: object) -> None:
+def write_control(xl: Excel, raw: RawBook, name: str, value: object) -> None:
     """The Settings row `name` set to `value` (a period as text, a date as a date); the row is added when missing."""
-    sheet = find_sheet(book, "Settings")
-    layout = layout_of(raw.get(sheet.name), S.SETTINGS) if sheet is not None else None
+    sheet = xl.find_sheet("Settings")
+    layout = layout_of(raw.get(xl.sheet_name("Settings") or ""), S.SETTINGS) if sheet is not None else None
     if sheet is None or layout is None:
-        sheet = sheet or add_sheet(book, "Settings")
+        sheet = sheet or xl.add_sheet("Settings")
         sheet.range((1, 1)).value = [["Setting", "Value", "Description"]]
         layout = Layout(1, {"Setting": 1, "Value": 2, "Description": 3}, 1)
     control = find_control(raw, name)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from mspxl.problems import Problem, Severity
-from mspxl.xl.excel import BookLike, SheetLike, find_sheet
-from mspxl.xl.write import TEXT_FORMAT, add_sheet, write_block
+from mspxl.xl.excel import Excel
+from mspxl.xl.write import TEXT_FORMAT, write_block
 
 LOG_SHEET = "mspxl Log"
 LOG_HEADERS = ("Severity", "Place", "Column", "Problem")
@@ -28,40 +29,40 @@ def link(problem: Problem) -> str:
     return f'=HYPERLINK("#\'{sheet}\'!{target_cell(problem)}","{place}")'
 
 
-def log_rows(problems: Sequence[Problem], book: BookLike) -> list[tuple[object, ...]]:
+def log_rows(problems: Sequence[Problem], xl: Excel) -> list[tuple[object, ...]]:
     rows: list[tuple[object, ...]] = []
     for p in problems:
-        place = link(p) if find_sheet(book, p.sheet) is not None else p.place
+        place = link(p) if xl.find_sheet(p.sheet) is not None else p.place
         rows.append((p.severity.value, place, p.header or None, p.render()))
     return rows
 
 
-def clear_log(book: BookLike) -> None:
+def clear_log(xl: Excel) -> None:
     """An old log is emptied, so it never shows problems that have been fixed."""
-    sheet = find_sheet(book, LOG_SHEET)
+    sheet = xl.find_sheet(LOG_SHEET)
     if sheet is not None:
         sheet.clear_contents()
 
 
-def write_log(book: BookLike, problems: Sequence[Problem], note: str = "") -> SheetLike:
+def write_log(xl: Excel, problems: Sequence[Problem], note: str = "") -> Any:
     """Every problem on the log sheet, one assignment; `note` (e.g. what stopped the run) goes above them."""
-    sheet = find_sheet(book, LOG_SHEET) or add_sheet(book, LOG_SHEET)
+    sheet = xl.find_sheet(LOG_SHEET) or xl.add_sheet(LOG_SHEET)
     sheet.clear_contents()
     rows: list[tuple[object, ...]] = []
     if note:
         rows.append(("note", None, None, note))
-    rows.extend(log_rows(problems, book))
+    rows.extend(log_rows(problems, xl))
     sheet.range((1, 1)).value = [list(LOG_HEADERS)]
     write_block(sheet, 2, [1, 2, 3, 4], [TEXT_FORMAT, "General", TEXT_FORMAT, TEXT_FORMAT], rows)
     return sheet
 
 
-def select_first_error(book: BookLike, problems: Sequence[Problem]) -> str:
+def select_first_error(xl: Excel, problems: Sequence[Problem]) -> str:
     """The first error's cell is selected (its sheet activated); returns its place, "" when there is none."""
     for p in problems:
         if p.severity is not Severity.ERROR:
             continue
-        sheet = find_sheet(book, p.sheet)
+        sheet = xl.find_sheet(p.sheet)
         if sheet is None:
             continue
         try:

@@ -10,6 +10,10 @@ buttons and the command line.
 For a period already invoiced the register answers; otherwise the invoices the period would issue do, so a
 function gives the same figure before and after Generate Invoices. A problem (an unknown client, a workbook with
 errors) comes back as a short text in the cell.
+
+The functions exist in Excel for Windows only (xlwings' worksheet functions run through a COM server). They are
+built into the add-in: `make addin` writes their VBA wrapper with xlwings' own generator. Arguments are annotated
+`Any`: xlwings turns an annotation into a converter, and `Any` is its converter for plain values.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from mspxl.problems import has_errors
 from mspxl.records import Book, Invoice
 from mspxl.workbook.cells import CellError, read_date, read_text
 from mspxl.workbook.load import load_raw
-from mspxl.xl.excel import BookLike, excel_value, read_book
+from mspxl.xl.excel import Excel, excel_value
 
 CACHE_SECONDS = 2.0
 PREVIEW_HEADERS = ["Invoice Number", "Type", "Description", "Quantity", "Unit Price", "Amount"]
@@ -43,17 +47,18 @@ class Unanswerable(Exception):
 _cache: dict[str, tuple[float, Book]] = {}
 
 
-def records_of(book: BookLike, today: date | None = None) -> Book:
+def records_of(book: Any, today: date | None = None) -> Book:
     """The workbook's records; read again at most every CACHE_SECONDS, since a recalculation calls every function
     cell at once."""
     now = time.monotonic()
-    cached = _cache.get(book.fullname)
+    xl = Excel(book)
+    cached = _cache.get(xl.fullname)
     if cached is not None and now - cached[0] < CACHE_SECONDS and today is None:
         return cached[1]
-    loaded = load_raw(read_book(book), today or date.today())
+    loaded = load_raw(xl.read(), today or date.today())
     if loaded.book is None or has_errors(loaded.problems):
         raise Unanswerable("the workbook has errors: press Check Workbook")
-    _cache[book.fullname] = (now, loaded.book)
+    _cache[xl.fullname] = (now, loaded.book)
     return loaded.book
 
 
@@ -141,30 +146,30 @@ def _with(book: Book, client: object, convert: Any, value: object, compute: Any)
 
 
 @xw.func
-def MSPXL_BILLED_USERS(client: object, period: object, caller: Any) -> Any:  # noqa: N802 - Excel's name
+def MSPXL_BILLED_USERS(client: Any, period: Any, caller: Any) -> Any:  # noqa: N802 - Excel's name
     """Users billed on the client's managed invoice of the period."""
     return answer(lambda b: _with(b, client, period_arg, period, billed_users), caller)
 
 
 @xw.func
-def MSPXL_INVOICE_TOTAL(client: object, period: object, caller: Any) -> Any:  # noqa: N802
+def MSPXL_INVOICE_TOTAL(client: Any, period: Any, caller: Any) -> Any:  # noqa: N802
     """Total of the client's invoices of the period (managed, service, project)."""
     return answer(lambda b: _with(b, client, period_arg, period, invoice_total), caller)
 
 
 @xw.func
-def MSPXL_BALANCE(client: object, as_of: object, caller: Any) -> Any:  # noqa: N802
+def MSPXL_BALANCE(client: Any, as_of: Any, caller: Any) -> Any:  # noqa: N802
     """What the client owes as of the date."""
     return answer(lambda b: _with(b, client, date_arg, as_of, balance), caller)
 
 
 @xw.func
-def MSPXL_STATE(client: object, as_of: object, caller: Any) -> Any:  # noqa: N802
+def MSPXL_STATE(client: Any, as_of: Any, caller: Any) -> Any:  # noqa: N802
     """The client's collections state as of the date."""
     return answer(lambda b: _with(b, client, date_arg, as_of, state), caller)
 
 
 @xw.func
-def MSPXL_PREVIEW(client: object, period: object, caller: Any) -> Any:  # noqa: N802
+def MSPXL_PREVIEW(client: Any, period: Any, caller: Any) -> Any:  # noqa: N802
     """The lines of the client's invoices of the period, spilled below and to the right."""
     return answer(lambda b: _with(b, client, period_arg, period, preview), caller)

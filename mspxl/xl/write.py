@@ -1,14 +1,15 @@
 """Writing a run's changes into the open Excel workbook: bulk range assignments, number formats, Excel tables.
 
-The same `WorkbookChanges` the file writer applies with openpyxl is applied here through the xlwings Book API:
-one assignment per block of adjacent columns and rows, each column formatted before its values land, so text that
-looks like a date or a formula (`2026-11`, `=1+1`) stays text.
+The same `WorkbookChanges` the file writer applies with openpyxl is applied here through xlwings, in few round
+trips: one value assignment per block of adjacent columns, and one number format per run of adjacent columns that
+share it, set before the values land, so text that looks like a date or a formula (`2026-11`, `=1+1`) stays text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from mspxl import schema as S
 from mspxl.schema import header_key
@@ -16,7 +17,7 @@ from mspxl.workbook.raw import RawBook, RawSheet
 from mspxl.workbook.table import locate_header
 from mspxl.writers.changes import CellMark, Value, WorkbookChanges
 from mspxl.writers.xlsx import DATE_FORMAT, DECIMAL_FORMAT, INT_FORMAT, money_format
-from mspxl.xl.excel import BookLike, SheetLike, excel_value, find_sheet
+from mspxl.xl.excel import Excel, excel_value
 
 TEXT_FORMAT = "@"
 
@@ -63,16 +64,20 @@ def column_runs(columns: Sequence[int]) -> list[list[int]]:
     return runs
 
 
-def write_block(sheet: SheetLike, top: int, columns: Sequence[int], formats: Sequence[str],
+def write_block(sheet: Any, top: int, columns: Sequence[int], formats: Sequence[str],
                 rows: Sequence[Sequence[Value]]) -> None:
-    """Rows of values into the given target columns from row `top`: per run of adjacent columns, number formats
-    first, then one value assignment."""
+    """Rows of values into the given target columns from row `top`: per run of adjacent columns, its number
+    formats first (one call per run of columns sharing a format), then one value assignment."""
     if not rows:
         return
     bottom = top + len(rows) - 1
     for run in column_runs(columns):
-        for i in run:
-            sheet.range((top, columns[i]), (bottom, columns[i])).number_format = formats[i]
+        start = 0
+        for k in range(1, len(run) + 1):
+            if k == len(run) or formats[run[k]] != formats[run[start]]:
+                first, last = columns[run[start]], columns[run[k - 1]]
+                sheet.range((top, first), (bottom, last)).number_format = formats[run[start]]
+                start = k
         sheet.range((top, columns[run[0]])).value = [[excel_value(r[i]) for i in run] for r in rows]
 
 
@@ -80,11 +85,11 @@ def output_schema(name: str) -> S.Sheet:
     return S.output_sheet(name, S.OUTPUT_SHEETS[name])
 
 
-def ensure_output_sheet(book: BookLike, raw: RawBook, name: str) -> tuple[SheetLike, Layout]:
+def ensure_output_sheet(xl: Excel, raw: RawBook, name: str) -> tuple[Any, Layout]:
     """The output sheet and its layout; a missing sheet (or one without the headers) gets them in row 1."""
     schema = output_schema(name)
-    sheet = find_sheet(book, name)
-    layout = layout_of(raw.get(sheet.name) if sheet is not None else None, schema)
+    sheet = xl.find_sheet(name)
+    layout = layout_of(raw.get(xl.sheet_name(name) or ""), schema)
     if sheet is not None and layout is not None:
         for header, _ in S.OUTPUT_SHEETS[name]:
             if header not in layout.columns:  # a column this version added: after the last one
@@ -93,29 +98,20 @@ def ensure_output_sheet(book: BookLike, raw: RawBook, name: str) -> tuple[SheetL
                 layout.columns[header] = col
         return sheet, layout
     if sheet is None:
-        sheet = add_sheet(book, name)
+        sheet = xl.add_sheet(name)
     headers = [h for h, _ in S.OUTPUT_SHEETS[name]]
     sheet.range((1, 1), (1, len(headers))).number_format = TEXT_FORMAT
     sheet.range((1, 1)).value = [headers]
     return sheet, Layout(1, {h: i + 1 for i, h in enumerate(headers)}, 1)
 
 
-def add_sheet(book: BookLike, name: str) -> SheetLike:
-    """A new sheet after the last one."""
-    last = list(book.sheets)[-1]
-    return book.sheets.add(name=name, after=last)
-
-
-def fit_table(sheet: SheetLike, name: str, layout: Layout) -> None:
+def fit_table(sheet: Any, name: str, layout: Layout) -> None:
     """The output sheet's rows as an Excel table with filters, resized to its rows; a table the accountant made
     elsewhere on the sheet is left alone."""
     first, last = min(layout.columns.values()), max(layout.columns.values())
     bottom = max(layout.last_row, layout.header_row + 1)
     target = sheet.range((layout.header_row, first), (bottom, last))
-    try:
-        tables = list(sheet.tables)
-    except Exception:  # no table support in this engine: the rows are there, without filters
-        return
+    tables = list(sheet.tables)
     for table in tables:
         rng = table.range
         if rng.row == layout.header_row and rng.column <= first < rng.column + rng.shape[1]:
@@ -125,9 +121,9 @@ def fit_table(sheet: SheetLike, name: str, layout: Layout) -> None:
         sheet.tables.add(source=target, name=name, table_style_name="TableStyleMedium2")
 
 
-def append_rows(book: BookLike, raw: RawBook, name: str, rows: Sequence[tuple[Value, ...]], money: str) -> None:
+def append_rows(xl: Excel, raw: RawBook, name: str, rows: Sequence[tuple[Value, ...]], money: str) -> None:
     """Rows added below the output sheet's last row, one assignment per block of adjacent columns."""
-    sheet, layout = ensure_output_sheet(book, raw, name)
+    sheet, layout = ensure_output_sheet(xl, raw, name)
     spec = S.OUTPUT_SHEETS[name]
     columns = [layout.columns[h] for h, _ in spec]
     formats = [number_format(kind, money) for _, kind in spec]
@@ -136,9 +132,9 @@ def append_rows(book: BookLike, raw: RawBook, name: str, rows: Sequence[tuple[Va
     fit_table(sheet, name, layout)
 
 
-def replace_rows(book: BookLike, raw: RawBook, name: str, rows: Sequence[tuple[Value, ...]], money: str) -> None:
+def replace_rows(xl: Excel, raw: RawBook, name: str, rows: Sequence[tuple[Value, ...]], money: str) -> None:
     """The output sheet's data rows replaced by `rows` (old rows below them cleared in one assignment)."""
-    sheet, layout = ensure_output_sheet(book, raw, name)
+    sheet, layout = ensure_output_sheet(xl, raw, name)
     spec = S.OUTPUT_SHEETS[name]
     columns = [layout.columns[h] for h, _ in spec]
     formats = [number_format(kind, money) for _, kind in spec]
@@ -164,7 +160,7 @@ def input_schema(name: str) -> S.Sheet:
     raise KeyError(name)
 
 
-def column_for(sheet: SheetLike, layout: Layout, header: str) -> int:
+def column_for(sheet: Any, layout: Layout, header: str) -> int:
     """The column of `header`, added after the last header when the sheet does not have it yet."""
     for known, col in layout.columns.items():
         if header_key(known) == header_key(header):
@@ -175,7 +171,7 @@ def column_for(sheet: SheetLike, layout: Layout, header: str) -> int:
     return col
 
 
-def write_cells(sheet: SheetLike, col: int, cells: dict[int, Value]) -> None:
+def write_cells(sheet: Any, col: int, cells: dict[int, Value]) -> None:
     """Text values into one column at the given rows: one assignment per run of adjacent rows."""
     rows = sorted(cells)
     start = 0
@@ -186,11 +182,9 @@ def write_cells(sheet: SheetLike, col: int, cells: dict[int, Value]) -> None:
             start = i
 
 
-def key_rows(book: BookLike, raw: RawBook, sheet_name: str, key_header: str) -> dict[str, int]:
+def key_rows(xl: Excel, raw: RawBook, sheet_name: str, key_header: str) -> dict[str, int]:
     """Key value -> Excel row of the data rows of an input sheet (e.g. WorkLog Entry ID -> row)."""
-    sheet = find_sheet(book, sheet_name)
-    assert sheet is not None
-    found = raw[sheet.name]
+    found = raw[xl.sheet_name(sheet_name) or sheet_name]
     layout = layout_of(found, input_schema(sheet_name))
     assert layout is not None
     col = layout.columns[key_header] - 1
@@ -198,32 +192,32 @@ def key_rows(book: BookLike, raw: RawBook, sheet_name: str, key_header: str) -> 
             if n + 1 > layout.header_row}
 
 
-def apply_marks(book: BookLike, raw: RawBook, marks: Sequence[CellMark],
+def apply_marks(xl: Excel, raw: RawBook, marks: Sequence[CellMark],
                 row_marks: Sequence[tuple[str, int, str, Value]]) -> None:
     """Invoice numbers written back onto the rows they billed (WorkLog by Entry ID, Usage by row)."""
     by_target: dict[tuple[str, str], dict[int, Value]] = {}
     keys: dict[tuple[str, str], dict[str, int]] = {}
     for mark in marks:
         if (mark.sheet, mark.key_header) not in keys:
-            keys[(mark.sheet, mark.key_header)] = key_rows(book, raw, mark.sheet, mark.key_header)
+            keys[(mark.sheet, mark.key_header)] = key_rows(xl, raw, mark.sheet, mark.key_header)
         row = keys[(mark.sheet, mark.key_header)][mark.key]
         by_target.setdefault((mark.sheet, mark.header), {})[row] = mark.value
     for sheet_name, row, header, value in row_marks:
         by_target.setdefault((sheet_name, header), {})[row] = value
     for (sheet_name, header), cells in by_target.items():
-        sheet = find_sheet(book, sheet_name)
+        sheet = xl.find_sheet(sheet_name)
         assert sheet is not None
-        layout = layout_of(raw[sheet.name], input_schema(sheet_name))
+        layout = layout_of(raw[xl.sheet_name(sheet_name) or sheet_name], input_schema(sheet_name))
         assert layout is not None
         write_cells(sheet, column_for(sheet, layout, header), cells)
 
 
-def apply_changes(book: BookLike, raw: RawBook, changes: WorkbookChanges, currency: str, locale: str) -> None:
+def apply_changes(xl: Excel, raw: RawBook, changes: WorkbookChanges, currency: str, locale: str) -> None:
     """Every change of a run, written into the open workbook."""
     money = money_format(currency, locale)
     for name, rows in changes.append.items():
         if rows:
-            append_rows(book, raw, name, rows, money)
+            append_rows(xl, raw, name, rows, money)
     for name, rows in changes.replace.items():
-        replace_rows(book, raw, name, rows, money)
-    apply_marks(book, raw, changes.marks, changes.row_marks)
+        replace_rows(xl, raw, name, rows, money)
+    apply_marks(xl, raw, changes.marks, changes.row_marks)
