@@ -37,7 +37,13 @@ class Inert:
 def _module(name: str, **attrs: Any) -> types.ModuleType:
     module = types.ModuleType(name)
     module.__dict__.update(attrs)
-    module.__getattr__ = lambda attr: Inert(f"{name}.{attr}")  # type: ignore[method-assign]
+
+    def anything(attr: str) -> Inert:
+        if attr.startswith("__"):  # what tools ask every module (__file__, __path__): a plain module's answers
+            raise AttributeError(attr)
+        return Inert(f"{name}.{attr}")
+
+    module.__getattr__ = anything  # type: ignore[method-assign]
     sys.modules[name] = module
     parent, _, child = name.rpartition(".")
     if parent:
