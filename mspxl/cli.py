@@ -325,6 +325,7 @@ def demo(
         out.print(f"{DEMO_ACH_DAY.isoformat()}: ACH file of {len(debits.debits)} debit(s), total "
                   f"{money(debits.total)}, in {debits.file}{held}.")
 
+    reconciled = demo_reconcile(book, as_json)
     done = export_summary(book, DEMO_PERIODS[-1], out_dir / f"summary-{DEMO_PERIODS[-1]}.xlsx", date.today())
     from mspxl.commands.export import export_period
     from mspxl.export_cli import export_json, export_report
@@ -335,16 +336,34 @@ def demo(
         print(json.dumps({"ok": True, "workbook": str(book), "runs": results, "collections": collect_json(collected),
                           "ach": {"date": DEMO_ACH_DAY.isoformat(), "file": str(debits.file),
                                   "debits": len(debits.debits), "total": plain(debits.total)},
-                          "summary": summary_json(done), "export": export_json(books)}))
+                          "reconcile": reconciled, "summary": summary_json(done), "export": export_json(books)}))
     else:
         for line in summary_prose(done) + export_report(books):
             out.print(line)
         out.print(f"Workbook with its register, Collections and Aging: {book}")
 
 
+DEMO_VENDOR_FILES = ("partner-center-2026-12.csv", "ninjaone-devices-2026-12.csv")
+
+
+def demo_reconcile(book: Path, as_json: bool) -> list[dict[str, object]]:
+    """December reconciled against the sample Microsoft and NinjaOne files (the Microsoft one with --propose)."""
+    from mspxl.reconcile_cli import money_at_stake, run_json, run_reconcile
+    from mspxl.resources import sample_vendor_file
+
+    results = []
+    for index, name in enumerate(DEMO_VENDOR_FILES):
+        run = run_reconcile(book, DEMO_PERIODS[-1], sample_vendor_file(name), None, index == 0, False, as_json)
+        results.append(run_json(run, True))
+        if not as_json:
+            out.print(money_at_stake(run))
+    return results
+
+
 def _register_commands() -> None:
     from mspxl.export_cli import export
     from mspxl.payments_command import ach, returns, send
+    from mspxl.reconcile_cli import reconcile
     from mspxl.release_command import credit, templates_app, verify
     from mspxl.statement_command import statement
     from mspxl.summary.command import summary
@@ -359,6 +378,7 @@ def _register_commands() -> None:
     cli.command("credit")(credit)
     cli.command("verify")(verify)
     cli.command("export")(export)
+    cli.command("reconcile")(reconcile)
     cli.add_typer(templates_app, name="templates")
 
 

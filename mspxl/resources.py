@@ -40,6 +40,11 @@ def sample_workbook() -> Path:
     return _packaged("sample", SAMPLE_NAME) or REPOSITORY / "samples" / SAMPLE_NAME
 
 
+def sample_vendor_file(name: str) -> Path:
+    """A sample vendor file of December 2026 (`samples/vendor/`), which `mspxl demo` reconciles."""
+    return _packaged("sample", "vendor", name) or REPOSITORY / "samples" / "vendor" / name
+
+
 def addin_file() -> Path:
     """The Excel add-in (`mspxl.xlam`) that `mspxl addin install` puts in Excel's startup folder."""
     return _packaged("addin", "mspxl.xlam") or REPOSITORY / "workbook" / "mspxl.xlam"

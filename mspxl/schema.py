@@ -327,8 +327,51 @@ EXPORTS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Exported At", "text"),
 )
 
+# `mspxl reconcile`: its findings (rows of one period and vendor replaced by each run) and, with --propose, the changes
+# it would make, for the accountant to make by hand.
+RECONCILE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Client ID", "text"),
+    ("Service Code", "text"),
+    ("Period", "text"),
+    ("Billed Qty", "decimal"),
+    ("Vendor Qty", "decimal"),
+    ("Difference", "decimal"),
+    ("Unit Price", "money"),
+    ("Revenue at Stake", "money"),
+    ("Unit Cost", "money"),
+    ("Cost at Stake", "money"),
+    ("Finding", "text"),
+    ("Vendor", "text"),
+    ("Vendor Customer", "text"),
+    ("Vendor Item", "text"),
+    ("Vendor File", "text"),
+    ("Vendor Rows", "text"),
+    ("Checked On", "date"),
+)
+
+PROPOSED_CHANGES_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Client ID", "text"),
+    ("Service Code", "text"),
+    ("Change", "text"),
+    ("Current Qty", "decimal"),
+    ("Proposed Qty", "decimal"),
+    ("Effective Date", "date"),
+    ("Unit Price", "money"),
+    ("Monthly Change", "money"),
+    ("Reason", "text"),
+    ("Subscriptions Row", "int"),
+    ("Period", "text"),
+    ("Vendor", "text"),
+)
+
 OUTPUT_KINDS = {"text": Kind.ID, "date": Kind.DATE, "money": Kind.AMOUNT, "int": Kind.DECIMAL,
                 "decimal": Kind.AMOUNT}
+
+
+def table_name(sheet_name: str) -> str:
+    """The Excel table of a sheet is named after it, without the spaces a table name cannot hold
+    (`Proposed Changes` -> `ProposedChanges`)."""
+    return "".join(ch for ch in sheet_name if ch.isalnum() or ch == "_")
 
 
 def output_sheet(name: str, columns: tuple[tuple[str, str], ...]) -> Sheet:
@@ -344,6 +387,8 @@ OUTPUT_SHEETS: dict[str, tuple[tuple[str, str], ...]] = {
     "Aging": AGING_COLUMNS,
     "Runs": RUNS_COLUMNS,
     "Exports": EXPORTS_COLUMNS,
+    "Reconcile": RECONCILE_COLUMNS,
+    "Proposed Changes": PROPOSED_CHANGES_COLUMNS,
 }
 
 INVOICES = output_sheet("Invoices", INVOICES_COLUMNS)

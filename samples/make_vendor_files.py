@@ -6,7 +6,8 @@ the vendors document (see docs/reconcile.md), with made-up customers, tenants, i
   samples/vendor/pax8-invoice-2026-12.csv     Pax8 invoice export
   samples/vendor/backup-usage-2026-11.csv     a backup vendor's November usage report, in the generic layout
 
-Seat and device counts start from what the sample workbook bills in December 2026, then differ on purpose:
+Seat and device counts start from what the sample workbook bills in December 2026 (once October to December are
+invoiced, as `mspxl demo` does), then differ on purpose:
   Microsoft: Granite Peak (C007) has 24 seats for 22 billed (2 added on 2026-12-14: under-billed); Westgate Auto
     Repair (C024) has 6 seats and no M365 subscription (new revenue); Birchwood's tenant is "Birchwood Family Law
     PLLC" (a VendorMap row); "Harborline Surveyors" is nobody's client (unmapped); Granite Peak also has a Teams
@@ -30,6 +31,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from mspxl.billing.run import plan_period, with_issued
 from mspxl.reconcile.billed import billed_quantities
 from mspxl.workbook.load import load_file
 
@@ -147,17 +149,19 @@ def write_csv(path: Path, rows: list[dict[str, object]], newline: str = "\r\n") 
         writer.writerows(rows)
 
 
-def main(sample: Path = HERE / "northwind.xlsx") -> list[Path]:
+def main(sample: Path = HERE / "northwind.xlsx", out: Path = OUT) -> list[Path]:
     book = load_file(sample, date(2026, 12, 20)).book
     assert book is not None
+    for period in ("2026-10", "2026-11", "2026-12"):  # as `mspxl demo` bills them before it reconciles
+        book = with_issued(book, plan_period(book, period).new)
     names = {c.id: c.name for c in book.clients}
     billed = {key: bill.quantity for key, bill in billed_quantities(book, PERIOD).items()}
-    OUT.mkdir(exist_ok=True)
+    out.mkdir(exist_ok=True)
     files = {
-        OUT / "partner-center-2026-12.csv": microsoft_rows(names, billed),
-        OUT / "ninjaone-devices-2026-12.csv": ninja_rows(book),
-        OUT / "pax8-invoice-2026-12.csv": pax8_rows(names, billed),
-        OUT / "backup-usage-2026-11.csv": backup_rows(book),
+        out / "partner-center-2026-12.csv": microsoft_rows(names, billed),
+        out / "ninjaone-devices-2026-12.csv": ninja_rows(book),
+        out / "pax8-invoice-2026-12.csv": pax8_rows(names, billed),
+        out / "backup-usage-2026-11.csv": backup_rows(book),
     }
     for path, rows in files.items():
         write_csv(path, rows)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from mspxl.schema import OUTPUT_SHEETS, header_key
+from mspxl.schema import OUTPUT_SHEETS, header_key, table_name
 from mspxl.workbook.raw import gc_paused
 from mspxl.writers.atomic import replace_workbook
 from mspxl.writers.cells import Writer
@@ -75,8 +75,9 @@ def fit_table(package: Package, sheet: SheetXml, name: str) -> None:
     last_col = len(OUTPUT_SHEETS[name])
     ref = f"A1:{column_letter(last_col)}{last_row}"
     tables = package.tables_of(sheet)
+    title = table_name(name)
     for part, table in tables:
-        if table.get("displayName") == name or table.get("name") == name:
+        if table.get("displayName") == title or table.get("name") == title:
             table.set("ref", ref)
             auto = table.find(q("autoFilter"))
             if auto is not None:
@@ -88,7 +89,7 @@ def fit_table(package: Package, sheet: SheetXml, name: str) -> None:
     headers = sheet.row_values(1)
     names = [str(headers.get(col) if headers.get(col) is not None else f"Column{col}")
              for col in range(1, last_col + 1)]
-    package.add_table(sheet, name, ref, names)
+    package.add_table(sheet, title, ref, names)
 
 
 def _column_for(writer: Writer, sheet: SheetXml, where: dict[str, int], header: str, top: int) -> int:

@@ -18,7 +18,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from mspxl.schema import OUTPUT_SHEETS, header_key
+from mspxl.schema import OUTPUT_SHEETS, header_key, table_name
 from mspxl.workbook.table import HEADER_SEARCH_ROWS
 from mspxl.writers.atomic import replace_workbook
 from mspxl.writers.changes import Value, WorkbookChanges
@@ -172,14 +172,15 @@ def fit_table(ws: Worksheet, name: str) -> None:
     last_row = max(last_data_row(ws), 2)
     last_col = len(OUTPUT_SHEETS[name])
     ref = f"A1:{get_column_letter(last_col)}{last_row}"
-    if name in ws.tables:
-        ws.tables[name].ref = ref
-        if ws.tables[name].autoFilter is not None:
-            ws.tables[name].autoFilter.ref = ref
+    title = table_name(name)
+    if title in ws.tables:
+        ws.tables[title].ref = ref
+        if ws.tables[title].autoFilter is not None:
+            ws.tables[title].autoFilter.ref = ref
         return
     if ws.tables:  # the accountant made a table of their own here: leave it alone
         return
-    table = Table(displayName=name, ref=ref)
+    table = Table(displayName=title, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     ws.add_table(table)
 

@@ -1,0 +1,126 @@
+"""`mspxl reconcile`: a vendor file against the month's billing, into the Reconcile sheet (and, with --propose, the
+Proposed Changes sheet). Nothing else in the workbook changes: Subscriptions, Users and Devices stay as they are.
+
+Each run replaces the rows of its own period and vendor format on those sheets and keeps every other row, so
+December's Microsoft and RMM findings sit side by side and running a file again gives the same sheet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from mspxl import schema as S
+from mspxl.app import WorkbookHasErrors
+from mspxl.audit import note_issued
+from mspxl.billing.calendar import parse_period
+from mspxl.lock import run_lock
+from mspxl.problems import Problem, has_errors
+from mspxl.reconcile import Proposal, Reconciliation, VendorFile, proposals, read_table, read_vendor_table, reconcile
+from mspxl.reconcile.model import FINDINGS, Finding
+from mspxl.reconcile.vendormap import map_rows
+from mspxl.records import Book
+from mspxl.workbook.load import load_raw
+from mspxl.workbook.raw import RawBook
+from mspxl.workbook.source_file import read_raw
+from mspxl.workbook.table import locate_header, read_rows
+from mspxl.writers.changes import Value, WorkbookChanges
+from mspxl.writers.xlsx import refuse_if_open, update_workbook
+
+RECONCILE = "Reconcile"
+PROPOSED = "Proposed Changes"
+
+
+class VendorFileHasErrors(Exception):
+    """The vendor file has bad rows; nothing was written. `problems` holds one sentence per row."""
+
+    def __init__(self, vendor: VendorFile) -> None:
+        super().__init__(f"{vendor.name} has {len(vendor.problems)} problem(s); nothing was written.")
+        self.problems = list(vendor.problems)
+
+
+@dataclass(frozen=True)
+class ReconcileRun:
+    result: Reconciliation
+    vendor: VendorFile
+    proposals: tuple[Proposal, ...] = ()
+    warnings: list[Problem] = field(default_factory=list)
+    currency: str = "USD"
+    locale: str = "en_US"
+
+
+def finding_row(f: Finding, file_name: str, checked_on: date) -> tuple[Value, ...]:
+    """A Reconcile sheet row in the order of RECONCILE_COLUMNS."""
+    return (f.client_id or None, f.service_code or None, f.period, f.billed_qty, f.vendor_qty, f.difference,
+            f.unit_price, f.revenue_at_stake, f.unit_cost, f.cost_at_stake, f.finding, f.vendor, f.customer or None,
+            f.item or None, file_name, ", ".join(str(r) for r in f.rows) or None, checked_on)
+
+
+def proposal_row(p: Proposal) -> tuple[Value, ...]:
+    """A Proposed Changes row in the order of PROPOSED_CHANGES_COLUMNS."""
+    return (p.client_id, p.service_code, p.change, p.current_qty, p.proposed_qty, p.effective, p.unit_price,
+            p.monthly_change, p.reason, p.subscription_row, p.period, p.vendor)
+
+
+def kept_rows(raw: RawBook, name: str, columns: tuple[tuple[str, str], ...], period: str, vendor: str
+              ) -> list[tuple[Value, ...]]:
+    """The sheet's rows of other periods or vendors, as they are."""
+    sheet = raw.get(name)
+    if sheet is None:
+        return []
+    schema = S.Sheet(name, tuple(S.Column(h, S.OUTPUT_KINDS[k]) for h, k in columns), required=False)
+    rows, _ = read_rows(sheet, schema)
+    return [tuple(row[h] for h, _ in columns) for row in rows
+            if not (str(row["Period"] or "") == period and str(row["Vendor"] or "").lower() == vendor)]
+
+
+def vendor_map(raw: RawBook, book: Book) -> tuple[tuple, list[Problem]]:  # noqa: ANN001
+    sheet = raw.get(S.VENDOR_MAP.name)
+    if sheet is None:
+        return (), []
+    rows, _ = read_rows(sheet, S.VENDOR_MAP)  # reading problems are the loader's, already reported
+    located, _ = locate_header(sheet, S.VENDOR_MAP)
+    return map_rows(rows, book, located.columns if located else None)
+
+
+def reconcile_changes(raw: RawBook, run: ReconcileRun, today: date, propose: bool) -> WorkbookChanges:
+    """The Reconcile sheet with this run's rows in place of the period's and vendor's; with `propose`, the same for
+    the Proposed Changes sheet (left alone without it)."""
+    result = run.result
+    changes = WorkbookChanges()
+    changes.replace[RECONCILE] = kept_rows(raw, RECONCILE, S.RECONCILE_COLUMNS, result.period, result.vendor) + [
+        finding_row(f, result.file, today) for f in result.findings]
+    if propose:
+        changes.replace[PROPOSED] = kept_rows(raw, PROPOSED, S.PROPOSED_CHANGES_COLUMNS, result.period,
+                                              result.vendor) + [proposal_row(p) for p in run.proposals]
+    return changes
+
+
+def reconcile_file(path: Path, vendor_path: Path, period: str, today: date, fmt: str | None = None,
+                   propose: bool = False, dry_run: bool = False) -> ReconcileRun:
+    """Reconcile `vendor_path` against the period's billing in the workbook at `path` (see the module docstring).
+    Raises BadPeriod, BadVendorFile, UnknownFormat, VendorFileHasErrors or WorkbookHasErrors before writing."""
+    parse_period(period)
+    with run_lock(path, dry_run):
+        if not dry_run:
+            refuse_if_open(path)
+        raw = read_raw(path)
+        loaded = load_raw(raw, today)
+        if loaded.book is None or has_errors(loaded.problems):
+            raise WorkbookHasErrors(loaded.problems)
+        book = loaded.book
+        rows, map_problems = vendor_map(raw, book)
+        if map_problems:
+            raise WorkbookHasErrors(loaded.problems + map_problems)
+        vendor = read_vendor_table(read_table(vendor_path), fmt, period)
+        if vendor.problems:
+            raise VendorFileHasErrors(vendor)
+        result = reconcile(book, vendor, rows, period)
+        run = ReconcileRun(result, vendor, proposals(book, result) if propose else (), loaded.problems,
+                           book.settings.currency, book.settings.locale)
+        if dry_run:
+            return run
+        counts = result.counts()
+        note_issued({kind: counts[kind] for kind in FINDINGS}, None)
+        update_workbook(path, reconcile_changes(raw, run, today, propose), book.settings.currency, book.settings.locale)
+        return run
