@@ -26,6 +26,31 @@ class Service:
     taxable: bool = True
     device_type: str = ""
     unit_cost: Decimal | None = None  # what the MSP pays a unit a month (the vendor's price), for margins
+    tier_mode: str = ""  # graduated | volume, for a service with rows on the Tiers sheet
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A row of the Tiers sheet: from `from_qty` units up (to the next tier's From Qty), each at `unit_price`."""
+
+    service_code: str
+    from_qty: Decimal  # a whole number (checked)
+    unit_price: Decimal
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Block:
+    """A row of the Blocks sheet: prepaid support hours bought by a client."""
+
+    block_id: str
+    client_id: str
+    hours: Decimal
+    price: Decimal
+    purchased_on: date
+    expires_on: date | None = None
+    invoice_number: str = ""
     row: int = 0
 
 
@@ -62,6 +87,7 @@ class Subscription:
     unit_price: Decimal | None = None
     end_date: date | None = None
     unit_cost: Decimal | None = None  # overrides the catalog's Unit Cost
+    minimum_qty: Decimal | None = None  # per-user / per-device: the billed count is never below it
     row: int = 0
 
     def in_force(self, cutoff: date) -> bool:
@@ -190,6 +216,7 @@ class Invoice:
     usage_rows: tuple[int, ...] = ()  # Usage sheet rows billed on this invoice
     charge_ids: tuple[str, ...] = ()  # Charges rows billed on this invoice
     project_to_date: Decimal | None = None  # a project invoice: the project's invoices to date, this one included
+    block_ids: tuple[str, ...] = ()  # Blocks sheet rows whose purchase this invoice bills
     row: int = 0
 
     @property
@@ -215,21 +242,22 @@ class Book:
     invoices: tuple[Invoice, ...]  # the register as it stands
     collection_states: dict[str, str] = field(default_factory=dict)  # Collections sheet: client -> last state
     charges: tuple[Charge, ...] = ()
+    tiers: dict[str, tuple[Tier, ...]] = field(default_factory=dict)  # Tiers sheet, by Service Code
+    blocks: tuple[Block, ...] = ()  # Blocks sheet: prepaid hours
 
     # Per-client views, built once per Book (a frozen record: the cache is filled on first use), so billing a
     # client looks at its own rows instead of every row of the workbook.
     @cached_property
     def _by_client(self) -> dict[str, dict[str, tuple[object, ...]]]:
         groups: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
-        for name in ("subscriptions", "users", "devices", "usage", "work", "charges", "invoices"):
+        for name in ("subscriptions", "users", "devices", "usage", "work", "charges", "invoices", "blocks"):
             for item in getattr(self, name):
                 groups[item.client_id][name].append(item)  # type: ignore[attr-defined]
         return {cid: {name: tuple(items) for name, items in views.items()} for cid, views in groups.items()}
 
     def of_client(self, client_id: str, name: str) -> tuple:  # noqa: ANN401
         """The client's rows of one sheet (`subscriptions`, `users`, `devices`, `usage`, `work`, `charges`,
-        `invoices`), in sheet
-        order."""
+        `invoices`, `blocks`), in sheet order."""
         return self._by_client.get(client_id, {}).get(name, ())
 
     def client(self, client_id: str) -> Client:
@@ -271,11 +299,13 @@ class Settings:
     accounting_exempt_tax_code: str = ""
     accounting_rounding_account: str = "860"
     accounting_sales_tax_item: str = "Sales Tax"
+    prorate_additions: str = "none"  # none | daily: additions on quarterly and annual clients billed mid-cycle
     extra: dict[str, str] = field(default_factory=dict)
 
 
 __all__ = [
     "ZERO",
+    "Block",
     "Book",
     "Charge",
     "Client",
@@ -287,6 +317,7 @@ __all__ = [
     "Service",
     "Settings",
     "Subscription",
+    "Tier",
     "UsageRow",
     "WorkEntry",
 ]

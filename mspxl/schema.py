@@ -68,6 +68,7 @@ STATUSES = ("active", "inactive")
 METHODS = ("ACH", "check", "card", "wire")
 PAYMENT_STATUSES = ("cleared", "returned", "pending")  # pending: an ACH debit sent, not yet cleared
 YES_NO = ("Y", "N")
+TIER_MODES = ("graduated", "volume")
 
 SETTINGS = Sheet(
     "Settings",
@@ -95,6 +96,7 @@ SERVICES = Sheet(
         Column("Accounting Item", Kind.TEXT, width=24),  # blank: the Name (exports to the books)
         Column("Income Account", Kind.TEXT, width=20),
         Column("Tax Code", Kind.TEXT, width=12),
+        Column("Tier Mode", Kind.CHOICE, choices=TIER_MODES, width=11),
     ),
     id_column="Service Code",
 )
@@ -133,6 +135,7 @@ SUBSCRIPTIONS = Sheet(
         Column("Start Date", Kind.DATE, required=True, width=12),
         Column("End Date", Kind.DATE, width=12),
         Column("Unit Cost", Kind.MONEY),
+        Column("Minimum Qty", Kind.DECIMAL, width=12),
     ),
 )
 
@@ -245,6 +248,33 @@ CHARGES = Sheet(
     description="Materials and one-off charges, billed in arrears on the project's or the client's service invoice.",
 )
 
+TIERS = Sheet(
+    "Tiers",
+    (
+        Column("Service Code", Kind.ID, required=True),
+        Column("From Qty", Kind.DECIMAL, required=True, width=10),
+        Column("Unit Price", Kind.MONEY, required=True),
+    ),
+    required=False,
+    description="Volume price bands of per-user, per-device and flat services (with Services Tier Mode).",
+)
+
+BLOCKS = Sheet(
+    "Blocks",
+    (
+        Column("Block ID", Kind.ID, required=True, width=10),
+        Column("Client ID", Kind.ID, required=True, width=10),
+        Column("Hours", Kind.DECIMAL, required=True, width=8),
+        Column("Price", Kind.MONEY, required=True),
+        Column("Purchased On", Kind.DATE, required=True, width=13),
+        Column("Expires On", Kind.DATE, width=12),
+        Column("Invoice Number", Kind.ID, width=14),
+    ),
+    required=False,
+    id_column="Block ID",
+    description="Prepaid blocks of support hours; billable work draws the oldest unexpired block down first.",
+)
+
 INPUT_SHEETS: tuple[Sheet, ...] = (
     SETTINGS,
     SERVICES,
@@ -258,6 +288,8 @@ INPUT_SHEETS: tuple[Sheet, ...] = (
     PAYMENTS,
     VENDOR_MAP,
     CHARGES,
+    TIERS,
+    BLOCKS,
 )
 
 # Output sheets: (header, number format kind) where kind is "text", "date", "money", "int", "decimal".
@@ -395,4 +427,4 @@ INVOICES = output_sheet("Invoices", INVOICES_COLUMNS)
 INVOICE_LINES = output_sheet("InvoiceLines", INVOICE_LINES_COLUMNS)
 COLLECTIONS = output_sheet("Collections", COLLECTIONS_COLUMNS)
 
-SETTINGS_BY_KIND = {"pct": Kind.PCT, "money": Kind.MONEY, "yn": Kind.YN}
+SETTINGS_BY_KIND = {"pct": Kind.PCT, "money": Kind.MONEY, "yn": Kind.YN, "choice": Kind.CHOICE}

@@ -15,6 +15,7 @@ class SettingDef:
     description: str
     low: int | None = None
     high: int | None = None
+    choices: tuple[str, ...] = ()  # kind "choice": the values allowed
 
 
 SETTING_DEFS: tuple[SettingDef, ...] = (
@@ -68,6 +69,10 @@ SETTING_DEFS: tuple[SettingDef, ...] = (
                "Xero account of the rounding line that keeps each total the register's to the cent."),
     SettingDef("Accounting Sales Tax Item", "accounting_sales_tax_item", "text", "Sales Tax",
                "QuickBooks Desktop sales tax item of the tax line."),
+    SettingDef("Prorate Additions", "prorate_additions", "choice", "none",
+               "none: users and devices added mid-cycle on quarterly and annual clients wait for the next cycle "
+               "invoice; daily: they are billed on the next monthly run, prorated by the days left in the cycle.",
+               choices=("none", "daily")),
 )
 
 SETTINGS_BY_KEY = {"".join(c for c in d.name.lower() if c not in " _"): d for d in SETTING_DEFS}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from mspxl.billing.additions import addition_lines, additions_only, additions_since
 from mspxl.billing.calendar import (
     client_is_billed,
     cycle_label,
@@ -15,9 +16,11 @@ from mspxl.billing.calendar import (
     period_index,
 )
 from mspxl.billing.counting import billed_count, count_at_cutoff
+from mspxl.billing.minimums import at_minimum, counted_on, minimum_note, seat_noun
+from mspxl.billing.tiers import bands_text, tier_bands
 from mspxl.billing.totals import numbered, period_invoice
 from mspxl.money import line_amount
-from mspxl.records import Book, Client, Invoice, InvoiceLine, Service, Subscription, UsageRow
+from mspxl.records import Book, Client, Invoice, InvoiceLine, Seat, Service, Subscription, Tier, UsageRow
 
 
 @dataclass(frozen=True)
@@ -41,51 +44,96 @@ def unit_price(subscription: Subscription, service: Service) -> Decimal:
 
 
 def previous_managed(book: Book, client_id: str, period: str) -> Invoice | None:
-    """The client's latest managed invoice for a period before `period`."""
+    """The client's latest managed invoice for a period before `period` that bills its cycle (an invoice holding
+    only additions billed mid-cycle is not one)."""
     earlier = [
         inv for inv in book.of_client(client_id, "invoices")
-        if inv.type == "managed" and period_index(inv.period) < period_index(period)
+        if inv.type == "managed" and period_index(inv.period) < period_index(period) and not additions_only(inv)
     ]
     return max(earlier, key=lambda inv: (period_index(inv.period), inv.issue_date), default=None)
 
 
-def previous_quantity(book: Book, previous: Invoice | None, service: Service) -> int | None:
+def _same_family(book: Book, service: Service) -> Callable[[str], bool]:
+    """Lines of the same Service Code; for per-user services, when the client changed package, the per-user lines
+    whatever their code."""
+    if service.model != "per_user":
+        return lambda code: code == service.code
+
+    def per_user(code: str) -> bool:
+        old = book.services.get(code)
+        return code == service.code or (old is not None and old.model == "per_user")
+
+    return per_user
+
+
+def previous_quantity(book: Book, previous: Invoice | None, service: Service,
+                      later: Sequence[Invoice] = ()) -> int | None:
     """Billed count of the previous invoice, per service line: the quantity on the previous managed invoice's line for
     the same Service Code; for per-user services, when the client changed package, the previous per-user line's
-    quantity whatever its code."""
+    quantity whatever its code. Tier bands of one service add up; a count raised to a subscription's minimum counts
+    as it was counted; additions billed mid-cycle since (`later`) count too."""
     if previous is None:
         return None
-    for line in previous.lines:
-        if line.service_code == service.code:
-            return int(line.quantity)
-    if service.model == "per_user":
-        for line in previous.lines:
-            old = book.services.get(line.service_code)
-            if old is not None and old.model == "per_user":
-                return int(line.quantity)
-    return None
+    family = _same_family(book, service)
+    codes = [ln.service_code for ln in previous.lines if ln.service_code == service.code]
+    if not codes:
+        codes = [ln.service_code for ln in previous.lines if family(ln.service_code)][:1]
+    if not codes:
+        return None
+    count = counted_on(previous.lines, codes[0])
+    return count + sum(int(ln.quantity) for inv in later for ln in inv.lines if family(ln.service_code))
 
 
-def subscription_line(book: Book, client: Client, sub: Subscription, periods: tuple[str, ...],
-                      previous: Invoice | None) -> InvoiceLine:
-    """flat: Quantity (default 1) x price; per_user / per_device: billed count x price. A cycle line's amount is
-    quantity x monthly price x months in the cycle, rounded once; its description says the months covered."""
+def seats_of(book: Book, client: Client, service: Service) -> tuple[Seat, ...]:
+    """The Users rows of a per-user service, the Devices rows of a per-device one."""
+    return book.of_client(client.id, "users" if service.model == "per_user" else "devices")
+
+
+def subscription_lines(book: Book, client: Client, sub: Subscription, periods: tuple[str, ...],
+                       previous: Invoice | None, later: Sequence[Invoice] = ()) -> list[InvoiceLine]:
+    """flat: Quantity (default 1) x price; per_user / per_device: billed count x price, never below the
+    subscription's Minimum Qty. A cycle line's amount is quantity x monthly price x months in the cycle, rounded once;
+    its description says the months covered. A service with tiers is billed by its bands."""
     service = book.services[sub.service_code]
     cutoff = invoice_date(periods[0], book.settings)
     months = len(periods)
-    price = unit_price(sub, service) * months
+    label = cycle_label(periods) + (f" ({months} months)" if months > 1 else "")
+    note = ""
     if service.model == "flat":
         quantity = sub.quantity if sub.quantity is not None else Decimal(1)
     else:
-        seats = book.of_client(client.id, "users" if service.model == "per_user" else "devices")
         device_type = service.device_type if service.model == "per_device" else ""
-        actual = count_at_cutoff(seats, client.id, cutoff, device_type)
-        quantity = Decimal(billed_count(actual, previous_quantity(book, previous, service), periods, book.settings))
-    description = f"{service.name}, {cycle_label(periods)}"
-    if months > 1:
-        description += f" ({months} months)"
-    return InvoiceLine(0, service.code, description, quantity, price, line_amount(quantity, price),
-                       service.taxable, service.unit)
+        actual = count_at_cutoff(seats_of(book, client, service), client.id, cutoff, device_type)
+        counted = billed_count(actual, previous_quantity(book, previous, service, later), periods, book.settings)
+        billed = at_minimum(counted, sub.minimum_qty)
+        note = minimum_note(counted, billed, seat_noun(service))
+        quantity = Decimal(billed)
+    tiers = book.tiers.get(service.code, ()) if sub.unit_price is None else ()
+    if not tiers:
+        price = unit_price(sub, service) * months
+        return [InvoiceLine(0, service.code, f"{service.name}, {label}{note}", quantity, price,
+                            line_amount(quantity, price), service.taxable, service.unit)]
+    return tiered_lines(service, tiers, quantity, months, f"{service.name}, {label}", note)
+
+
+def tiered_lines(service: Service, tiers: Sequence[Tier], quantity: Decimal, months: int, heading: str,
+                 note: str) -> list[InvoiceLine]:
+    """One line per band used (graduated) or one line at the band reached (volume); the description names the bands,
+    the first line carries the minimum's note."""
+    bands = tier_bands(tiers, service.tier_mode, quantity)
+    noun = seat_noun(service)
+    lines = []
+    for i, band in enumerate(bands):
+        if service.tier_mode == "graduated":
+            text = f"{heading}: {noun} {band.label}"
+        else:
+            text = f"{heading}: {_qty(quantity)} {noun} at the {band.label} price"
+        if i == 0:
+            text += f"{note} ({bands_text(tiers, service.tier_mode)})"
+        price = band.price * months
+        lines.append(InvoiceLine(0, service.code, text, band.quantity, price, line_amount(band.quantity, price),
+                                 service.taxable, service.unit))
+    return lines
 
 
 def usage_in_arrears(book: Book, client: Client, period: str) -> list[UsageRow]:
@@ -125,15 +173,16 @@ def managed_invoice(book: Book, client: Client, period: str) -> Invoice | Skippe
     if not client_is_billed(client, period, settings):
         return None
     periods = cycle_periods(client, period, settings)
-    if periods is None:
-        return None
     cutoff = invoice_date(period, settings)
     subs = [s for s in subscriptions_in_force(book, client, cutoff) if s.service_code in book.services]
+    if periods is None:
+        return additions_invoice(book, client, period, subs)
     if not subs:
         return Skipped(client.id, client.name, "no subscription in force")
     previous = previous_managed(book, client.id, period)
-    lines = [subscription_line(book, client, s, periods, previous)
-             for s in subs if book.services[s.service_code].model != "usage"]
+    later = additions_since(book, client.id, previous, period)
+    lines = [line for s in subs if book.services[s.service_code].model != "usage"
+             for line in subscription_lines(book, client, s, periods, previous, later)]
     usage_rows = [r for r in usage_in_arrears(book, client, period) if r.service_code in book.services]
     usage_rows.sort(key=lambda r: (r.period, r.service_code, r.row))
     lines += [usage_line(book, client, r, cutoff) for r in usage_rows]
@@ -146,11 +195,23 @@ def managed_invoice(book: Book, client: Client, period: str) -> Invoice | Skippe
                           usage_rows=tuple(r.row for r in usage_rows))
 
 
+def additions_invoice(book: Book, client: Client, period: str, subs: Sequence[Subscription]) -> Invoice | None:
+    """In a month inside a quarterly or annual cycle: the users and devices added since the cycle invoice, prorated
+    (Settings Prorate Additions daily), on a managed invoice of their own; None when there are none."""
+    lines = addition_lines(book, client, period, subs)
+    if not lines:
+        return None
+    lines_t = numbered(lines)
+    return period_invoice(client, "managed", period, lines_t, book.settings,
+                          billed_users=billed_users(book, lines_t),
+                          billed_devices=billed_devices(book, lines_t))
+
+
 def billed_users(book: Book, lines: Sequence[InvoiceLine]) -> int | None:
     """Billed Users counts people, not line quantities: every per-user line (helpdesk, Microsoft 365...) bills the
     same users, so an invoice's count is its largest per-user line's quantity (each line keeps its own quantity,
     which the decrease rule may hold above the actual count). None without a per-user line."""
-    quantities = [int(ln.quantity) for ln in lines if _model(book, ln) == "per_user"]
+    quantities = list(_per_service(book, lines, "per_user").values())
     return max(quantities) if quantities else None
 
 
@@ -160,14 +221,22 @@ def billed_devices(book: Book, lines: Sequence[InvoiceLine]) -> int | None:
     the untyped lines' largest quantity and the sum over Device Types of each type's largest. None without a
     per-device line."""
     by_type: dict[str, int] = {}
-    for ln in lines:
-        if _model(book, ln) == "per_device":
-            kind = book.services[ln.service_code].device_type.strip().lower()
-            by_type[kind] = max(by_type.get(kind, 0), int(ln.quantity))
+    for code, quantity in _per_service(book, lines, "per_device").items():
+        kind = book.services[code].device_type.strip().lower()
+        by_type[kind] = max(by_type.get(kind, 0), quantity)
     if not by_type:
         return None
     untyped = by_type.pop("", 0)
     return max(untyped, sum(by_type.values()))
+
+
+def _per_service(book: Book, lines: Sequence[InvoiceLine], model: str) -> dict[str, int]:
+    """The quantity each service of `model` bills on the invoice: its lines added up (tier bands are a line each)."""
+    totals: dict[str, int] = {}
+    for ln in lines:
+        if _model(book, ln) == model:
+            totals[ln.service_code] = totals.get(ln.service_code, 0) + int(ln.quantity)
+    return totals
 
 
 def _model(book: Book, line: InvoiceLine) -> str:

@@ -59,4 +59,7 @@ def with_issued(book: Book, issued: tuple[Invoice, ...]) -> Book:
     usage = tuple(replace(u, invoice_number=by_usage[u.row]) if u.row in by_usage else u for u in book.usage)
     charges = tuple(replace(c, invoice_number=by_charge[c.charge_id]) if c.charge_id in by_charge else c
                     for c in book.charges)
-    return replace(book, invoices=book.invoices + issued, work=work, usage=usage, charges=charges)
+    by_block = {block: inv.number for inv in issued for block in inv.block_ids}
+    blocks = tuple(replace(b, invoice_number=by_block[b.block_id]) if b.block_id in by_block else b
+                   for b in book.blocks)
+    return replace(book, invoices=book.invoices + issued, work=work, usage=usage, charges=charges, blocks=blocks)

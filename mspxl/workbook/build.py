@@ -10,6 +10,7 @@ from mspxl import schema as S
 from mspxl.money import to_decimal
 from mspxl.problems import Problem, error, warning
 from mspxl.records import (
+    Block,
     Charge,
     Client,
     Invoice,
@@ -20,6 +21,7 @@ from mspxl.records import (
     Service,
     Settings,
     Subscription,
+    Tier,
     UsageRow,
     WorkEntry,
 )
@@ -58,13 +60,14 @@ def build_settings(rows: list[Row]) -> tuple[Settings, list[Problem]]:
             continue
         raw = row.values.get("Value")
         try:
-            fields[defn.field] = _setting_value(defn.kind, raw, defn.low, defn.high)
+            fields[defn.field] = _setting_value(defn.kind, raw, defn.low, defn.high, defn.choices)
         except CellError as exc:
             problems.append(error("Settings", place, defn.name, str(exc), raw))
     return Settings(**fields, extra=extra), problems  # type: ignore[arg-type]
 
 
-def _setting_value(kind: str, raw: object, low: int | None, high: int | None) -> object:
+def _setting_value(kind: str, raw: object, low: int | None, high: int | None,
+                   choices: tuple[str, ...] = ()) -> object:
     if kind in ("text", "locale"):
         return read_text(raw)
     if kind == "currency":
@@ -91,7 +94,7 @@ def _setting_value(kind: str, raw: object, low: int | None, high: int | None) ->
         if not months or any(not 1 <= m <= 12 for m in months):
             raise CellError("is not a list of months from 1 to 12 (expected e.g. 1,7)")
         return months
-    return read_cell(Column("v", S.SETTINGS_BY_KIND[kind]), raw)
+    return read_cell(Column("v", S.SETTINGS_BY_KIND[kind], choices=choices), raw)
 
 
 def build_services(rows: list[Row]) -> tuple[dict[str, Service], list[Problem]]:
@@ -109,6 +112,7 @@ def build_services(rows: list[Row]) -> tuple[dict[str, Service], list[Problem]]:
             taxable=bool(row["Taxable"]),
             device_type=_txt(row["Device Type"]),
             unit_cost=_opt_dec(row["Unit Cost"]),
+            tier_mode=_txt(row["Tier Mode"]),
             row=row.number,
         ))
     return services, []
@@ -150,6 +154,35 @@ def build_subscriptions(rows: list[Row]) -> list[Subscription]:
             unit_price=_opt_dec(get("Unit Price")),
             end_date=get("End Date"),  # type: ignore[arg-type]
             unit_cost=_opt_dec(get("Unit Cost")),
+            minimum_qty=_opt_dec(get("Minimum Qty")),
+            row=row.number,
+        )
+        for row in rows
+        if row.ok
+        for get in (row.values.get,)
+    ]
+
+
+def build_tiers(rows: list[Row]) -> dict[str, tuple[Tier, ...]]:
+    """The Tiers sheet by Service Code, each service's bands from the lowest From Qty up."""
+    tiers: dict[str, list[Tier]] = defaultdict(list)
+    for row in rows:
+        if row.ok:
+            code = _txt(row["Service Code"])
+            tiers[code].append(Tier(code, _dec(row["From Qty"]), _dec(row["Unit Price"]), row.number))
+    return {code: tuple(sorted(bands, key=lambda t: t.from_qty)) for code, bands in tiers.items()}
+
+
+def build_blocks(rows: list[Row]) -> list[Block]:
+    return [
+        Block(
+            block_id=_txt(get("Block ID")),
+            client_id=_txt(get("Client ID")),
+            hours=_dec(get("Hours")),
+            price=_dec(get("Price")),
+            purchased_on=get("Purchased On"),  # type: ignore[arg-type]
+            expires_on=get("Expires On"),  # type: ignore[arg-type]
+            invoice_number=_txt(get("Invoice Number")),
             row=row.number,
         )
         for row in rows

@@ -78,6 +78,8 @@ def _load_raw(raw: RawBook, today: date) -> Loaded:
         payments=tuple(build.build_payments(rows["Payments"])),
         invoices=tuple(invoices),
         charges=tuple(build.build_charges(rows["Charges"])),
+        tiers=build.build_tiers(rows["Tiers"]),
+        blocks=tuple(build.build_blocks(rows["Blocks"])),
         collection_states={str(r["Client ID"]): str(r["State"]) for r in rows["Collections"]
                            if r.ok and r["State"] is not None},
     )

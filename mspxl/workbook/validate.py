@@ -13,6 +13,7 @@ from mspxl.ach.routing import bank_details
 from mspxl.problems import Problem, error, warning
 from mspxl.records import Book
 from mspxl.workbook.table import cell_ref
+from mspxl.workbook.validate_models import blocks_are_well_formed, minimum_fits_model, tiers_are_well_formed
 from mspxl.workbook.verify import register_checks
 
 Columns = dict[str, dict[str, int]]  # sheet -> header -> 0-based column
@@ -180,6 +181,9 @@ VALIDATORS: tuple[Validator, ...] = (
     work_has_a_rate,
     project_belongs_to_client,
     register_is_intact,
+    tiers_are_well_formed,
+    minimum_fits_model,
+    blocks_are_well_formed,
 )
 
 

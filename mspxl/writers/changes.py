@@ -74,8 +74,8 @@ def line_rows(inv: Invoice) -> list[tuple[Value, ...]]:
 
 
 def issue_changes(invoices: Iterable[Invoice]) -> WorkbookChanges:
-    """Register rows, lines, and the invoice number written back onto the WorkLog, Usage and Charges rows it
-    billed."""
+    """Register rows, lines, and the invoice number written back onto the WorkLog, Usage, Charges and Blocks rows
+    it billed."""
     changes = WorkbookChanges(append={"Invoices": [], "InvoiceLines": []})
     for inv in invoices:
         changes.append["Invoices"].append(invoice_row(inv))
@@ -86,6 +86,8 @@ def issue_changes(invoices: Iterable[Invoice]) -> WorkbookChanges:
             changes.marks.append(CellMark("Charges", "Charge ID", charge_id, "Invoice Number", inv.number))
         for row in inv.usage_rows:
             changes.row_marks.append(("Usage", row, "Invoice Number", inv.number))
+        for block_id in inv.block_ids:
+            changes.marks.append(CellMark("Blocks", "Block ID", block_id, "Invoice Number", inv.number))
     return changes
 
 
