@@ -71,3 +71,14 @@ def test_a_block_with_no_hours_or_expiring_before_its_purchase_is_an_error() -> 
     assert 'Blocks!C2 (Hours): "0" must be more than 0' in rendered
     assert 'Blocks!F3 (Expires On): "2026-09-01" is before Purchased On (2026-10-01)' in rendered
     assert 'Blocks!B4 (Client ID): "C9" is not a known Client ID (Clients sheet)' in rendered
+
+
+def test_the_run_reports_hours_left_on_an_expired_block() -> None:
+    from mspxl.billing.run import plan_period
+
+    book = book_of({"Clients": [client(**{"Hourly Rate": 100})],
+                    "Blocks": [block("OLD", 5, 450, date(2026, 9, 1), expires=date(2026, 10, 31))],
+                    "WorkLog": [work("W1", date(2026, 10, 20), "2")]})
+    book2, _ = run_periods(book, "2026-11")
+    assert plan_period(book2, "2026-12").notes == (
+        "C1 Client C1: prepaid block OLD expired on 2026-10-31 with 3 h unused (not billed)",)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from mspxl.billing.blocks import expired_unused, ledger_before_run
+from mspxl.billing.calendar import invoice_date
 from mspxl.billing.charges import charges_in_arrears, project_total_to_date
 from mspxl.billing.managed import Skipped, managed_invoice
 from mspxl.billing.register import assign_numbers, not_yet_issued
@@ -17,6 +19,7 @@ class PeriodPlan:
     new: tuple[Invoice, ...]  # numbered, not yet in the register
     already_issued: int  # the period's invoices already in the register
     skipped: tuple[Skipped, ...]
+    notes: tuple[str, ...] = ()  # things the accountant should know, e.g. prepaid hours that expired unused
 
 
 def period_drafts(book: Book, period: str) -> tuple[list[Invoice], list[Skipped]]:
@@ -41,7 +44,20 @@ def plan_period(book: Book, period: str) -> PeriodPlan:
     new = not_yet_issued(drafts, book.invoices)
     numbered = with_project_totals(assign_numbers(new, book.invoices, book.settings), book.invoices)
     already = sum(1 for inv in book.invoices if inv.period == period and inv.type in ("managed", "service", "project"))
-    return PeriodPlan(period, tuple(numbered), already, tuple(skipped))
+    return PeriodPlan(period, tuple(numbered), already, tuple(skipped), tuple(expired_block_notes(book, period)))
+
+
+def expired_block_notes(book: Book, period: str) -> list[str]:
+    """Hours left on an expired prepaid block are reported, not billed."""
+    on = invoice_date(period, book.settings)
+    notes = []
+    for client in book.clients:
+        if not book.of_client(client.id, "blocks"):
+            continue
+        for block, left in expired_unused(ledger_before_run(book, client), on):
+            notes.append(f"{client.id} {client.name}: prepaid block {block.block_id} expired on "
+                         f"{block.expires_on} with {left.normalize():f} h unused (not billed)")
+    return notes
 
 
 def with_project_totals(invoices: list[Invoice], register: tuple[Invoice, ...]) -> list[Invoice]:

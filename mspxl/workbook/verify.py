@@ -142,8 +142,9 @@ def numbering_is_gapless_and_unique(book: Book, places: _Places) -> list[Problem
 
 
 def marks_point_at_invoices(book: Book, places: _Places) -> list[Problem]:
-    """Every WorkLog and Usage row marked invoiced points at an existing invoice of its client that bills it: a
-    service or project invoice for work, a managed invoice with a line of the row's Service Code for usage."""
+    """Every WorkLog, Usage and Blocks row marked invoiced points at an existing invoice of its client that bills it:
+    a service or project invoice for work, a managed invoice with a line of the row's Service Code for usage, an
+    invoice with a prepaid-block line for a block."""
     register = {inv.number: inv for inv in book.invoices}
     problems: list[Problem] = []
     for w in book.work:
@@ -169,6 +170,23 @@ def marks_point_at_invoices(book: Book, places: _Places) -> list[Problem]:
             problems.append(error("Usage", at, "Invoice Number",
                                   f"has no {u.service_code} line for {u.client_id}", u.invoice_number))
     problems.extend(charge_marks_point_at_invoices(book, places, register))
+    problems.extend(block_marks_point_at_invoices(book, places, register))
+    return problems
+
+
+def block_marks_point_at_invoices(book: Book, places: _Places, register: Mapping[str, Invoice]) -> list[Problem]:
+    """Every Blocks row marked invoiced points at an invoice of its client with a prepaid-block line."""
+    problems: list[Problem] = []
+    for b in book.blocks:
+        if not b.invoice_number:
+            continue
+        at = places.cell("Blocks", b.row, "Invoice Number")
+        inv = register.get(b.invoice_number)
+        if inv is None:
+            problems.append(error("Blocks", at, "Invoice Number", "is not on the Invoices sheet", b.invoice_number))
+        elif inv.client_id != b.client_id or not any(ln.service_code == "BLOCK" for ln in inv.lines):
+            problems.append(error("Blocks", at, "Invoice Number",
+                                  f"has no prepaid-block line for {b.client_id}", b.invoice_number))
     return problems
 
 
