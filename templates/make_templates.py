@@ -328,6 +328,8 @@ def details(document: Document, kind: Kind) -> None:
         rows += [("Users billed", "{{ billed_users }}", "billed_users"),
                  ("Devices billed", "{{ billed_devices }}", "billed_devices")]
     rows.append(("Relates to", "{{ related_invoice }}", "related_invoice"))
+    if not kind.credit:
+        rows.append(("Prepaid hours", "{{ prepaid_hours }}", "prepaid_hours"))
 
     facts.paragraphs[0].paragraph_format.space_after = Pt(0)
     inner = facts_table(facts, rows)

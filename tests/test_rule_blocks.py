@@ -82,3 +82,34 @@ def test_the_run_reports_hours_left_on_an_expired_block() -> None:
     book2, _ = run_periods(book, "2026-11")
     assert plan_period(book2, "2026-12").notes == (
         "C1 Client C1: prepaid block OLD expired on 2026-10-31 with 3 h unused (not billed)",)
+
+
+def all_cells(container):  # noqa: ANN001, ANN201
+    """Every table cell of a document, nested tables included."""
+    for table in container.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                yield cell
+                yield from all_cells(cell)
+
+
+def test_the_block_balance_is_on_the_clients_invoice_document(tmp_path) -> None:  # noqa: ANN001
+    from docx import Document
+
+    from mspxl.documents import InvoiceRenderer, default_template_dir
+
+    book = book_of({"Clients": [client(**{"Hourly Rate": 150})],
+                    "Blocks": [block("B1", 10, 1200, date(2026, 10, 1), expires=date(2027, 6, 30))],
+                    "WorkLog": [work("W1", date(2026, 10, 10), "3.5")]})
+    _, issued = run_periods(book, "2026-11")
+    (inv,) = issued["2026-11"]
+    assert inv.prepaid_hours == "B1: 6.5 h left (until 2027-06-30)"
+    path = InvoiceRenderer(default_template_dir()).render(inv, book.client("C1"), book.settings, tmp_path)
+    document = Document(str(path))
+    cells = [cell.text for cell in all_cells(document)]
+    assert cells[cells.index("Prepaid hours") + 1] == "B1: 6.5 h left (until 2027-06-30)"
+    lines = [[c.text for c in row.cells] for table in document.tables for row in table.rows
+             if row.cells[0].text.startswith("Prepaid support hours") or "from block" in row.cells[0].text]
+    assert lines == [["Prepaid support hours, block B1: 10 h, valid until 2027-06-30", "1", "block", "$1,200.00",
+                      "$1,200.00"],
+                     ["2026-10-10 job W1 (A. Tech): from block B1: 3.5 h, 6.5 h left", "3.5", "h", "$0.00", "$0.00"]]

@@ -100,8 +100,9 @@ def expired_unused(ledger: BlockLedger, on: date) -> list[tuple[Block, Decimal]]
 
 
 def block_balances(ledger: BlockLedger, on: date) -> list[tuple[Block, Decimal]]:
-    """Blocks still usable on `on`, with their hours left, for the client's documents."""
-    return [(b, ledger.left[b.block_id]) for b in ledger.blocks if usable_on(b, on) or b.purchased_on > on]
+    """Blocks with hours left that are still usable on `on` (or bought later), for the client's documents."""
+    return [(b, ledger.left[b.block_id]) for b in ledger.blocks
+            if ledger.left[b.block_id] > 0 and (usable_on(b, on) or b.purchased_on > on)]
 
 
 def drawn_line(draw: Draw, line: InvoiceLine) -> InvoiceLine:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from mspxl.billing.blocks import expired_unused, ledger_before_run
+from mspxl.billing.blocks import block_balances, blocks_text, expired_unused, ledger_before_run
 from mspxl.billing.calendar import invoice_date
 from mspxl.billing.charges import charges_in_arrears, project_total_to_date
 from mspxl.billing.managed import Skipped, managed_invoice
 from mspxl.billing.register import assign_numbers, not_yet_issued
 from mspxl.billing.work import work_invoices, work_to_bill
-from mspxl.records import Book, Invoice
+from mspxl.records import Book, Client, Invoice
 
 
 @dataclass(frozen=True)
@@ -28,14 +28,29 @@ def period_drafts(book: Book, period: str) -> tuple[list[Invoice], list[Skipped]
     drafts: list[Invoice] = []
     skipped: list[Skipped] = []
     for client in book.clients:
+        mine: list[Invoice] = []
         managed = managed_invoice(book, client, period)
         if isinstance(managed, Skipped):
             skipped.append(managed)
         elif managed is not None:
-            drafts.append(managed)
-        drafts.extend(work_invoices(book, client, period, work_to_bill(book, client, period),
-                                    charges_in_arrears(book, client, period)))
+            mine.append(managed)
+        mine.extend(work_invoices(book, client, period, work_to_bill(book, client, period),
+                                  charges_in_arrears(book, client, period)))
+        drafts.extend(with_prepaid_hours(book, client, period, mine))
     return drafts, skipped
+
+
+def with_prepaid_hours(book: Book, client: Client, period: str, invoices: list[Invoice]) -> list[Invoice]:
+    """The block balance is on the client's invoices: what its prepaid blocks hold once this run's hours are drawn."""
+    if not invoices or not book.of_client(client.id, "blocks"):
+        return invoices
+    ledger = ledger_before_run(book, client)
+    rows = {w.entry_id: w for w in book.of_client(client.id, "work")}
+    for inv in invoices:
+        for entry_id in inv.work_entry_ids:
+            ledger.draw(rows[entry_id].date, rows[entry_id].hours)
+    text = blocks_text(block_balances(ledger, invoice_date(period, book.settings)))
+    return [replace(inv, prepaid_hours=text) for inv in invoices]
 
 
 def plan_period(book: Book, period: str) -> PeriodPlan:

@@ -30,6 +30,8 @@ Fields every template gets (text, except the true/false `taxed` and `autopay` an
 - `billed_users`, `billed_devices`: `12`, `30`; empty unless the invoice records a count (managed invoices).
 - `project_id`: the Project ID; `project_name`: the project's name, or its ID when no name is given.
 - `related_invoice`: what a fee or credit note relates to, as the register records it.
+- `prepaid_hours`: the client's prepaid blocks of hours once this run's work is drawn (`B1: 6.5 h left`); empty
+  for a client with none.
 - `autopay`: true when the client pays by ACH debit.
 - `debit_date`: the day the ACH debit is pulled (the due date) for autopay clients, else empty.
 - `account_last4`: `6789`, the last four digits of the client's bank account; empty when unknown or too short.
@@ -253,6 +255,7 @@ def invoice_context(invoice: Invoice, client: Client, settings: Settings, projec
         "project_id": one_line(invoice.project_id),
         "project_name": project,
         "related_invoice": one_line(invoice.related_invoice),
+        "prepaid_hours": one_line(invoice.prepaid_hours),
         "debit_date": due_date if client.autopay else "",
         "retry_fee_rate": rate_text(settings.retry_fee, settings),
     }
