@@ -263,7 +263,8 @@ def aging(document: WordDocument) -> None:
 def build_statement() -> WordDocument:
     document = new_document("Statement of Account")
     masthead(document, "Statement of Account", "{{ start_date }} to {{ end_date }}")
-    addressee(document, (("Statement date", "{{ end_date }}", ""), ("Balance due", "{{ closing_balance }}", "")))
+    addressee(document, (("Statement date", "{{ end_date }}", ""), ("Balance due", "{{ closing_balance }}", ""),
+                         ("Prepaid hours", "{{ prepaid_hours }}", "prepaid_hours")))
     statement_rows(document)
     aging(document)
     box = "Please pay {{ closing_balance }}, quoting your client ID {{ client_id }}."

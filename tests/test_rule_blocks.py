@@ -113,3 +113,22 @@ def test_the_block_balance_is_on_the_clients_invoice_document(tmp_path) -> None:
     assert lines == [["Prepaid support hours, block B1: 10 h, valid until 2027-06-30", "1", "block", "$1,200.00",
                       "$1,200.00"],
                      ["2026-10-10 job W1 (A. Tech): from block B1: 3.5 h, 6.5 h left", "3.5", "h", "$0.00", "$0.00"]]
+
+
+def test_the_block_balance_is_on_the_clients_statement(tmp_path) -> None:  # noqa: ANN001
+    from docx import Document
+
+    from mspxl.documents.notices import render_statement
+
+    book = book_of({"Clients": [client(**{"Hourly Rate": 150})],
+                    "Blocks": [block("B1", 10, 1200, date(2026, 10, 1))],
+                    "WorkLog": [work("W1", date(2026, 10, 10), "3.5")]})
+    book2, _ = run_periods(book, "2026-11")
+    path = render_statement(book2, "C1", date(2026, 11, 1), date(2026, 11, 30), tmp_path)
+    cells = [cell.text for cell in all_cells(Document(str(path)))]
+    assert cells[cells.index("Prepaid hours") + 1] == "B1: 6.5 h left"
+    october = tmp_path / "october"
+    october.mkdir()
+    before = render_statement(book2, "C1", date(2026, 10, 1), date(2026, 10, 31), october)
+    cells = [cell.text for cell in all_cells(Document(str(before)))]
+    assert cells[cells.index("Prepaid hours") + 1] == "B1: 10 h left"  # before November's invoice drew on it

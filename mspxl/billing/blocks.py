@@ -84,10 +84,11 @@ def billing_order(book: Book, rows: Iterable[WorkEntry]) -> list[WorkEntry]:
     return sorted(rows, key=lambda w: (place.get(w.invoice_number, len(place)), w.date, w.row))
 
 
-def ledger_before_run(book: Book, client: Client) -> BlockLedger:
-    """The client's blocks as the invoices already issued left them."""
+def ledger_before_run(book: Book, client: Client, on: date | None = None) -> BlockLedger:
+    """The client's blocks as the invoices already issued (on or before `on`, when given) left them."""
     ledger = BlockLedger(list(book.of_client(client.id, "blocks")))
-    done = [w for w in book.of_client(client.id, "work") if w.billable and w.invoice_number]
+    issued = {inv.number for inv in book.of_client(client.id, "invoices") if on is None or inv.issue_date <= on}
+    done = [w for w in book.of_client(client.id, "work") if w.billable and w.invoice_number in issued]
     for row in billing_order(book, done):
         ledger.draw(row.date, row.hours)
     return ledger
@@ -114,6 +115,13 @@ def drawn_line(draw: Draw, line: InvoiceLine) -> InvoiceLine:
 def _hours(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return text
+
+
+def prepaid_hours_on(book: Book, client: Client, on: date) -> str:
+    """The client's prepaid hours left as its invoices issued by `on` drew them, for its statement."""
+    if not book.of_client(client.id, "blocks"):
+        return ""
+    return blocks_text(block_balances(ledger_before_run(book, client, on), on))
 
 
 def blocks_text(balances: Sequence[tuple[Block, Decimal]]) -> str:

@@ -35,6 +35,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from mspxl.billing.blocks import prepaid_hours_on
 from mspxl.collections import AgingRow, ClientStatus, StatementLine, run_collections, statement_lines
 from mspxl.collections.fees import retry_amount, retry_date, retry_fee_amount, returned_amount, starts_retry_policy
 from mspxl.collections.states import HOLDS, PAYMENT_FAILED
@@ -173,6 +174,7 @@ def statement_context(book: Book, client_id: str, start: date, as_of: date) -> d
         "closing_balance": money_text(closing.balance, settings),
         "amount_due": closing.balance > ZERO,
         "rows": [statement_row(line, settings) for line in moves],
+        "prepaid_hours": prepaid_hours_on(book, client, as_of),
         **aging_context(aging, settings),
     }
 
