@@ -132,3 +132,17 @@ def test_the_block_balance_is_on_the_clients_statement(tmp_path) -> None:  # noq
     before = render_statement(book2, "C1", date(2026, 10, 1), date(2026, 10, 31), october)
     cells = [cell.text for cell in all_cells(Document(str(before)))]
     assert cells[cells.index("Prepaid hours") + 1] == "B1: 10 h left"  # before November's invoice drew on it
+
+
+def test_the_summary_shows_each_clients_prepaid_hours_left() -> None:
+    from mspxl.summary import build_summary
+
+    book = book_of({"Clients": [client(**{"Hourly Rate": 150}), client("C2", **{"Hourly Rate": 150})],
+                    "Blocks": [block("B1", 10, 1200, date(2026, 10, 1)),
+                               {**block("B2", 20, 2000, date(2026, 11, 2)), "Client ID": "C2"}],
+                    "WorkLog": [work("W1", date(2026, 10, 10), "3.5")]})
+    book2, _ = run_periods(book, "2026-11")
+    summary = build_summary(book2, "2026-11", date(2026, 12, 1))
+    rows = {r.client_id: r.block_hours for r in summary.revenue_by_client}
+    assert rows["C1"] == Decimal("6.5")  # 10 h less the 3.5 h November's invoice drew
+    assert rows["C2"] == Decimal(20)  # bought in November: billed in December, its hours already usable

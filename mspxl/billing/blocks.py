@@ -124,6 +124,14 @@ def prepaid_hours_on(book: Book, client: Client, on: date) -> str:
     return blocks_text(block_balances(ledger_before_run(book, client, on), on))
 
 
+def prepaid_hours_left(book: Book, client: Client, on: date) -> Decimal:
+    """The client's prepaid hours left on `on`, all usable blocks together, for the monthly summary."""
+    if not book.of_client(client.id, "blocks"):
+        return ZERO_HOURS
+    balances = block_balances(ledger_before_run(book, client, on), on)
+    return sum((left for _, left in balances), start=ZERO_HOURS)
+
+
 def blocks_text(balances: Sequence[tuple[Block, Decimal]]) -> str:
     """`B1: 6.5 h left; B2: 10 h left (until 2027-06-30)`: the client's prepaid hours, for documents."""
     parts = []

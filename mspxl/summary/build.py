@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
+from mspxl.billing.blocks import prepaid_hours_left
 from mspxl.billing.calendar import add_months, last_day, parse_period
 from mspxl.collections import STATES, CollectionsResult, run_collections
 from mspxl.collections.model import ClientStatus
@@ -49,7 +50,8 @@ def counts_by_state(statuses: tuple[ClientStatus, ...], clients: Mapping[str, Cl
 def client_rows(
     book: Book, period: str, invoices: tuple[Invoice, ...], result: CollectionsResult
 ) -> tuple[ClientRevenue, ...]:
-    """A row for every client billed in the period, counted in its MRR, or with a balance, in Clients order."""
+    """A row for every client billed in the period, counted in its MRR, with a balance or with prepaid hours left,
+    in Clients order."""
     clients = {c.id: c for c in book.clients}
     mrr = F.mrr_by_client(book.invoices, clients, period)
     users = F.seats_by_client(book.invoices, clients, period, "users")
@@ -62,7 +64,8 @@ def client_rows(
     for cid in order:
         status = statuses.get(cid)
         balance = status.balance if status is not None else ZERO
-        if cid not in billed and cid not in mrr and balance == ZERO:
+        hours = prepaid_hours_left(book, clients[cid], last_day(period)) if cid in clients else ZERO
+        if cid not in billed and cid not in mrr and balance == ZERO and not hours:
             continue
         mine = [inv for inv in invoices if inv.client_id == cid]
         name = clients[cid].name if cid in clients else mine[0].client_name
@@ -78,6 +81,7 @@ def client_rows(
             billed_devices=devices.get(cid, 0),
             balance=balance,
             state=status.state if status is not None else "",
+            block_hours=hours,
         ))
     return tuple(rows)
 

@@ -68,6 +68,7 @@ class ClientRevenue:
     billed_devices: int
     balance: Decimal
     state: str
+    block_hours: Decimal = Decimal(0)  # prepaid hours left at the period's end
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,7 @@ BY_CLIENT_COLS = (
     *(Col(type_label(kind), "money") for kind in INVOICE_TYPES),
     Col("Subtotal", "money"), Col("Tax", "money"), Col("Total", "money"), Col("MRR", "money"),
     Col("Billed Users", "int"), Col("Billed Devices", "int"), Col("Balance", "money"), Col("State", "text"),
+    Col("Blocks (h left)", "qty"),
 )
 
 
@@ -152,7 +153,7 @@ def write_by_client(wb: Workbook, s: MonthlySummary) -> Block:
     w = writer(wb, BY_CLIENT, s)
     rows: list[list[Value]] = [
         [r.client_id, r.client_name, *(r.by_type[kind] for kind in INVOICE_TYPES), r.subtotal, r.tax, r.total,
-         r.mrr, r.billed_users, r.billed_devices, r.balance, STATE_LABELS.get(r.state, r.state)]
+         r.mrr, r.billed_users, r.billed_devices, r.balance, STATE_LABELS.get(r.state, r.state), r.block_hours]
         for r in s.revenue_by_client
     ]
     first, last = w.table("RevenueByClient", 1, 1, BY_CLIENT_COLS, rows)
@@ -165,7 +166,7 @@ def write_by_client(wb: Workbook, s: MonthlySummary) -> Block:
         *(sum((r.by_type[kind] for r in s.revenue_by_client), ZERO) for kind in INVOICE_TYPES),
         total("subtotal"), total("tax"), total("total"), total("mrr"),
         sum(r.billed_users for r in s.revenue_by_client), sum(r.billed_devices for r in s.revenue_by_client),
-        total("balance"), "",
+        total("balance"), "", total("block_hours"),
     ])
     finish(w, s)
     return Block(BY_CLIENT, first, last)
