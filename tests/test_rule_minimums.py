@@ -57,6 +57,6 @@ def test_a_minimum_on_a_flat_service_or_a_fraction_is_an_error() -> None:
         ],
     })
     rendered = [p.render() for p in loaded.problems if p.severity.value == "error"]
-    assert 'Subscriptions!G2 (Minimum Qty): "3" applies to per-user and per-device services, not to a flat one' \
+    assert 'Subscriptions!H2 (Minimum Qty): "3" applies to per-user and per-device services, not to a flat one' \
         in rendered
-    assert 'Subscriptions!G3 (Minimum Qty): "2.5" is not a whole number' in rendered
+    assert 'Subscriptions!H3 (Minimum Qty): "2.5" is not a whole number' in rendered

@@ -4,7 +4,12 @@ per band), volume bills the whole quantity at the band it reaches; a client's Su
 from datetime import date
 
 from bookdata import SERVICES, book_of, client, load
+from openpyxl.utils import get_column_letter
 from scenario import amounts, managed, run_periods
+
+from mspxl import schema
+
+TIER_MODE_COLUMN = get_column_letter(1 + [c.header for c in schema.SERVICES.columns].index("Tier Mode"))
 
 HELPDESK = {"Service Code": "HELP", "Name": "Helpdesk per user", "Model": "per_user", "Unit Price": 999}
 BANDS = [{"Service Code": "HELP", "From Qty": 1, "Unit Price": 125},
@@ -78,7 +83,7 @@ def test_tiers_need_a_mode_a_first_band_at_1_and_distinct_bands() -> None:
     sheets["Services"][-1]["Tier Mode"] = None
     rendered = sorted(p.render() for p in load(sheets).problems if p.severity.value == "error")
     expected = [
-        "Services!I8 (Tier Mode): is blank, but the service has tiers",
+        f"Services!{TIER_MODE_COLUMN}8 (Tier Mode): is blank, but the service has tiers",
         'Tiers!B2 (From Qty): "2" is the lowest band of HELP, which must start at 1',
         'Tiers!B3 (From Qty): "2" starts a second band of HELP',
         'Tiers!A4 (Service Code): "NOPE" is not a known Service Code',
