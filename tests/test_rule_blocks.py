@@ -29,9 +29,11 @@ def test_a_10_hour_block_drawn_by_3_5_h_then_8_h() -> None:
     book2, issued = run_periods(book, "2026-11", "2026-12", "2027-01")
     (nov,) = issued["2026-11"]
     assert nov.type == "service"
-    assert amounts(nov) == [("BLOCK", "1", "1200.00"), ("LABOR", "3.5", "0.00")]
-    assert nov.lines[0].description == "Prepaid support hours, block B1: 10 h"
-    assert nov.lines[1].description == "2026-10-10 job W1 (A. Tech): from block B1: 3.5 h, 6.5 h left"
+    # the work under Labor, the block bought under Charges
+    assert amounts(nov) == [("LABOR", "3.5", "0.00"), ("BLOCK", "1", "1200.00")]
+    assert nov.lines[0].description == "2026-10-10 job W1 (A. Tech): from block B1: 3.5 h, 6.5 h left"
+    assert nov.lines[1].description == "Prepaid support hours, block B1: 10 h"
+    assert [ln.section for ln in nov.lines] == ["Labor", "Charges"]
     assert nov.total == Decimal("1200.00")
     (dec,) = issued["2026-12"]
     # 6.5 h from the block at 0.00, the 1.5 h beyond it at 150.00 = 225.00
@@ -52,11 +54,11 @@ def test_the_oldest_unexpired_block_first_and_expired_hours_reported_not_billed(
     })
     book2, issued = run_periods(book, "2026-12")
     (inv,) = issued["2026-12"]
-    # Purchases of both blocks, then W1 from OLD (oldest, unexpired on 10-20), W2 from NEW (OLD expired 10-31).
-    assert amounts(inv) == [("BLOCK", "1", "450.00"), ("BLOCK", "1", "900.00"),
-                            ("LABOR", "2", "0.00"), ("LABOR", "4", "0.00")]
-    assert inv.lines[2].description.endswith("from block OLD: 2 h, 3 h left")
-    assert inv.lines[3].description.endswith("from block NEW: 4 h, 6 h left")
+    # W1 from OLD (oldest, unexpired on 10-20), W2 from NEW (OLD expired 10-31), then both blocks' purchases.
+    assert amounts(inv) == [("LABOR", "2", "0.00"), ("LABOR", "4", "0.00"),
+                            ("BLOCK", "1", "450.00"), ("BLOCK", "1", "900.00")]
+    assert inv.lines[0].description.endswith("from block OLD: 2 h, 3 h left")
+    assert inv.lines[1].description.endswith("from block NEW: 4 h, 6 h left")
     ledger = ledger_before_run(book2, book2.client("C1"))
     assert [(b.block_id, left) for b, left in expired_unused(ledger, date(2026, 12, 5))] == [("OLD", Decimal(3))]
     assert [(b.block_id, left) for b, left in block_balances(ledger, date(2026, 12, 5))] == [("NEW", Decimal(6))]
@@ -111,8 +113,8 @@ def test_the_block_balance_is_on_the_clients_invoice_document(tmp_path) -> None:
     lines = [[c.text for c in row.cells] for table in document.tables for row in table.rows
              if row.cells[0].text.startswith("Prepaid support hours") or "from block" in row.cells[0].text]
     assert [row[:5] for row in lines] == [
-        ["Prepaid support hours, block B1: 10 h, valid until 2027-06-30", "1", "block", "$1,200.00", "$1,200.00"],
-        ["2026-10-10 job W1 (A. Tech): from block B1: 3.5 h, 6.5 h left", "3.5", "h", "$0.00", "$0.00"]]
+        ["2026-10-10 job W1 (A. Tech): from block B1: 3.5 h, 6.5 h left", "3.5", "h", "$0.00", "$0.00"],
+        ["Prepaid support hours, block B1: 10 h, valid until 2027-06-30", "1", "block", "$1,200.00", "$1,200.00"]]
 
 
 def test_the_block_balance_is_on_the_clients_statement(tmp_path) -> None:  # noqa: ANN001
