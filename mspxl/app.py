@@ -95,6 +95,7 @@ class InvoiceRun:
     dry_run: bool
     warnings: list[Problem] = field(default_factory=list)
     previous_totals: dict[tuple[str, str, str], Decimal] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # e.g. prepaid hours that expired unused: reported, not billed
 
     @property
     def counts(self) -> dict[str, int]:
@@ -132,7 +133,7 @@ def invoice(path: Path, period: str, today: date, out: Path | None = None, dry_r
         plan = plan_period(book, period)
         out_dir = output_folder(path, out, book)
         run = InvoiceRun(period, plan.new, plan.already_issued, plan.skipped, out_dir, dry_run, problems,
-                         previous_totals(book, plan.new))
+                         previous_totals(book, plan.new), plan.notes)
         if dry_run or not plan.new:
             return run
         refuse_if_lossy(path)

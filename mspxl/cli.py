@@ -160,6 +160,8 @@ def invoice(
         print_preview(run)
     for skipped in run.skipped:
         out.print(f"  no managed invoice for {skipped.client_id} {skipped.client_name}: {skipped.reason}")
+    for note in run.notes:
+        out.print(f"  {note}")
     out.print(invoice_summary(run))
 
 
@@ -181,6 +183,7 @@ def invoice_json(run: app.InvoiceRun) -> dict[str, object]:
             for inv in run.issued
         ],
         "skipped": [{"client_id": s.client_id, "reason": s.reason} for s in run.skipped],
+        "notes": list(run.notes),
         "warnings": problems_json(run.warnings),
     }
 
