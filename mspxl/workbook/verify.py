@@ -10,14 +10,15 @@ register that fails.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from typing import TypeVar
 
 from mspxl import schema as S
 from mspxl.billing.totals import invoice_tax
 from mspxl.money import ZERO, NotANumber, cents, plain, to_decimal
 from mspxl.problems import Problem, error, warning
-from mspxl.records import CHARGE_CODE, Book, Invoice
+from mspxl.records import CHARGE_CODE, Block, Book, Charge, Invoice, UsageRow, WorkEntry
 from mspxl.workbook.raw import RawBook
 from mspxl.workbook.table import cell_ref, locate_header
 
@@ -142,69 +143,58 @@ def numbering_is_gapless_and_unique(book: Book, places: _Places) -> list[Problem
 
 
 def marks_point_at_invoices(book: Book, places: _Places) -> list[Problem]:
-    """Every WorkLog, Usage and Blocks row marked invoiced points at an existing invoice of its client that bills it:
-    a service or project invoice for work, a managed invoice with a line of the row's Service Code for usage, an
-    invoice with a prepaid-block line for a block."""
+    """Every WorkLog, Usage, Charges and Blocks row marked invoiced points at an existing invoice of its client that
+    bills it: a service or project invoice for work, a managed invoice with a line of the row's Service Code for
+    usage, its project's invoice (else a service invoice) with a charge line for a charge, an invoice with a
+    prepaid-block line for a block."""
     register = {inv.number: inv for inv in book.invoices}
-    problems: list[Problem] = []
-    for w in book.work:
-        if not w.invoice_number:
-            continue
-        at = places.cell("WorkLog", w.row, "Invoice Number")
-        inv = register.get(w.invoice_number)
-        if inv is None:
-            problems.append(error("WorkLog", at, "Invoice Number", "is not on the Invoices sheet", w.invoice_number))
-        elif inv.client_id != w.client_id or inv.type not in ("service", "project"):
-            problems.append(error("WorkLog", at, "Invoice Number",
-                                  f"is a {inv.type} invoice of {inv.client_id}, not a service or project invoice of "
-                                  f"{w.client_id}", w.invoice_number))
-    for u in book.usage:
-        if not u.invoice_number:
-            continue
-        at = places.cell("Usage", u.row, "Invoice Number")
-        inv = register.get(u.invoice_number)
-        if inv is None:
-            problems.append(error("Usage", at, "Invoice Number", "is not on the Invoices sheet", u.invoice_number))
-        elif inv.client_id != u.client_id or inv.type != "managed" or \
+
+    def work(w: WorkEntry, inv: Invoice) -> str:
+        if inv.client_id != w.client_id or inv.type not in ("service", "project"):
+            return f"is a {inv.type} invoice of {inv.client_id}, not a service or project invoice of {w.client_id}"
+        return ""
+
+    def usage(u: UsageRow, inv: Invoice) -> str:
+        if inv.client_id != u.client_id or inv.type != "managed" or \
                 not any(ln.service_code == u.service_code for ln in inv.lines):
-            problems.append(error("Usage", at, "Invoice Number",
-                                  f"has no {u.service_code} line for {u.client_id}", u.invoice_number))
-    problems.extend(charge_marks_point_at_invoices(book, places, register))
-    problems.extend(block_marks_point_at_invoices(book, places, register))
-    return problems
+            return f"has no {u.service_code} line for {u.client_id}"
+        return ""
 
-
-def block_marks_point_at_invoices(book: Book, places: _Places, register: Mapping[str, Invoice]) -> list[Problem]:
-    """Every Blocks row marked invoiced points at an invoice of its client with a prepaid-block line."""
-    problems: list[Problem] = []
-    for b in book.blocks:
-        if not b.invoice_number:
-            continue
-        at = places.cell("Blocks", b.row, "Invoice Number")
-        inv = register.get(b.invoice_number)
-        if inv is None:
-            problems.append(error("Blocks", at, "Invoice Number", "is not on the Invoices sheet", b.invoice_number))
-        elif inv.client_id != b.client_id or not any(ln.service_code == "BLOCK" for ln in inv.lines):
-            problems.append(error("Blocks", at, "Invoice Number",
-                                  f"has no prepaid-block line for {b.client_id}", b.invoice_number))
-    return problems
-
-
-def charge_marks_point_at_invoices(book: Book, places: _Places, register: Mapping[str, Invoice]) -> list[Problem]:
-    """Every Charges row marked invoiced points at an existing invoice of its client that bills it: its project's
-    invoice for a charge with a Project ID, else a service invoice, with a charge line."""
-    problems: list[Problem] = []
-    for c in book.charges:
-        if not c.invoice_number:
-            continue
-        at = places.cell("Charges", c.row, "Invoice Number")
-        inv = register.get(c.invoice_number)
-        if inv is None:
-            problems.append(error("Charges", at, "Invoice Number", "is not on the Invoices sheet", c.invoice_number))
-        elif not bills_charges_of(inv, c.client_id, c.project_id):
+    def charge(c: Charge, inv: Invoice) -> str:
+        if not bills_charges_of(inv, c.client_id, c.project_id):
             where = f"project {c.project_id}" if c.project_id else "service"
-            problems.append(error("Charges", at, "Invoice Number",
-                                  f"is not a {where} invoice of {c.client_id} with a charge line", c.invoice_number))
+            return f"is not a {where} invoice of {c.client_id} with a charge line"
+        return ""
+
+    def block(b: Block, inv: Invoice) -> str:
+        if inv.client_id != b.client_id or not any(ln.service_code == "BLOCK" for ln in inv.lines):
+            return f"has no prepaid-block line for {b.client_id}"
+        return ""
+
+    return [
+        *_marks("WorkLog", book.work, work, places, register),
+        *_marks("Usage", book.usage, usage, places, register),
+        *_marks("Charges", book.charges, charge, places, register),
+        *_marks("Blocks", book.blocks, block, places, register),
+    ]
+
+
+Marked = TypeVar("Marked", WorkEntry, UsageRow, Charge, Block)
+
+
+def _marks(sheet: str, rows: Iterable[Marked], wrong: Callable[[Marked, Invoice], str], places: _Places,
+           register: Mapping[str, Invoice]) -> list[Problem]:
+    """The rows of `sheet` whose Invoice Number is not in the register, or names an invoice that cannot bill them
+    (`wrong` says why, or "" when it can)."""
+    problems: list[Problem] = []
+    for row in rows:
+        if not row.invoice_number:
+            continue
+        at = places.cell(sheet, row.row, "Invoice Number")
+        inv = register.get(row.invoice_number)
+        reason = "is not on the Invoices sheet" if inv is None else wrong(row, inv)
+        if reason:
+            problems.append(error(sheet, at, "Invoice Number", reason, row.invoice_number))
     return problems
 
 
