@@ -11,6 +11,8 @@ import pytest
 from oletools.olevba import VBA_Parser
 
 import mspxl.xl
+from mspxl.xl.ribbon import BUTTONS as BUTTON_LIST
+from mspxl.xl.ribbon import ribbon_xml
 
 ROOT = Path(__file__).resolve().parents[1]
 ADDIN = ROOT / "workbook" / "mspxl.xlam"
@@ -42,9 +44,10 @@ def ribbon_subs(code: str) -> set[str]:
                           flags=re.MULTILINE | re.IGNORECASE))
 
 
-def test_the_built_ribbon_is_the_one_in_the_sources() -> None:
+def test_the_built_ribbon_is_made_from_the_list_of_buttons() -> None:
     with zipfile.ZipFile(ADDIN) as package:
-        assert package.read("customUI/customUI.xml") == (ROOT / "workbook" / "ribbon.xml").read_bytes()
+        assert package.read("customUI/customUI.xml") == ribbon_xml()
+    assert [b.get("tag") for b in ribbon().iter(f"{NS}button")] == [b.tag for b in BUTTON_LIST]
 
 
 def test_ribbon_is_well_formed_and_uses_customui_elements_only() -> None:
@@ -65,7 +68,7 @@ def test_every_onaction_is_a_ribbon_sub_in_the_vba() -> None:
     modules = vba_modules()
     subs = set().union(*(ribbon_subs(code) for code in modules.values()))
     actions = {b.get("onAction") for b in ribbon().iter(f"{NS}button")}
-    assert actions == {"OnButton", "OnCreditNote", "OnImportFunctions"}
+    assert actions == {"OnButton", "OnCreditNote"}
     assert actions <= subs
 
 
@@ -102,6 +105,15 @@ def test_project_name_and_conf_sheet_say_mspxl() -> None:
     with zipfile.ZipFile(ADDIN) as package:
         workbook = package.read("xl/workbook.xml").decode()
     assert 'name="_mspxl.conf"' in workbook and "myaddin" not in workbook
+    parser = VBA_Parser(str(ADDIN))
+    try:
+        project = parser.ole_subfiles[0].ole_file.openstream("PROJECT").read().decode("latin-1")
+        assert 'Name="mspxl"' in project and "MyAddin" not in project
+    finally:
+        parser.close()
+    pyopenvba = pytest.importorskip("pyopenvba")
+    with pyopenvba.ExcelFile(str(ADDIN)) as book:
+        assert book.vba_project().name == "mspxl"
 
 
 def test_the_vba_project_is_consistent() -> None:
@@ -137,3 +149,42 @@ def test_no_button_runs_python_without_a_workbook_open() -> None:
         body = sub[:sub.index("End Sub")]
         if "RunPython" in body:
             assert body.index("If Not HasWorkbook() Then Exit Sub") < body.index("RunPython"), sub.split("(")[0]
+
+
+def test_xlwings_is_pinned_to_the_version_the_add_in_is_built_from() -> None:
+    """The add-in's VBA names xlwings' DLL and AppleScript by version: any other installed xlwings breaks
+    RunPython on macOS and the functions on Windows."""
+    import tomllib
+
+    import xlwings
+    from packaging.requirements import Requirement
+
+    code = vba_modules()["xlwings"]
+    versions = set(re.findall(r'"xlwings(?:64|32)-([\d.]+)\.dll"', code))
+    versions |= set(re.findall(r'^Public Const XLWINGS_VERSION As String = "([\d.]+)"', code, flags=re.MULTILINE))
+    assert 'AppleScriptTask("xlwings-" & XLWINGS_VERSION & ".applescript"' in code  # the Mac script, by that const
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    [pin] = [Requirement(d) for d in pyproject["project"]["dependencies"] if Requirement(d).name == "xlwings"]
+    [spec] = list(pin.specifier)
+    assert spec.operator == "=="
+    assert versions == {spec.version} == {xlwings.__version__}
+
+
+def test_the_worksheet_functions_are_inside_the_add_in_for_windows_only() -> None:
+    """No Import Functions step and no Trust Access: the wrapper xlwings would import is in the add-in already,
+    compiled on Windows only, each function passing its arguments in order and Nothing for the caller, as
+    xlwings' `call_udf` expects."""
+    from mspxl.xl import udfs
+
+    code = vba_modules()["xlwings_udfs"]
+    lines = code.splitlines()
+    assert '#Const App = "Microsoft Excel"' in lines and "#If Not Mac Then" in lines
+    assert lines.index("#If Not Mac Then") < min(i for i, line in enumerate(lines) if line.startswith("Function "))
+    assert lines[-1] == "#End If"
+    functions = {name: args for name, args in re.findall(r"^Function (MSPXL_\w+)\(([^)]*)\)", code, re.MULTILINE)}
+    expected = {n for n in dir(udfs) if n.startswith("MSPXL_")}
+    assert set(functions) == expected
+    for name, args in functions.items():
+        call = f'XLPy.CallUDF("mspxl.xl.udfs", "{name}", Array({args}, Nothing), ActiveWorkbook, Application.Caller)'
+        assert call in code, name
+    assert "ImportPythonUDFs" not in vba_modules()["MspxlRibbon"]

@@ -62,3 +62,34 @@ def test_the_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert not (tmp_path / "XLSTART" / "mspxl.xlam").exists()
     result = runner.invoke(app, ["remove", "--folder", str(tmp_path / "XLSTART")])
     assert "nothing to remove" in result.output
+
+
+def test_a_non_ascii_interpreter_path_reaches_excel_in_its_code_page(tmp_path: Path) -> None:
+    """The add-in's VBA reads mspxl.conf with `Open ... For Input` / `Line Input`, in the ANSI code page: a path
+    written as UTF-8 would read as "JosÃ©" and Excel would answer "Could not find Interpreter!"."""
+    where = addin.places("win32", tmp_path, {"APPDATA": str(tmp_path / "roaming"), "USERPROFILE": str(tmp_path)},
+                         ansi="cp1252")
+    python = "C:\\Users\\José\\AppData\\Local\\Programs\\Python\\Python312\\python.exe"
+    addin.install(where, interpreter=python, short_path=lambda path: None)
+    raw = where.config.read_bytes()
+    assert b"Jos\xe9" in raw and "José".encode() not in raw
+    assert f'"INTERPRETER_WIN","{python}"' in raw.decode("cp1252").splitlines()
+
+
+def test_a_path_outside_the_code_page_takes_its_short_name_or_is_refused(tmp_path: Path) -> None:
+    where = addin.places("win32", tmp_path, {"APPDATA": str(tmp_path / "roaming"), "USERPROFILE": str(tmp_path)},
+                         ansi="cp1252")
+    python = "C:\\Users\\李雷\\python.exe"
+    addin.install(where, interpreter=python, short_path=lambda path: "C:\\Users\\3B9F~1\\python.exe")
+    assert '"INTERPRETER_WIN","C:\\Users\\3B9F~1\\python.exe"' in where.config.read_text("cp1252").splitlines()
+    with pytest.raises(addin.AddinError, match="install Python in a folder"):
+        addin.install(where, interpreter=python, short_path=lambda path: None)
+
+
+def test_install_says_where_the_functions_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Path, "home", lambda: tmp_path)
+    for platform, said in (("win32", "come with the add-in"), ("darwin", "Excel for Windows only")):
+        monkeypatch.setattr("sys.platform", platform)
+        result = CliRunner().invoke(addin_app, ["install", "--folder", str(tmp_path / "XLSTART")])
+        assert result.exit_code == 0, result.output
+        assert said in result.output and "Import Functions" not in result.output

@@ -38,8 +38,3 @@ Function CodeUnits(text As String) As String
     Next i
     CodeUnits = units
 End Function
-
-' Import Functions: the MSPXL_ worksheet functions (UDF Modules in mspxl.conf) into this add-in.
-Sub OnImportFunctions(control As IRibbonControl)
-    ImportPythonUDFsToAddin
-End Sub

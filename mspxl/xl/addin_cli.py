@@ -36,8 +36,12 @@ def install_command(folder: FolderOpt = None) -> None:
         typer.echo(f"Could not install the add-in: {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"Installed {where.startup / 'mspxl.xlam'}; its configuration ({where.config}) runs {sys.executable}.")
-    typer.echo("Restart Excel: the MSP Billing tab appears on the ribbon. Press Import Functions once for the "
-               "MSPXL_ worksheet functions.")
+    typer.echo("Restart Excel: the MSP Billing tab appears on the ribbon.")
+    if sys.platform.startswith("win"):
+        typer.echo("The MSPXL_ worksheet functions (=MSPXL_BALANCE(\"C001\", \"2026-12-20\") and others) come with "
+                   "the add-in.")
+    else:
+        typer.echo("The MSPXL_ worksheet functions work in Excel for Windows only; every button works on a Mac.")
 
 
 @addin_app.command("remove")
