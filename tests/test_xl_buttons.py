@@ -298,3 +298,29 @@ def test_export_monthly_summary_gives_what_the_command_line_gives(engine: object
                     .iter_rows()]
     assert xl_overview == cli_overview
     assert cli.billed_total == Decimal("804.75")
+
+
+def test_export_monthly_summary_refuses_what_the_command_line_refuses(engine: object, tmp_path: Path) -> None:
+    _, xl = twin(tmp_path, engine, settings={"Billing Period": "2026-11"})
+    buttons.generate_invoices(xl, today=TODAY)
+    out = tmp_path / "xl" / "book" / "summary-2026-11.xlsx"
+    (out.parent / "~$summary-2026-11.xlsx").write_bytes(b"")  # the accountant has the last summary open in Excel
+    out.write_bytes(b"the summary open in Excel")
+    message = buttons.export_monthly_summary(xl, today=TODAY)
+    assert message.startswith("summary-2026-11.xlsx is open in Excel") and message.endswith("nothing was written.")
+    assert out.read_bytes() == b"the summary open in Excel"
+    (out.parent / "~$summary-2026-11.xlsx").unlink()
+    assert buttons.export_monthly_summary(xl, today=TODAY).endswith(f"The summary is in {out}.")
+
+
+def test_export_monthly_summary_never_writes_over_the_workbook(engine: object, tmp_path: Path) -> None:
+    from bookdata import write_book
+    from xlfake import open_book
+
+    path = write_book(tmp_path / "summary-2026-11.xlsx", sheets(), {"Billing Period": "2026-11", "Output Folder": "."})
+    xl = open_book(path, engine)
+    buttons.generate_invoices(xl, today=TODAY)
+    before = path.read_bytes()
+    message = buttons.export_monthly_summary(xl, today=TODAY)
+    assert "is the workbook itself" in message and message.endswith("nothing was written.")
+    assert path.read_bytes() == before
