@@ -52,7 +52,8 @@ def ach(book: BookArg, on: DateOpt, out_dir: OutOpt = None, as_json: JsonOpt = F
         }))
         return
     for d in run.debits:
-        what = f"retry of {d.retry_of}" if d.kind == "retry" else d.invoice_number
+        what = {"retry": f"RETRY PYMT of {d.invoice_number}, returned {d.retry_of}",
+                "fee": f"RETURN FEE {d.invoice_number}"}.get(d.kind, d.invoice_number)
         out.print(f"  {d.trace_number} {d.client_id} {d.client_name} {d.account}: {money(d.amount)} ({what})")
     for n in run.left_out:
         out.print(f"  not debited: {n.client_id} {n.client_name}: {n.reason}")

@@ -301,6 +301,8 @@ class Settings:
     accounting_rounding_account: str = "860"
     accounting_sales_tax_item: str = "Sales Tax"
     prorate_additions: str = "none"  # none | daily: additions on quarterly and annual clients billed mid-cycle
+    debit_return_fee: bool = True
+    return_fee_cap: Decimal | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
 

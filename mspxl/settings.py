@@ -73,6 +73,11 @@ SETTING_DEFS: tuple[SettingDef, ...] = (
                "none: users and devices added mid-cycle on quarterly and annual clients wait for the next cycle "
                "invoice; daily: they are billed on the next monthly run, prorated by the days left in the cycle.",
                choices=("none", "daily")),
+    SettingDef("Debit Return Fee", "debit_return_fee", "yn", True,
+               "Y to debit the processing fee of a returned ACH debit (R01/R09) as a separate RETURN FEE entry on "
+               "the retry date; N to leave the fee invoice for the client to pay."),
+    SettingDef("Return Fee Cap", "return_fee_cap", "money", None,
+               "Most a returned-payment processing fee may be (the law of many states caps it); blank: no cap."),
 )
 
 SETTINGS_BY_KEY = {"".join(c for c in d.name.lower() if c not in " _"): d for d in SETTING_DEFS}

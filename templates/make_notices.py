@@ -95,7 +95,9 @@ NOTICES = (
             "your bank on {{ returned_date }}{% if return_code %} (return code {{ return_code }}){% endif %}.",
             "As set out in your agreement, a processing fee of {{ retry_fee_rate }} of the returned amount "
             "({{ retry_fee }}) is charged. We will debit your account again on {{ retry_date }} for "
-            "{{ retry_amount }}, the returned amount together with the processing fee.",
+            "{{ retry_amount }}, the returned amount{% if fee_debited %}, and separately for the processing fee of "
+            "{{ retry_fee }}{% endif %}.{% if not fee_debited %} Please pay the processing fee of {{ retry_fee }} by "
+            "{{ retry_date }} by check or wire, quoting your client ID {{ client_id }}.{% endif %}",
             "Please make sure the funds are available on that day. If your bank details have changed, contact "
             "us before {{ retry_date }}.",
         ),

@@ -66,7 +66,7 @@ KINDS = (
             "Your ACH debit was returned unpaid. As set out in your agreement, a processing fee of "
             "{{ retry_fee_rate }} of the returned amount is charged."
         ),
-        debit_note=", for the returned amount together with this fee",
+        debit_note=", as a return fee entry of its own, apart from the retry of the returned amount",
     ),
     Kind(
         "credit",
@@ -463,7 +463,7 @@ def payment_details(box: _Cell, kind: Kind) -> None:
 
 def payment_terms(box: _Cell, kind: Kind) -> None:
     label(box, "Payment", after=4)
-    tag_paragraph(box, "{%p if autopay %}")
+    tag_paragraph(box, "{%p if debited %}")
     write(
         box,
         "Your account will be debited by ACH on {{ debit_date }}"

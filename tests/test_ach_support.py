@@ -4,6 +4,7 @@ sheet that accepts `pending`, and a NACHA reader written from the record layouts
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date
 from pathlib import Path
 
@@ -53,7 +54,11 @@ def as_date(value: object) -> date:
 # --- An independent NACHA reader, from the record layouts (positions are 1-based in the rules, 0-based here) ---
 
 def read_nacha(text: str) -> dict[str, object]:
-    """Check every record and control of a NACHA file and return its fields; AssertionError on any fault."""
+    """Check every record and control of a NACHA file and return its fields; AssertionError on any fault.
+
+    `batches` lists each batch (Company Name and Identification, SEC code, Company Entry Description, effective
+    date, its entries and total); the first batch's fields, every entry and the file's total are also given at the
+    top level."""
     records = text.split("\n")
     assert records[-1] == "", "the file ends with a line break"
     records = records[:-1]
@@ -61,16 +66,37 @@ def read_nacha(text: str) -> dict[str, object]:
     assert len(records) % 10 == 0, "padded to a whole block of 10 records"
     kinds = "".join(r[0] for r in records)
     body = kinds.rstrip("9")
-    assert kinds.count("1") == 1 and kinds[0] == "1"
-    header, batch, *rest = records
+    assert re.fullmatch(r"1(56+8)+", body), kinds
+    header = records[0]
     assert header[1:3] == "01" and header[34:37] == "094" and header[37:39] == "10" and header[39] == "1"
-    assert batch[0] == "5"
-    entries = [r for r in rest if r[0] == "6"]
-    control = records[1 + 1 + len(entries)]
-    file_control = records[1 + 1 + len(entries) + 1]
-    fillers = records[1 + 1 + len(entries) + 2:]
-    assert body == "15" + "6" * len(entries) + "8", kinds
+    batches = []
+    at = 1
+    while records[at][0] == "5":
+        batch = records[at]
+        count = kinds[at + 1:].index("8")
+        batches.append(_read_batch(batch, records[at + 1:at + 1 + count], records[at + 1 + count], len(batches) + 1))
+        at += count + 2
+    file_control, fillers = records[at], records[at + 1:]
     assert file_control[0] == "9" and all(f == "9" * 94 for f in fillers)
+    fields = [e for b in batches for e in b["entries"]]  # type: ignore[attr-defined]
+    hash10 = str(sum(int(f["routing"][:8]) for f in fields))[-10:].rjust(10, "0")
+    debit = sum(int(f["cents"]) for f in fields)
+    assert int(file_control[1:7]) == len(batches) and int(file_control[7:13]) == len(records) // 10
+    assert int(file_control[13:21]) == len(fields) and file_control[21:31] == hash10
+    assert int(file_control[31:43]) == debit and int(file_control[43:55]) == 0
+    assert len({f["trace"] for f in fields}) == len(fields), "trace numbers are unique in the file"
+    first = batches[0]
+    return {
+        "destination": header[3:13], "origin": header[13:23], "created": header[23:29], "modifier": header[33],
+        "bank_name": header[40:63].rstrip(), "company_name": header[63:86].rstrip(),
+        **{k: first[k] for k in ("batch_company_name", "company_id", "sec", "description", "effective", "odfi")},
+        "batches": batches, "entries": fields, "total_cents": debit, "records": records,
+    }
+
+
+def _read_batch(batch: str, entries: list[str], control: str, number: int) -> dict[str, object]:
+    """One batch: its header, entries (type 6, no addenda) and control, checked against each other."""
+    assert all(e[0] == "6" for e in entries) and control[0] == "8"
     fields = [{
         "code": e[1:3], "routing": e[3:11] + e[11], "account": e[12:29].rstrip(), "cents": int(e[29:39]),
         "id": e[39:54].rstrip(), "name": e[54:76].rstrip(), "addenda": e[78], "trace": e[79:94],
@@ -82,17 +108,14 @@ def read_nacha(text: str) -> dict[str, object]:
     assert control[10:20] == hash10
     assert int(control[20:32]) == debit and int(control[32:44]) == 0
     assert control[44:54] == batch[40:50] and control[79:87] == batch[79:87] and control[87:94] == batch[87:94]
-    assert int(file_control[1:7]) == 1 and int(file_control[7:13]) == len(records) // 10
-    assert int(file_control[13:21]) == len(entries) and file_control[21:31] == hash10
-    assert int(file_control[31:43]) == debit and int(file_control[43:55]) == 0
+    assert int(batch[87:94]) == number, "batches are numbered from 1"
     assert all(f["trace"][:8] == batch[79:87] for f in fields)  # type: ignore[index]
-    assert len({f["trace"] for f in fields}) == len(fields)
+    traces = [f["trace"] for f in fields]
+    assert traces == sorted(traces), "trace numbers ascend within a batch"
     return {
-        "destination": header[3:13], "origin": header[13:23], "created": header[23:29], "modifier": header[33],
-        "bank_name": header[40:63].rstrip(), "company_name": header[63:86].rstrip(),
         "batch_company_name": batch[4:20].rstrip(), "company_id": batch[40:50], "sec": batch[50:53],
         "description": batch[53:63].rstrip(), "effective": batch[69:75], "odfi": batch[79:87],
-        "entries": fields, "total_cents": debit, "records": records,
+        "entries": fields, "total_cents": debit, "header": batch,
     }
 
 

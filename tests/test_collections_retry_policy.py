@@ -72,13 +72,14 @@ def test_first_returned_debit_charges_a_fee_and_schedules_the_retry() -> None:
         D("150.00"),
         False,
     )
-    for part in ("P-001", "2026-11-01", "1,000.00", "R01"):
-        assert part in line.description
+    assert line.description == (  # the invoice the debit paid (the oldest open one: the row names none)
+        "15% processing fee: the ACH debit of $1,000.00 on November 1, 2026 for INV-000001 was returned (R01: "
+        "insufficient funds); it is debited again for $1,000.00 on November 8, 2026.")
     status = result.statuses[0]
     assert (status.state, status.since) == ("payment_failed", date(2026, 11, 1))
     assert status.balance == D("1150.00")
     assert status.fees_charged == D("150.00")
-    assert status.next_action == "retry ACH for 1,150.00 on 2026-11-08"
+    assert status.next_action == "retry ACH for 1,000.00 on 2026-11-08 (fee 150.00 debited separately)"
     assert status.next_action_date == date(2026, 11, 8)
     assert status.oldest_unpaid_invoice == "INV-000001"
     assert status.changed
@@ -200,7 +201,7 @@ def test_a_later_failure_after_being_paid_up_starts_a_new_episode_with_its_own_f
     )
     assert status.fees_charged == D("300.00")
     assert status.balance == D("1150.00")
-    assert status.next_action == "retry ACH for 1,150.00 on 2026-12-08"
+    assert status.next_action == "retry ACH for 1,000.00 on 2026-12-08 (fee 150.00 debited separately)"
 
 
 def test_a_returned_check_is_simply_not_paid() -> None:

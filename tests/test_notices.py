@@ -60,7 +60,8 @@ def test_returned_debit_notice_gives_the_retry_date_and_amount(tmp_path: Path) -
     assert "Your ACH debit P1 of $500.00 was returned unpaid by your bank on November 2, 2026" in failed
     assert "(return code R01)" in failed
     assert "processing fee of 15% of the returned amount ($75.00)" in failed
-    assert "again on November 9, 2026 for $575.00" in failed
+    assert ("again on November 9, 2026 for $500.00, the returned amount, and separately for the processing fee of "
+            "$75.00.") in failed
     reminder = text_of(paths[1])
     assert "Client C2" in reminder and "friendly reminder" in reminder
     assert "balance of $500.00" in reminder and "INV-000002" in reminder

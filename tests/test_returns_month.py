@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import achkit
 import openpyxl
 import pytest
 from bookdata import client, write_book
@@ -61,7 +62,8 @@ def test_month_of_debits_returns_and_retries(tmp_path: Path) -> None:
     assert [(d.client_id, d.amount, d.trace_number) for d in first.debits] == [
         ("C1", Decimal("500.00"), "091000010000001"), ("C2", Decimal("500.00"), "091000010000002"),
         ("C3", Decimal("500.00"), "091000010000003")]
-    assert read_nacha(first.file.read_text())["total_cents"] == 150000  # type: ignore[union-attr]
+    original = read_nacha(first.file.read_text())  # type: ignore[union-attr]
+    assert (original["total_cents"], original["description"]) == (150000, "MSP BILL")
 
     # the bank returns C1 (insufficient funds) and C2 (account closed) on 12-03; C3's debit went through
     returned = tmp_path / "returns-1203.txt"
@@ -90,17 +92,27 @@ def test_month_of_debits_returns_and_retries(tmp_path: Path) -> None:
     assert (fee_c1.total, fee_c1.due_date, fee_c1.related_invoice) == (
         Decimal("75.00"), date(2026, 12, 10), "ACH-20261201-0000001")
 
-    # a week later: the retry of C1 for 500.00 + 75.00; C2's account is closed, so no retry
+    # a week later, within the Nacha Operating Rules: the retry of C1 for the returned 500.00 in a RETRY PYMT batch,
+    # the 75.00 fee (INV-000004) in a RETURN FEE batch; C2's account is closed, so no retry and no fee
     retry = write_ach(book, date(2026, 12, 10), TODAY, docs, datetime(2026, 12, 9, 16, 0))
     assert [(d.client_id, d.amount, d.kind, d.retry_of, d.trace_number, d.invoice_number) for d in retry.debits] == [
-        ("C1", Decimal("575.00"), "retry", "ACH-20261201-0000001", "091000010000004", "INV-000001")]
-    read = read_nacha(retry.file.read_text())  # type: ignore[union-attr]
-    assert [(e["cents"], e["routing"], e["account"]) for e in read["entries"]] == [  # type: ignore[index]
-        (57500, "125000024", "5207875328")]
-    assert read["effective"] == "261210"
+        ("C1", Decimal("500.00"), "retry", "ACH-20261201-0000001", "091000010000004", "INV-000001"),
+        ("C1", Decimal("75.00"), "fee", "ACH-20261201-0000001", "091000010000005", "INV-000004")]
+    text = retry.file.read_text()  # type: ignore[union-attr]
+    read = read_nacha(text)
+    assert [(b["description"], b["batch_company_name"], b["company_id"], b["effective"],  # type: ignore[index]
+             [(e["cents"], e["routing"], e["account"], e["id"]) for e in b["entries"]])  # type: ignore[index]
+            for b in read["batches"]] == [  # type: ignore[attr-defined]
+        ("RETRY PYMT", "YOUR MSP", "1911234567", "261210", [(50000, "125000024", "5207875328", "INV-000001")]),
+        ("RETURN FEE", "YOUR MSP", "1911234567", "261210", [(7500, "125000024", "5207875328", "INV-000004")])]
+    # the returned entry's amount, Company Name and Company Identification
+    returned_entry = original["entries"][0]  # type: ignore[index]
+    assert (returned_entry["cents"], original["batch_company_name"], original["company_id"]) == (
+        50000, "YOUR MSP", "1911234567")
+    assert achkit.validate(text) == {"ok": True, "errors": []}
 
     second = tmp_path / "returns-1214.txt"
-    second.write_text(return_file([("091000010000004", "R01", "125000024", 57500, "CLIENT C1")], "261214"))
+    second.write_text(return_file([("091000010000004", "R01", "125000024", 50000, "CLIENT C1")], "261214"))
     assert [m.payment_id for m in import_returns(book, second, TODAY).returned] == ["ACH-20261210-0000004"]
 
     final = app.collect(book, date(2026, 12, 14), TODAY, docs)

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import achkit
 from test_ach_support import as_date, read_nacha, return_file, sheet_rows
 
 from mspxl import app
@@ -27,9 +28,10 @@ C024_DECEMBER = Decimal("610.00")
 # listed, Omar Sullivan removed 2026-08-18), ENDPOINT-AV 12 devices (3 workstations, 9 laptops) x 6.50 = 78.00,
 # BACKUP 150 GB under its 250 GB allowance = 0.00: 1250.00 + 78.00 + 0.00 = 1328.00.
 C025_DECEMBER = Decimal("1328.00")
-# The fee on C025's returned debit: 15% of 1328.00 = 199.20; the retry: 1328.00 + 199.20 = 1527.20.
+# The fee on C025's returned debit: 15% of 1328.00 = 199.20; owed after the return: 1328.00 + 199.20 = 1527.20.
+# The retry is for the returned 1328.00 (RETRY PYMT batch), the fee an entry of its own (RETURN FEE batch).
 C025_FEE = Decimal("199.20")
-C025_RETRY = Decimal("1527.20")
+C025_OWED = Decimal("1527.20")
 
 
 def sample_copy(folder: Path) -> Path:
@@ -56,7 +58,9 @@ def test_a_month_of_getting_paid_on_the_sample(tmp_path: Path) -> None:
     assert [(n.client_id, n.reason) for n in first.left_out] == [
         ("C011", "on credit hold since 2026-12-11: collected by hand until paid up"),
         ("C016", "on service hold since 2026-12-13: collected by hand until paid up")]
-    read = read_nacha(first.file.read_text())  # type: ignore[union-attr]
+    read = read_nacha(first.file.read_text())  # type: ignore[union-attr]  # the demo's ACH file of 2027-01-01
+    assert achkit.validate(first.file.read_text()) == {"ok": True, "errors": []}  # type: ignore[union-attr]
+    assert [b["description"] for b in read["batches"]] == ["MSP BILL"]  # type: ignore[attr-defined]
     assert len(read["entries"]) == len(first.debits) == 24  # type: ignore[arg-type]
     assert Decimal(read["total_cents"]) / 100 == first.total == sum(d.amount for d in first.debits)  # type: ignore[arg-type]
     entries = {e["trace"]: e for e in read["entries"]}  # type: ignore[union-attr]
@@ -82,7 +86,7 @@ def test_a_month_of_getting_paid_on_the_sample(tmp_path: Path) -> None:
     # C025: payment_failed, the 15% fee invoiced (due on the retry date), the retry on 01-11
     c25 = collected.result.status("C025")
     assert (c25.state, c25.since, c25.balance, c25.fees_charged, c25.next_action_date) == (
-        "payment_failed", RETURNED, C025_RETRY, C025_FEE, RETRY)
+        "payment_failed", RETURNED, C025_OWED, C025_FEE, RETRY)
     assert [(f.client_id, f.type, f.total, f.issue_date, f.due_date, f.related_invoice) for f in collected.fees] == [
         ("C025", "fee", C025_FEE, RETURNED, RETRY, "ACH-20270101-0000024")]
     # C024: account closed, no retry and no fee: straight to credit hold; service hold after 30 more days
@@ -94,25 +98,33 @@ def test_a_month_of_getting_paid_on_the_sample(tmp_path: Path) -> None:
         "Notice 2027-01-04 credit_hold Westgate Auto Repair.docx",
         "Notice 2027-01-04 payment_failed Yellowbrick Marketing Agency.docx"]
 
-    # a week later: the retry file holds C025's returned amount plus the fee, and nothing for C024
+    # a week later: the retry file holds C025's returned amount in a RETRY PYMT batch and the fee invoice INV-000087 in
+    # a RETURN FEE batch, with the Company Name and ID of the returned entry's batch; nothing for C024
     retry = write_ach(book, RETRY, TODAY, docs, datetime(2027, 1, 10, 16, 0))
     assert [(d.client_id, d.amount, d.kind, d.retry_of, d.invoice_number, d.trace_number) for d in retry.debits] == [
-        ("C025", C025_RETRY, "retry", "ACH-20270101-0000024", "INV-000083", "091000010000025")]
-    again = read_nacha(retry.file.read_text())  # type: ignore[union-attr]
-    assert [(e["cents"], e["routing"], e["account"], e["name"]) for e in again["entries"]] == [  # type: ignore[index]
-        (152720, "011000015", "11618256", "YELLOWBRICK MARKETING")]
-    assert (again["effective"], again["total_cents"], again["company_id"]) == ("270111", 152720, "1911234567")
+        ("C025", C025_DECEMBER, "retry", "ACH-20270101-0000024", "INV-000083", "091000010000025"),
+        ("C025", C025_FEE, "fee", "ACH-20270101-0000024", "INV-000087", "091000010000026")]
+    text = retry.file.read_text()  # type: ignore[union-attr]
+    again = read_nacha(text)
+    assert [(b["description"], b["batch_company_name"], b["company_id"], b["effective"],  # type: ignore[index]
+             [(e["cents"], e["routing"], e["account"], e["id"], e["name"]) for e in b["entries"]])  # type: ignore[index]
+            for b in again["batches"]] == [  # type: ignore[attr-defined]
+        ("RETRY PYMT", read["batch_company_name"], read["company_id"], "270111",
+         [(132800, "011000015", "11618256", "INV-000083", "YELLOWBRICK MARKETING")]),
+        ("RETURN FEE", read["batch_company_name"], read["company_id"], "270111",
+         [(19920, "011000015", "11618256", "INV-000087", "YELLOWBRICK MARKETING")])]
+    assert again["total_cents"] == 152720 and achkit.validate(text) == {"ok": True, "errors": []}
 
     # 13 January: the retry is returned too (R01)
     second = tmp_path / "returns-0113.txt"
-    second.write_text(return_file([("091000010000025", "R01", "011000015", 152720, "YELLOWBRICK MARKETING")],
+    second.write_text(return_file([("091000010000025", "R01", "011000015", 132800, "YELLOWBRICK MARKETING")],
                                   "270113"))
     assert [m.payment_id for m in import_returns(book, second, TODAY).returned] == ["ACH-20270111-0000025"]
 
     final = app.collect(book, RETURNED_AGAIN, TODAY, docs)
     c25 = final.result.status("C025")
     assert (c25.state, c25.since, c25.balance, c25.fees_charged, c25.next_action_date) == (
-        "credit_hold", RETURNED_AGAIN, C025_RETRY, C025_FEE, date(2027, 2, 12))
+        "credit_hold", RETURNED_AGAIN, C025_OWED, C025_FEE, date(2027, 2, 12))
     assert final.fees == ()  # the second return is not charged again
     c24 = final.result.status("C024")
     assert (c24.state, c24.since, c24.balance) == ("credit_hold", RETURNED, C024_DECEMBER)

@@ -3,10 +3,16 @@
 Choices where the rules are silent:
 - One debit per invoice: every managed, service and project invoice of an autopay client due on the date, for what
   is still unpaid of it the day before (cleared payments and credit notes taken off). A fee invoice is not debited
-  on its own: it is collected by the retry of the debit it charges for.
-- A retry is due on a returned ACH debit's retry date when a fee was charged for it (the first return of an
-  episode; a second return sends the client to collections instead), for the returned amount plus the fee, never
-  more than the client's balance the day before. A return whose code makes a retry pointless is not retried.
+  with them: it is a Return Fee Entry of its own (below).
+- A retry (the Nacha Operating Rules' reinitiation) is due on a returned ACH debit's retry date when it is the first
+  return of an episode, was returned R01 or R09, and the retry date falls within 180 days of the debit; it is for
+  the returned entry's amount, in a batch of its own described `RETRY PYMT`. One retry per returned entry (the seed
+  policy; the Rules allow two): a retry that comes back sends the client to collections. When the client has paid
+  part of the returned amount since, a retry for the same amount would take too much, so none is written and the
+  run says why.
+- The fee of a retried debit is debited the same day as a Return Fee Entry of its own (batch `RETURN FEE`), for what
+  is unpaid of the fee invoice, when Settings `Debit Return Fee` is Y and the fee invoice has been issued (so the
+  client has had notice of it: a fee still only a draft is left out, and the run says so).
 - A debit is written once per date and invoice: the Payment ID of a recorded debit starts `ACH-YYYYMMDD-`
   (the date it was written for), and stays so when a return changes the row's Date and Status.
 - A client without a valid routing number or an account gets no debit; the run reports it.
@@ -22,12 +28,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from mspxl.ach.returncodes import retry_is_pointless
 from mspxl.ach.routing import account_is_valid, routing_is_valid
-from mspxl.collections import fees as fee_rules
 from mspxl.collections import states
+from mspxl.collections.fees import fees_by_payment
 from mspxl.collections.history import ClientHistory, client_history
-from mspxl.money import ZERO
+from mspxl.money import ZERO, cents
 from mspxl.records import Book, Client, Invoice, Payment
 
 DEBITED_TYPES = ("managed", "service", "project")
@@ -38,8 +43,8 @@ class DueDebit:
     client: Client
     invoice_number: str
     amount: Decimal
-    kind: str  # invoice | retry
-    retry_of: str = ""  # the returned Payment ID a retry collects again
+    kind: str  # invoice | retry | fee
+    retry_of: str = ""  # the returned Payment ID a retry (or its fee) collects again
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ def debits_due(book: Book, on: date) -> tuple[list[DueDebit], list[NotDebited]]:
     except those already written for that date; and the clients left out, with the reason."""
     day_before = on - timedelta(days=1)
     written = already_written(book.payments, on)
-    charged = fee_rules.fees_by_payment(book.invoices)
+    charged = fees_by_payment(book.invoices)
     invoices_of: dict[str, list[tuple[int, Invoice]]] = defaultdict(list)
     for order, inv in enumerate(book.invoices):
         invoices_of[inv.client_id].append((order, inv))
@@ -85,8 +90,9 @@ def debits_due(book: Book, on: date) -> tuple[list[DueDebit], list[NotDebited]]:
             for item in history.ledger.open_items
             if item.due_date == on and item.type in DEBITED_TYPES and item.number
         ]
-        wanted += retries_due(book, client, history.new_fees, payments_of[client.id], on, history.ledger.balance)
-        wanted = [d for d in wanted if d.invoice_number not in written]
+        retries, not_retried = retries_due(book, client, history, on)
+        wanted = [d for d in wanted + retries if d.invoice_number not in written]
+        left_out += not_retried
         if not wanted:
             continue
         if in_collections(history):
@@ -106,21 +112,34 @@ def in_collections(history: ClientHistory) -> bool:
     return states.is_hold(history.state) and history.episode is not None and history.episode.returns > 0
 
 
-def retries_due(book: Book, client: Client, drafts: tuple[Invoice, ...], payments: list[Payment], on: date,
-                balance: Decimal) -> list[DueDebit]:
-    """The retry of each returned debit whose fee is due on `on`: the returned amount plus the fee, at most the
-    balance."""
-    fees = [inv for inv in (*book.invoices, *drafts)
-            if inv.client_id == client.id and inv.type == "fee" and inv.due_date == on]
-    returned = {p.id: p for p in payments if fee_rules.starts_retry_policy(p)}
-    result = []
-    for fee in fees:
-        payment = returned.get(fee.related_invoice)
-        if payment is None or retry_is_pointless(payment.return_code):
-            continue
-        amount = min(fee_rules.retry_amount(fee_rules.returned_amount(payment), fee.total), balance)
-        if amount <= ZERO:
-            continue
-        balance -= amount
-        result.append(DueDebit(client, payment.invoice_number or fee.number, amount, "retry", payment.id))
-    return result
+def retries_due(book: Book, client: Client, history: ClientHistory, on: date
+                ) -> tuple[list[DueDebit], list[NotDebited]]:
+    """The retry of the episode's first returned debit when its retry date is `on` (the returned entry's amount),
+    and its fee as a Return Fee Entry (what is unpaid of the fee invoice)."""
+    episode = history.episode
+    retried = episode.retried if episode is not None else None
+    if retried is None or retried.retry_on != on:
+        return [], []
+    payment = retried.payment
+    fee = next((inv for inv in book.invoices if inv.client_id == client.id and inv.type == "fee"
+                and inv.related_invoice == payment.id), None)
+    fee_open = next((item.remaining for item in history.ledger.open_items if fee is not None
+                     and item.number == fee.number), ZERO)
+    owed = sum((item.remaining for item in history.ledger.open_items if item.type != "fee" and item.due_date < on),
+               ZERO)
+    due: list[DueDebit] = []
+    left_out: list[NotDebited] = []
+    if owed >= retried.amount:
+        due.append(DueDebit(client, retried.invoice_number, retried.amount, "retry", payment.id))
+    elif owed > ZERO:
+        left_out.append(NotDebited(client.id, client.name, f"paid {retried.amount - owed:,.2f} of the returned "
+                                   f"{retried.amount:,.2f} since: a retry must be for the returned amount; the rest "
+                                   "is collected by hand"))
+    if not book.settings.debit_return_fee:
+        return due, left_out
+    if fee is None and history.new_fees:
+        left_out.append(NotDebited(client.id, client.name, "return fee not issued yet (run collect first): "
+                                   "not debited"))
+    elif fee is not None and fee_open > ZERO:
+        due.append(DueDebit(client, fee.number, cents(fee_open), "fee", payment.id))
+    return due, left_out

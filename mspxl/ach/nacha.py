@@ -1,7 +1,10 @@
 """The NACHA file format: 94-character records, written from the record layouts of the NACHA Operating Rules.
 
-One file holds a file header (1), one batch of CCD debits (5 batch header, 6 entry detail, 8 batch control) and a
-file control (9), padded with records of nines to a whole block of ten records. Every field is fixed width:
+One file holds a file header (1), one or more batches of CCD debits (5 batch header, 6 entry detail, 8 batch
+control) and a file control (9), padded with records of nines to a whole block of ten records. The day's debits
+go in a batch described by Settings `Entry Description`; retries of returned debits in a batch described
+`RETRY PYMT` and return fees in one described `RETURN FEE`, as the Nacha Operating Rules require (the same
+Company Name and Company Identification in every batch). Every field is fixed width:
 numeric fields right-justified and zero-filled, alphanumeric fields left-justified, upper case, space-filled.
 
 `achkit` on PyPI writes the same layouts, but numbers trace numbers from 1 in every file it writes; a trace number
@@ -91,9 +94,9 @@ def file_header(originator: Originator, created: datetime, file_id_modifier: str
             + alpha(originator.bank_name, 23) + alpha(originator.company_name, 23) + alpha("", 8))
 
 
-def batch_header(originator: Originator, effective: date, batch_number: int) -> str:
+def batch_header(originator: Originator, effective: date, batch_number: int, description: str = "") -> str:
     return ("5" + DEBITS_ONLY + alpha(originator.company_name, 16) + alpha("", 20)
-            + alpha(originator.company_id, 10) + SEC_CCD + alpha(originator.entry_description, 10)
+            + alpha(originator.company_id, 10) + SEC_CCD + alpha(description or originator.entry_description, 10)
             + alpha(effective.strftime("%b %y"), 6) + yymmdd(effective) + "   " + "1"
             + numeric(originator.bank_routing[:8], 8) + numeric(batch_number, 7))
 
@@ -114,26 +117,49 @@ def batch_control(originator: Originator, entries: Sequence[Entry], batch_number
             + numeric(originator.bank_routing[:8], 8) + numeric(batch_number, 7))
 
 
-def file_control(entries: Sequence[Entry], record_count: int) -> str:
+def file_control(entries: Sequence[Entry], record_count: int, batch_count: int = 1) -> str:
     debit = sum(amount_cents(e.amount) for e in entries)
     blocks = -(-record_count // BLOCKING_FACTOR)
     routings = [routing_digits(e.routing) for e in entries]
-    return ("9" + numeric(1, 6) + numeric(blocks, 6) + numeric(len(entries), 8) + entry_hash(routings)
+    return ("9" + numeric(batch_count, 6) + numeric(blocks, 6) + numeric(len(entries), 8) + entry_hash(routings)
             + numeric(debit, 12) + numeric(0, 12) + alpha("", 39))
+
+
+RETRY_DESCRIPTION = "RETRY PYMT"  # Nacha: the Company Entry Description of a reinitiated entry's batch
+RETURN_FEE_DESCRIPTION = "RETURN FEE"  # Nacha: the Company Entry Description of a Return Fee Entry's batch
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The entries of one batch and its Company Entry Description ("" for the originator's own)."""
+
+    entries: tuple[Entry, ...]
+    description: str = ""
+
+
+def batches_file(originator: Originator, batches: Sequence[Batch], effective: date, created: datetime,
+                 file_id_modifier: str = "A") -> str:
+    """A NACHA file of CCD debit batches, each debiting its entries on `effective`, with controls, padded to a block
+    of 10. An empty batch is left out."""
+    batches = [b for b in batches if b.entries]
+    if not batches:
+        raise NachaError("a file needs at least one entry")
+    if not routing_is_valid(originator.bank_routing):
+        raise NachaError(f"Originating Bank Routing {originator.bank_routing} fails the check digit")
+    records = [file_header(originator, created, file_id_modifier)]
+    for number, batch in enumerate(batches, start=1):
+        records.append(batch_header(originator, effective, number, batch.description))
+        records += [entry_detail(e) for e in batch.entries]
+        records.append(batch_control(originator, batch.entries, number))
+    every = [e for b in batches for e in b.entries]
+    records.append(file_control(every, len(records) + 1, len(batches)))
+    while len(records) % BLOCKING_FACTOR:
+        records.append("9" * RECORD_LENGTH)
+    assert all(len(r) == RECORD_LENGTH for r in records)
+    return "\n".join(records) + "\n"
 
 
 def debit_file(originator: Originator, entries: Sequence[Entry], effective: date, created: datetime,
                file_id_modifier: str = "A") -> str:
     """A NACHA file of one CCD batch debiting every entry on `effective`, with controls, padded to a block of 10."""
-    if not entries:
-        raise NachaError("a file needs at least one entry")
-    if not routing_is_valid(originator.bank_routing):
-        raise NachaError(f"Originating Bank Routing {originator.bank_routing} fails the check digit")
-    records = [file_header(originator, created, file_id_modifier), batch_header(originator, effective, 1)]
-    records += [entry_detail(e) for e in entries]
-    records.append(batch_control(originator, entries, 1))
-    records.append(file_control(entries, len(records) + 1))
-    while len(records) % BLOCKING_FACTOR:
-        records.append("9" * RECORD_LENGTH)
-    assert all(len(r) == RECORD_LENGTH for r in records)
-    return "\n".join(records) + "\n"
+    return batches_file(originator, [Batch(tuple(entries))], effective, created, file_id_modifier)

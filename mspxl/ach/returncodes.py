@@ -1,4 +1,9 @@
-"""ACH return reason codes, and the ones that make a retry pointless."""
+"""ACH return reason codes, and which returns may be retried.
+
+The Nacha Operating Rules (Subsection 2.12.4, Reinitiation of Returned Entries) let an originator reinitiate, without
+a new authorization or a remedy, only an entry returned R01 (insufficient funds) or R09 (uncollected funds); the
+same two codes are the only ones a Return Fee Entry may be charged for. Every other code gets no retry and no fee.
+"""
 
 from __future__ import annotations
 
@@ -41,11 +46,29 @@ NO_RETRY: dict[str, str] = {
 }
 
 
+REINITIABLE: tuple[str, ...] = ("R01", "R09")
+BANK_DETAILS_NEEDED: tuple[str, ...] = ("R02", "R03", "R04")  # the account cannot be debited: new details needed
+
+
+def may_retry(code: str) -> bool:
+    """Only an entry returned R01 or R09 may be retried, and only those are charged a return fee."""
+    return code.strip().upper() in REINITIABLE
+
+
 def retry_is_pointless(code: str) -> bool:
-    """Returns coded account closed, no account, invalid account, authorization revoked or not authorized (and the
-    other codes in NO_RETRY) skip the retry and go straight to the next step of the policy."""
-    return code.strip().upper() in NO_RETRY
+    """Every return but R01 and R09 (account closed, no account, authorization revoked, ... and a return recorded
+    without its code) skips the retry and goes straight to the next step of the policy."""
+    return not may_retry(code)
+
+
+def no_retry_advice(code: str) -> str:
+    """What to do about a return that is not retried: `account closed: ask the client for new bank details`."""
+    key = code.strip().upper()
+    if not key:
+        return "no return code recorded: only R01 and R09 returns are retried; contact the client"
+    return NO_RETRY.get(key, f"{describe(key)}: not retried (only R01 and R09 may be); contact the client")
 
 
 def describe(code: str) -> str:
+    """The return reason in words: `insufficient funds`."""
     return RETURN_REASONS.get(code.strip().upper(), "returned")

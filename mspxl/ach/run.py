@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 
 from mspxl.ach.debits import DueDebit, NotDebited, debits_due, payment_id_prefix
-from mspxl.ach.nacha import Entry, debit_file
+from mspxl.ach.nacha import RETRY_DESCRIPTION, RETURN_FEE_DESCRIPTION, Batch, Entry, batches_file
 from mspxl.ach.originator import originator
 from mspxl.ach.returns import ReturnedEntry, ReturnMatch, match_returns, read_return_file
 from mspxl.ach.routing import bank_details, mask, routing_digits
@@ -44,7 +44,7 @@ class WrittenDebit:
     amount: Decimal
     trace_number: str
     account: str  # masked: ****6789
-    kind: str  # invoice | retry
+    kind: str  # invoice | retry | fee
     retry_of: str = ""
 
 
@@ -124,13 +124,12 @@ def _write_ach(path: Path, on: date, today: date, out: Path | None, created: dat
     refuse_if_lossy(path)
     bank8 = source.bank_routing[:8]
     first = next_trace_sequence(book.payments, bank8)
+    due = sorted(due, key=lambda d: BATCH_ORDER.index(d.kind))
     written = [_written(d, on, f"{bank8}{first + i:07d}") for i, d in enumerate(due)]
-    entries = [Entry(w.trace_number, routing_digits(d.client.bank_routing), d.client.bank_account, d.amount,
-                     d.invoice_number, d.client.name) for w, d in zip(written, due, strict=True)]
     out_dir = output_folder(path, out, book)
     out_dir.mkdir(parents=True, exist_ok=True)
     target, modifier = file_name(out_dir, on)
-    text = debit_file(source, entries, on, created or datetime.now(), modifier)
+    text = batches_file(source, debit_batches(due, written), on, created or datetime.now(), modifier)
     wb = open_for_update(path)
     ws = sheet_for(wb, "Payments", PAYMENT_HEADERS)
     append_rows(ws, "Payment ID", [_payment_row(w, on) for w in written],
@@ -143,6 +142,20 @@ def _write_ach(path: Path, on: date, today: date, out: Path | None, created: dat
         target.unlink(missing_ok=True)
         raise
     return AchRun(on, target, tuple(written), tuple(left_out), problems)
+
+
+BATCH_ORDER = ("invoice", "retry", "fee")
+BATCH_DESCRIPTIONS = {"invoice": "", "retry": RETRY_DESCRIPTION, "fee": RETURN_FEE_DESCRIPTION}
+
+
+def debit_batches(due: list[DueDebit], written: list[WrittenDebit]) -> list[Batch]:
+    """The day's debits in one batch, retries in a `RETRY PYMT` batch, return fees in a `RETURN FEE` batch: each
+    entry identified by the invoice it collects and named after the client."""
+    entries: dict[str, list[Entry]] = {kind: [] for kind in BATCH_ORDER}
+    for d, w in zip(due, written, strict=True):
+        entries[d.kind].append(Entry(w.trace_number, routing_digits(d.client.bank_routing), d.client.bank_account,
+                                     d.amount, d.invoice_number, d.client.name))
+    return [Batch(tuple(entries[kind]), BATCH_DESCRIPTIONS[kind]) for kind in BATCH_ORDER]
 
 
 def _written(debit: DueDebit, on: date, trace: str) -> WrittenDebit:

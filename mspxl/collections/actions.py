@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import date
 
 from mspxl.collections import states
-from mspxl.collections.fees import retry_amount, retry_date, returned_amount
 from mspxl.collections.history import ClientHistory
 from mspxl.collections.ledger import oldest_unpaid_due
 from mspxl.collections.model import ClientStatus, ServiceDeskItem
@@ -32,14 +31,17 @@ def state_words(state: str) -> str:
 
 
 def retry_action(settings: Settings, history: ClientHistory) -> tuple[str, date | None]:
-    """`payment_failed`: the debit is retried `Retry Days` after the return date, for the original amount plus
-    the fee."""
+    """`payment_failed`: the debit is retried `Retry Days` after the return date for the returned amount; the fee is
+    debited as an entry of its own the same day (Settings `Debit Return Fee` Y), or left for the client to pay."""
     episode = history.episode
-    if episode is None or episode.first_return is None:
+    if episode is None or episode.retried is None or episode.retried.retry_on is None:
         return "", None
-    when = retry_date(settings, episode.first_return.date)
-    amount = retry_amount(returned_amount(episode.first_return), episode.fee)
-    return f"retry ACH for {money_text(amount)} on {when.isoformat()}", when
+    when = episode.retried.retry_on
+    text = f"retry ACH for {money_text(episode.retried.amount)} on {when.isoformat()}"
+    if episode.fee > ZERO:
+        how = "debited separately" if settings.debit_return_fee else "for the client to pay"
+        text += f" (fee {money_text(episode.fee)} {how})"
+    return text, when
 
 
 def credit_hold_action(settings: Settings, history: ClientHistory) -> tuple[str, date | None]:

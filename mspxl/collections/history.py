@@ -30,6 +30,7 @@ from mspxl.collections import ledger as ledger_rules
 from mspxl.collections import states
 from mspxl.collections.ledger import Ledger, OpenItem
 from mspxl.collections.model import StateEvent
+from mspxl.collections.returned import ReturnedDebit, returned_debit
 from mspxl.money import ZERO
 from mspxl.records import Client, Invoice, Payment, Settings
 
@@ -44,6 +45,8 @@ class Episode:
     returns: int = 0  # returned ACH debits in this episode
     first_return: Payment | None = None
     fee: Decimal = ZERO  # the fee charged for the first returned debit
+    retried: ReturnedDebit | None = None  # the first returned debit, retried (R01/R09)
+    last_returned: ReturnedDebit | None = None  # the latest returned debit of the episode
     no_retry: str = ""  # why the debit is not retried: a return code that makes a retry pointless
     work_on_hold: tuple[str, ...] = ()  # service / project invoices issued while on hold
     ended: date | None = None
@@ -174,22 +177,33 @@ class _Replay:
         if self.state == states.CURRENT:
             self.move(day, states.PAYMENT_FAILED)
         assert self.episode is not None
-        episode = replace(self.episode, returns=self.episode.returns + 1)
-        if fee_rules.retry_is_pointless(payment):
-            reason = fee_rules.no_retry_reason(payment)
+        returned = self.view(payment)
+        episode = replace(self.episode, returns=self.episode.returns + 1, last_returned=returned)
+        if returned.retry_on is None:
+            reason = f"{returned.code} {returned.not_retried}".strip()
             self.episode = replace(episode, returns=max(episode.returns, 2), no_retry=reason)
             self.move(day, states.state_after_returned_debit(self.state, 2))
             return
         if episode.returns == 1:
             fee = self.charged.get(payment.id)
             if fee is None:
-                fee = fee_rules.fee_invoice(self.settings, self.client, payment)
+                fee = fee_rules.fee_invoice(self.settings, self.client, returned)
                 if fee is not None:
                     self.new_fees.append(fee)
                     self.issue(day, fee, self.draft_order + len(self.new_fees))
-            episode = replace(episode, first_return=payment, fee=fee.total if fee is not None else ZERO)
+            episode = replace(episode, first_return=payment, fee=fee.total if fee is not None else ZERO,
+                              retried=returned)
         self.episode = episode
         self.move(day, states.state_after_returned_debit(self.state, episode.returns))
+
+    def view(self, payment: Payment) -> ReturnedDebit:
+        """The returned debit with the invoice it paid: the one its row names, else the oldest open one."""
+        named = payment.invoice_number.strip()
+        items = [item for item in self.ledger.items if item.number and item.type != "fee"]
+        paid = next((item for item in items if item.number == named), None) if named else None
+        if paid is None and not named:
+            paid = next((item for item in items if item.remaining > ZERO), None)
+        return returned_debit(self.settings, payment, paid.number if paid else "", paid.due_date if paid else None)
 
 
 def client_history(

@@ -33,7 +33,9 @@ Fields every template gets (text, except the true/false `taxed` and `autopay` an
 - `prepaid_hours`: the client's prepaid blocks of hours once this run's work is drawn (`B1: 6.5 h left`); empty
   for a client with none.
 - `autopay`: true when the client pays by ACH debit.
-- `debit_date`: the day the ACH debit is pulled (the due date) for autopay clients, else empty.
+- `debited`: true when the invoice will really be debited by ACH on its due date: the client pays by ACH, and a
+  fee invoice is debited only under Settings `Debit Return Fee` Y. Otherwise the invoice says how to pay.
+- `debit_date`: the day the ACH debit is pulled (the due date) when `debited`, else empty.
 - `account_last4`: `6789`, the last four digits of the client's bank account; empty when unknown or too short.
 - `retry_fee_rate`: `15%`, the processing fee charged on a returned ACH debit (Settings `Retry Fee %`).
 
@@ -230,6 +232,7 @@ def invoice_context(invoice: Invoice, client: Client, settings: Settings, projec
     taxed = invoice.tax != 0
     lines = [{**line_context(line, settings), "tax_mark": "T" if taxed and line.taxable else ""}
              for line in invoice.lines]
+    debited = client.autopay and (invoice.type != "fee" or settings.debit_return_fee)
     return {
         **party,
         "client_name": one_line(invoice.client_name) or party["client_name"],
@@ -256,6 +259,7 @@ def invoice_context(invoice: Invoice, client: Client, settings: Settings, projec
         "project_name": project,
         "related_invoice": one_line(invoice.related_invoice),
         "prepaid_hours": one_line(invoice.prepaid_hours),
-        "debit_date": due_date if client.autopay else "",
+        "debited": debited,
+        "debit_date": due_date if debited else "",
         "retry_fee_rate": rate_text(settings.retry_fee, settings),
     }

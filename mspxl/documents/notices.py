@@ -14,7 +14,8 @@ Notices also get: `notice_date`, `state`, `previous_state`, `since` (the date of
 (`$575.00`), `fees_charged`, `oldest_unpaid_invoice`, `days_past_due` (empty when 0), `next_action`,
 `next_action_date`, `released_date` (the day a hold ended; notices of release only), and for a returned ACH debit
 (empty otherwise): `returned_payment` (Payment ID), `returned_date`, `returned_amount`, `return_code`,
-`retry_fee_rate` (`15%`), `retry_fee`, `retry_date`, `retry_amount` (the returned amount plus the fee).
+`retry_fee_rate` (`15%`), `retry_fee`, `retry_date`, `retry_amount` (the returned amount: the fee is a debit of
+its own), `fee_debited` (true when the fee is debited as a return fee entry the same day).
 
 The statement also gets: `start_date`, `end_date`, `opening_balance`, `closing_balance`, `amount_due` (true when
 the closing balance is positive), `rows` (each with `date`, `kind`, `reference`, `description`, `charges`,
@@ -37,7 +38,8 @@ from typing import Any
 
 from mspxl.billing.blocks import prepaid_hours_on
 from mspxl.collections import AgingRow, ClientStatus, StatementLine, run_collections, statement_lines
-from mspxl.collections.fees import retry_amount, retry_date, retry_fee_amount, returned_amount, starts_retry_policy
+from mspxl.collections.fees import retry_fee_amount, returned_amount, starts_retry_policy
+from mspxl.collections.returned import retry_date
 from mspxl.collections.states import HOLDS, PAYMENT_FAILED
 from mspxl.documents.context import date_text, money_text, one_line, party_context, rate_text
 from mspxl.documents.render import default_template_dir, document_filename, render_docx
@@ -71,10 +73,12 @@ def returned_debit_context(settings: Settings, payment: Payment | None) -> dict[
     if payment is None:
         keys = ("returned_payment", "returned_date", "returned_amount", "return_code", "retry_fee", "retry_date",
                 "retry_amount")
-        return {**dict.fromkeys(keys, ""), "retry_fee_rate": rate_text(settings.retry_fee, settings)}
+        return {**dict.fromkeys(keys, ""), "retry_fee_rate": rate_text(settings.retry_fee, settings),
+                "fee_debited": False}
     amount = returned_amount(payment)
     fee = retry_fee_amount(settings, amount)
     return {
+        "fee_debited": settings.debit_return_fee and fee > ZERO,
         "returned_payment": one_line(payment.id),
         "returned_date": date_text(payment.date, settings),
         "returned_amount": money_text(amount, settings),
@@ -82,7 +86,7 @@ def returned_debit_context(settings: Settings, payment: Payment | None) -> dict[
         "retry_fee_rate": rate_text(settings.retry_fee, settings),
         "retry_fee": money_text(fee, settings),
         "retry_date": date_text(retry_date(settings, payment.date), settings),
-        "retry_amount": money_text(retry_amount(amount, fee), settings),
+        "retry_amount": money_text(amount, settings),
     }
 
 
