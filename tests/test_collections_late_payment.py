@@ -120,4 +120,4 @@ def test_a_past_due_client_hit_by_a_returned_debit_pays_the_fee_and_awaits_the_r
         StateEvent(date(2026, 11, 2), "past_due"),
         StateEvent(date(2026, 11, 5), "payment_failed"),
     )
-    assert status.next_action == "retry ACH for 575.00 on 2026-11-12"
+    assert status.next_action == "retry ACH for 500.00 on 2026-11-12 (fee 75.00 debited separately)"
