@@ -211,16 +211,18 @@ def invoice_summary(run: app.InvoiceRun) -> str:
     return f"{run.period}: {verb} {len(run.issued)} invoice(s) ({kinds}), total billed {money(run.total)}{where}."
 
 
-def _run_collect(book: Path, as_of: date, out_dir: Path | None, as_json: bool) -> app.CollectRun:
+def _run_collect(book: Path, as_of: date, out_dir: Path | None, as_json: bool, replay: bool = False
+                 ) -> app.CollectRun:
     """Collections as of the date, with its row on the Runs sheet."""
-    args = [book.name, "--as-of", as_of.isoformat(), *(["--out", str(out_dir)] if out_dir else [])]
+    args = [book.name, "--as-of", as_of.isoformat(), *(["--out", str(out_dir)] if out_dir else []),
+            *(["--replay"] if replay else [])]
     try:
         return audit.audited(book, "collect", args,
                        lambda: app.collect(book, as_of, date.today(), out_dir,
-                                           progress=no_bar if as_json else progress_bar))
+                                           progress=no_bar if as_json else progress_bar, replay=replay))
     except app.WorkbookHasErrors as exc:
         raise has_errors(book, exc.problems, as_json) from None
-    except (WorkbookRefused, UnreadableWorkbook) as exc:
+    except (WorkbookRefused, UnreadableWorkbook, app.BackDatedCollect) as exc:
         raise fail(str(exc), as_json, 1) from None
     except (OSError, DocumentError) as exc:
         raise fail(could_not_write(exc), as_json, 1) from None
@@ -234,9 +236,12 @@ def collect(
     out_dir: OutOpt = None,
     as_json: JsonOpt = False,
     pdf: PdfOpt = False,
+    replay: Annotated[bool, typer.Option("--replay", help="Recompute only the Collections and Aging sheets, for a "
+                                         "date before the last collect: no fee, no notice.")] = False,
 ) -> None:
-    """Fee invoices for returned debits, each client's collection state, the Collections and Aging sheets."""
-    run = _run_collect(book, parse_day(as_of, as_json), out_dir, as_json)
+    """Fee invoices for returned debits, each client's collection state, the Collections and Aging sheets. A date
+    before the last collect's is refused, unless --replay."""
+    run = _run_collect(book, parse_day(as_of, as_json), out_dir, as_json, replay)
     if pdf:
         write_pdfs([run.out_dir / f.file for f in run.fees if f.file] + list(run.notices), run.out_dir, as_json)
     if as_json:
@@ -264,6 +269,13 @@ def collect_json(run: app.CollectRun) -> dict[str, object]:
 
 
 def collect_report(run: app.CollectRun) -> list[str]:
+    if run.replay:
+        lines = [f"Collections replayed as of {run.as_of.isoformat()}: the Collections and Aging sheets show that "
+                 "day; no fee charged, no notice written."]
+        if run.replayed_over is not None and run.replayed_over > run.as_of:
+            lines.append(f"Before the next collect, put back the latest state: mspxl collect BOOK --as-of "
+                         f"{run.replayed_over.isoformat()} --replay")
+        return lines
     lines = [f"Collections as of {run.as_of.isoformat()}:"]
     for fee in run.fees:
         lines.append(f"  fee {fee.number} for {fee.client_id} {fee.client_name}: {money(fee.total)}")

@@ -242,6 +242,7 @@ class Book:
     payments: tuple[Payment, ...]
     invoices: tuple[Invoice, ...]  # the register as it stands
     collection_states: dict[str, str] = field(default_factory=dict)  # Collections sheet: client -> last state
+    collections_as_of: date | None = None  # the As Of date of the Collections and Aging sheets (the last collect)
     charges: tuple[Charge, ...] = ()
     tiers: dict[str, tuple[Tier, ...]] = field(default_factory=dict)  # Tiers sheet, by Service Code
     blocks: tuple[Block, ...] = ()  # Blocks sheet: prepaid hours

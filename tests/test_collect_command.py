@@ -67,3 +67,40 @@ def test_returned_debit_fee_retry_credit_hold(tmp_path: Path) -> None:
     aging = {r[0]: r for r in rows(book, "Aging")}
     # October invoice due 11-01 (9 days late) and the fee due 11-09 (1 day late): both in 1-30
     assert (aging["C1"][2], aging["C1"][3], aging["C1"][7]) == (0, 575, 575)
+
+
+def test_a_collect_earlier_than_the_last_is_refused_and_a_replay_writes_no_letter(tmp_path: Path) -> None:
+    payments = [
+        {"Payment ID": "P1", "Client ID": "C1", "Date": date(2026, 11, 2), "Amount": 500, "Status": "returned",
+         "Return Code": "R01"},
+        {"Payment ID": "P3", "Client ID": "C1", "Date": date(2026, 11, 9), "Amount": 500, "Status": "returned",
+         "Return Code": "R01"},
+    ]
+    book = book_with_returns(tmp_path, payments)
+    docs = tmp_path / "docs"
+    args = ["collect", str(book), "--out", str(docs)]
+    assert runner.invoke(cli, [*args, "--as-of", "2026-11-10"]).exit_code == 0  # C1 on credit hold since 11-09
+    before, files = book.read_bytes(), sorted(docs.iterdir())
+
+    back = runner.invoke(cli, [*args, "--as-of", "2026-11-03"])
+    assert back.exit_code == 1
+    assert " ".join(back.output.split()) == (
+        "Collections were last run as of 2026-11-10; a run as of 2026-11-03 would send letters and charge fees for a "
+        "state that is no longer true, so nothing was written. Run collect as of 2026-11-10 or later, or add --replay "
+        "to recompute only the Collections and Aging sheets as of 2026-11-03 (no fees, no notices).")
+    assert book.read_bytes() == before and sorted(docs.iterdir()) == files
+
+    replay = runner.invoke(cli, [*args, "--as-of", "2026-11-03", "--replay"])
+    assert replay.exit_code == 0, replay.output
+    assert "no fee charged, no notice written" in replay.output
+    assert "mspxl collect BOOK --as-of 2026-11-10 --replay" in replay.output
+    assert sorted(docs.iterdir()) == files  # no notice, no fee document
+    (c1,) = [r for r in rows(book, "Collections") if r[0] == "C1"]
+    assert (c1[2], c1[4], c1[11].date()) == ("payment_failed", 575, date(2026, 11, 3))
+    assert len(rows(book, "Invoices")) == 3  # the fee charged on 11-10's run, nothing more
+    # putting the latest state back, then going on: no letter is sent twice
+    assert runner.invoke(cli, [*args, "--as-of", "2026-11-10", "--replay"]).exit_code == 0
+    (c1,) = [r for r in rows(book, "Collections") if r[0] == "C1"]
+    assert (c1[2], c1[11].date()) == ("credit_hold", date(2026, 11, 10))
+    onward = runner.invoke(cli, [*args, "--as-of", "2026-11-11", "--json"])
+    assert json.loads(onward.output)["notices"] == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from mspxl import schema as S
@@ -82,6 +82,8 @@ def _load_raw(raw: RawBook, today: date) -> Loaded:
         blocks=tuple(build.build_blocks(rows["Blocks"])),
         collection_states={str(r["Client ID"]): str(r["State"]) for r in rows["Collections"]
                            if r.ok and r["State"] is not None},
+        collections_as_of=max((as_date(r["As Of"]) for r in rows["Collections"]
+                               if r.ok and isinstance(r["As Of"], date)), default=None),
     )
     ids = {
         (sheet.name, sheet.id_column): [(r.number, str(r[sheet.id_column])) for r in rows[sheet.name]
@@ -91,6 +93,10 @@ def _load_raw(raw: RawBook, today: date) -> Loaded:
     }
     problems.extend(validate(book, cols, ids, today))
     return Loaded(book, problems)
+
+
+def as_date(value: date) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def lines_without_invoice(invoice_rows: list[Row], line_rows: list[Row], columns: dict[str, int]) -> list[Problem]:
