@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from mspxl.audit import note_documents
 from mspxl.billing.calendar import parse_period
+from mspxl.billing.gaps import latest_period_billed, unbilled_months
 from mspxl.billing.managed import Skipped
 from mspxl.billing.register import assign_numbers
 from mspxl.billing.run import plan_period
@@ -96,6 +97,7 @@ class InvoiceRun:
     warnings: list[Problem] = field(default_factory=list)
     previous_totals: dict[tuple[str, str, str], Decimal] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # e.g. prepaid hours that expired unused: reported, not billed
+    gap: tuple[str, ...] = ()  # months left unbilled before the period, billed over with --allow-gap
 
     @property
     def counts(self) -> dict[str, int]:
@@ -121,19 +123,39 @@ def previous_totals(book: Book, invoices: Sequence[Invoice]) -> dict[tuple[str, 
     return result
 
 
+class PeriodGap(WorkbookRefused):
+    """The period leaves unbilled months between it and the latest period billed."""
+
+
+def refuse_gap(book: Book, period: str, allow_gap: bool) -> tuple[str, ...]:
+    """The months `period` would skip; PeriodGap unless `allow_gap`."""
+    gap = unbilled_months(book, period)
+    if gap and not allow_gap:
+        months = ", ".join(gap)
+        raise PeriodGap(
+            f"{period} would skip {months}: the register's latest period billed is {latest_period_billed(book)}, "
+            f"and {months} {'has' if len(gap) == 1 else 'have'} not been billed. Bill {gap[0]} first, or run again "
+            f"with --allow-gap to bill {period} anyway (its invoices then take in the usage and work of the skipped "
+            "months); nothing was written.")
+    return gap
+
+
 def invoice(path: Path, period: str, today: date, out: Path | None = None, dry_run: bool = False,
-            progress: Progress = no_progress, template_dir: Path | None = None) -> InvoiceRun:
+            progress: Progress = no_progress, template_dir: Path | None = None,
+            allow_gap: bool = False) -> InvoiceRun:
     """Issue the period's managed, service and project invoices: register rows, WorkLog and Usage marks, one .docx
-    each. Running it again issues nothing new."""
+    each. Running it again issues nothing new. A period that would leave a month unbilled is refused unless
+    `allow_gap`."""
     parse_period(period)
     with run_lock(path, dry_run):
         if not dry_run:
             refuse_if_open(path)
         book, problems = load_verified(path, today)
+        gap = refuse_gap(book, period, allow_gap)
         plan = plan_period(book, period)
         out_dir = output_folder(path, out, book)
         run = InvoiceRun(period, plan.new, plan.already_issued, plan.skipped, out_dir, dry_run, problems,
-                         previous_totals(book, plan.new), plan.notes)
+                         previous_totals(book, plan.new), plan.notes, gap)
         if dry_run or not plan.new:
             return run
         refuse_if_lossy(path)

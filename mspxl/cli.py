@@ -106,14 +106,15 @@ def check(book: BookArg, as_json: JsonOpt = False) -> None:
         raise typer.Exit(1)
 
 
-def _run_invoice(book: Path, period: str, out_dir: Path | None, dry_run: bool, as_json: bool) -> app.InvoiceRun:
+def _run_invoice(book: Path, period: str, out_dir: Path | None, dry_run: bool, as_json: bool,
+                 allow_gap: bool = False) -> app.InvoiceRun:
     """Issue the period, with its row on the Runs sheet when it wrote."""
     args = [book.name, "--period", period, *(["--out", str(out_dir)] if out_dir else []),
-            *(["--dry-run"] if dry_run else [])]
+            *(["--dry-run"] if dry_run else []), *(["--allow-gap"] if allow_gap else [])]
     try:
         return audit.audited(book, "invoice", args,
                        lambda: app.invoice(book, period, date.today(), out_dir, dry_run,
-                                           progress=no_bar if as_json else progress_bar))
+                                           progress=no_bar if as_json else progress_bar, allow_gap=allow_gap))
     except BadPeriod as exc:
         raise fail(str(exc), as_json, 2) from None
     except app.WorkbookHasErrors as exc:
@@ -148,9 +149,11 @@ def invoice(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be issued; write nothing.")] = False,
     as_json: JsonOpt = False,
     pdf: PdfOpt = False,
+    allow_gap: Annotated[bool, typer.Option("--allow-gap", help="Bill the period even though an earlier month "
+                                            "after the latest period billed has not been billed.")] = False,
 ) -> None:
     """Issue the period's managed, service and project invoices: register rows and one .docx each."""
-    run = _run_invoice(book, period, out_dir, dry_run, as_json)
+    run = _run_invoice(book, period, out_dir, dry_run, as_json, allow_gap)
     if pdf and not dry_run:
         write_pdfs([run.out_dir / inv.file for inv in run.issued if inv.file], run.out_dir, as_json)
     if as_json:
@@ -158,6 +161,9 @@ def invoice(
         return
     if dry_run:
         print_preview(run)
+    if run.gap:
+        out.print(f"  --allow-gap: {', '.join(run.gap)} not billed; {run.period}'s invoices take in their usage and "
+                  "work")
     for skipped in run.skipped:
         out.print(f"  no managed invoice for {skipped.client_id} {skipped.client_name}: {skipped.reason}")
     for note in run.notes:
@@ -172,6 +178,7 @@ def invoice_json(run: app.InvoiceRun) -> dict[str, object]:
         "dry_run": run.dry_run,
         "issued": run.counts,
         "already_issued": run.already_issued,
+        "skipped_months": list(run.gap),
         "total": plain(run.total),
         "out": str(run.out_dir),
         "invoices": [
