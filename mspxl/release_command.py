@@ -57,16 +57,19 @@ def credit(
                                               show_default=False)] = None,
     reissue: Annotated[bool, typer.Option("--reissue", help="Then issue the corrected invoice from the "
                                                             "workbook's current data.")] = False,
+    on: Annotated[str | None, typer.Option("--date", help="The credit note's date, YYYY-MM-DD (default: today); "
+                                           "on or after the invoice's.", show_default=False)] = None,
     out_dir: OutOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Issue a credit note for an invoice (the whole of it unless --amount or --lines), and with --reissue the
     corrected invoice; register rows and one .docx each."""
     from mspxl.cli import fail, money, out
-    from mspxl.cli_common import has_errors
+    from mspxl.cli_common import has_errors, parse_day
     from mspxl.corrections.run import issue_credit
 
     value = _amount(amount, as_json)
+    day = parse_day(on, as_json) if on is not None else None
     try:
         numbers = parse_line_numbers(lines) if lines is not None else ()
     except CreditRefused as exc:
@@ -75,10 +78,11 @@ def credit(
     args += ["--amount", amount] if amount is not None else []
     args += ["--lines", lines] if lines is not None else []
     args += ["--reissue"] if reissue else []
+    args += ["--date", on] if on is not None else []
     try:
         run = audited(book, "credit", args,
                       lambda: issue_credit(book, invoice, date.today(), reason, value, numbers, reissue, out_dir,
-                                           no_progress))
+                                           no_progress, on=day))
     except WorkbookHasErrors as exc:
         raise has_errors(book, exc.problems, as_json) from None
     except CreditRefused as exc:

@@ -109,11 +109,15 @@ def credit_by_lines(invoice: Invoice, numbers: Sequence[int], why: str) -> tuple
 
 def credit_note(book: Book, invoice_number: str, issue_date: date, reason: str, amount: Decimal | None = None,
                 lines: Sequence[int] = ()) -> Invoice:
-    """A credit note for `invoice_number` (unnumbered): Type credit, negative amounts, Related Invoice set, the reason
-    in each line's Description. It can never exceed what is left uncredited on its invoice."""
+    """A credit note for `invoice_number` (unnumbered), dated `issue_date`: Type credit, negative amounts, Related
+    Invoice set, the reason in each line's Description. It can never exceed what is left uncredited on its invoice,
+    and is dated on or after the invoice it credits."""
     if amount is not None and lines:
         raise CreditRefused("give --amount or --lines, not both")
     invoice = find_invoice(book, invoice_number)
+    if issue_date < invoice.issue_date:
+        raise CreditRefused(f"a credit note is dated on or after the invoice it credits: {invoice.number} was issued "
+                            f"{invoice.issue_date.isoformat()}, so --date {issue_date.isoformat()} is too early")
     why = _why(reason, invoice.number)
     left = uncredited(invoice, book.invoices)
     if left <= ZERO:

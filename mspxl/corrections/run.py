@@ -12,7 +12,7 @@ from mspxl.app import Progress, load_verified, no_progress, output_folder, rende
 from mspxl.audit import note_documents
 from mspxl.billing.register import assign_numbers
 from mspxl.billing.run import with_project_totals
-from mspxl.corrections.credit import credit_note, find_invoice
+from mspxl.corrections.credit import CreditRefused, credit_note, find_invoice
 from mspxl.corrections.reissue import reissue_draft
 from mspxl.lock import workbook_lock
 from mspxl.problems import Problem
@@ -53,14 +53,19 @@ def plan_credit(book: Book, invoice_number: str, today: date, reason: str, amoun
 
 def issue_credit(path: Path, invoice_number: str, today: date, reason: str, amount: Decimal | None = None,
                  lines: Sequence[int] = (), reissue: bool = False, out: Path | None = None,
-                 progress: Progress = no_progress, template_dir: Path | None = None) -> CreditRun:
-    """Issue a credit note for an invoice (and, with `reissue`, the corrected invoice): register rows, WorkLog and
-    Usage marks for the reissue, one .docx each. Refused with nothing written when it cannot be issued
-    (CreditRefused) or when the register fails verification (WorkbookHasErrors)."""
+                 progress: Progress = no_progress, template_dir: Path | None = None,
+                 on: date | None = None) -> CreditRun:
+    """Issue a credit note for an invoice (and, with `reissue`, the corrected invoice), both dated `on` (default
+    `today`; a July correction made in December is dated in July): register rows, WorkLog and Usage marks for the
+    reissue, one .docx each. Refused with nothing written when it cannot be issued (CreditRefused: also a date
+    after `today` or before the invoice) or when the register fails verification (WorkbookHasErrors)."""
+    on = on or today
+    if on > today:
+        raise CreditRefused(f"--date {on.isoformat()} is in the future (today is {today.isoformat()})")
     with workbook_lock(path):
         refuse_if_open(path)
         book, problems = load_verified(path, today)
-        credited, note, reissued = plan_credit(book, invoice_number, today, reason, amount, lines, reissue)
+        credited, note, reissued = plan_credit(book, invoice_number, on, reason, amount, lines, reissue)
         out_dir = output_folder(path, out, book)
         refuse_if_lossy(path)
         drafts = [note] if reissued is None else [note, reissued]
