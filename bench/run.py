@@ -42,8 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import naive  # noqa: E402
 from make_book import PERIOD, TODAY, make_book  # noqa: E402
 
-from mspxl.app import render_documents  # noqa: E402
 from mspxl.billing.run import plan_period  # noqa: E402
+from mspxl.commands.common import render_documents  # noqa: E402
 from mspxl.documents import render  # noqa: E402
 from mspxl.documents.render import default_template_dir  # noqa: E402
 from mspxl.workbook.load import load_raw  # noqa: E402
@@ -136,7 +136,8 @@ def run_naive(book_path: Path, work: Path, template_dir: Path, period: str, toda
 
 
 def run_mspxl(book_path: Path, work: Path, template_dir: Path, period: str, today: date, pool: bool) -> Result:
-    """The stages of `mspxl.app.invoice`, one by one: calamine read, validation, plan, documents, package writer."""
+    """The stages of `mspxl.commands.invoice.invoice`, one by one: calamine read, validation, plan, documents, package
+    writer."""
     result = Result()
     raw = result.run("read", lambda: read_raw(book_path))
     loaded = result.run("validate", lambda: load_raw(raw, today))
@@ -333,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"machine: {machine()}")
     print("documents: " + (f"as mspxl invoice renders them (a process pool from {render.POOL_THRESHOLD} on)"
-                           if args.pool else "one process (app.render_documents, the pool turned off)"))
+                           if args.pool else "one process (commands.common.render_documents, the pool turned off)"))
     print("peak: resident memory of the process during the stage (whole run: the highest), sampled every 5 ms\n")
     if args.scale:
         print(scale(args.n or list(SCALE), args.period, args.naive_up_to, args.pool))

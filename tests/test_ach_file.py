@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from test_ach_support import ORIGINATOR_ROWS, add_settings, pending_payments, read_nacha, sheet_rows  # noqa: F401
 from typer.testing import CliRunner
 
-from mspxl import app
 from mspxl.ach.nacha import Entry, NachaError, Originator, debit_file
 from mspxl.ach.originator import OriginatorIncomplete
 from mspxl.ach.routing import bank_details, mask, routing_is_valid
-from mspxl.ach.run import write_ach
+from mspxl.commands import common, invoice
+from mspxl.commands.ach import write_ach
 from mspxl.problems import Severity
 
 TODAY = date(2026, 11, 25)
@@ -124,7 +124,7 @@ def month_book(tmp_path: Path, **extra_clients: dict[str, object]) -> Path:
                       "Invoice Number": "INV-000002"}],
     })
     add_settings(book, ORIGINATOR_ROWS)
-    app.invoice(book, "2026-11", TODAY, tmp_path / "docs")
+    invoice.invoice(book, "2026-11", TODAY, tmp_path / "docs")
     return book
 
 
@@ -160,14 +160,14 @@ def test_wrong_check_digit_stops_the_file(tmp_path: Path) -> None:
         "Subscriptions": [{"Client ID": "C1", "Service Code": "BASE", "Start Date": date(2026, 1, 1)}],
     })
     add_settings(book, ORIGINATOR_ROWS)
-    app.invoice(book, "2026-11", TODAY, tmp_path / "docs")
+    invoice.invoice(book, "2026-11", TODAY, tmp_path / "docs")
     import openpyxl
 
     wb = openpyxl.load_workbook(book)  # a typing slip in the routing number after the invoices were issued
     wb["Clients"]["M2"] = "125000025"
     wb.save(book)
     before = book.read_bytes()
-    with pytest.raises(app.WorkbookHasErrors) as caught:
+    with pytest.raises(common.WorkbookHasErrors) as caught:
         write_ach(book, date(2026, 12, 1), TODAY, tmp_path / "ach", CREATED)
     assert [p.render() for p in caught.value.problems if p.severity is Severity.ERROR] == [
         'Clients!M2 (Bank Routing): "****0025" is not a routing number (nine digits with a valid ABA check digit)']
@@ -186,7 +186,7 @@ def test_missing_originator_settings_are_named(tmp_path: Path) -> None:
 def test_cli_ach_masks_accounts(tmp_path: Path) -> None:
     import typer
 
-    from mspxl.payments_command import ach
+    from mspxl.cli.payments import ach
 
     book = month_book(tmp_path)
     cli = typer.Typer()

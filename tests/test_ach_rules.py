@@ -15,11 +15,12 @@ import pytest
 from test_ach_support import add_settings, pending_payments, read_nacha, return_file  # noqa: F401
 from test_returns_month import book_for_month
 
-from mspxl import app
 from mspxl.ach.debits import debits_due
-from mspxl.ach.run import import_returns, write_ach
 from mspxl.collections import run_collections
 from mspxl.collections.returned import returned_debit
+from mspxl.commands import collect, invoice
+from mspxl.commands.ach import write_ach
+from mspxl.commands.returns import import_returns
 from mspxl.records import Book, Client, Invoice, Payment, Settings
 
 D = Decimal
@@ -155,12 +156,12 @@ def test_the_retry_file_with_a_capped_fee(tmp_path: Path) -> None:
     add_settings(workbook, {"Return Fee Cap": 40})
     docs = tmp_path / "docs"
     today = date(2026, 11, 25)
-    app.invoice(workbook, "2026-11", today, docs)  # 500.00 each, due 12-01
+    invoice.invoice(workbook, "2026-11", today, docs)  # 500.00 each, due 12-01
     write_ach(workbook, date(2026, 12, 1), today, docs, datetime(2026, 11, 30, 16, 0))
     bank = tmp_path / "returns.txt"
     bank.write_text(return_file([("091000010000001", "R01", "125000024", 50000, "CLIENT C1")], "261203"))
     import_returns(workbook, bank, today, cleared_through=date(2026, 12, 1))
-    collected = app.collect(workbook, date(2026, 12, 3), today, docs)
+    collected = collect.collect(workbook, date(2026, 12, 3), today, docs)
     assert [(f.number, f.total) for f in collected.fees] == [("INV-000004", D("40.00"))]  # 15% = 75.00, cap 40.00
     run = write_ach(workbook, RETRY_DAY, today, docs, datetime(2026, 12, 9, 16, 0))
     text = run.file.read_text()  # type: ignore[union-attr]

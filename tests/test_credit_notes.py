@@ -18,10 +18,10 @@ import pytest
 from bookdata import client, write_book
 from docx import Document
 
-from mspxl import app
 from mspxl.collections import run_collections
+from mspxl.commands import common, invoice
+from mspxl.commands.credit import issue_credit
 from mspxl.corrections import CreditRefused
-from mspxl.corrections.run import issue_credit
 
 START = date(2026, 1, 1)
 TODAY = date(2026, 11, 20)
@@ -47,7 +47,7 @@ def sheets(users_c1: list[dict[str, object]] | None = None,
 
 def issued_book(tmp_path: Path, **kwargs: object) -> Path:
     book = write_book(tmp_path / "book.xlsx", sheets(**kwargs))  # type: ignore[arg-type]
-    run = app.invoice(book, "2026-11", TODAY, out=tmp_path / "docs")
+    run = invoice.invoice(book, "2026-11", TODAY, out=tmp_path / "docs")
     assert [(i.number, i.total) for i in run.issued] == [
         ("INV-000001", D("866.00")), ("INV-000002", D("200.00")), ("INV-000003", D("180.00"))]
     return book
@@ -113,7 +113,7 @@ def test_crediting_a_paid_invoice_leaves_a_credit_on_the_balance(tmp_path: Path)
     paid = [{"Payment ID": "P1", "Client ID": "C2", "Date": date(2026, 12, 1), "Amount": 380, "Method": "check"}]
     book = issued_book(tmp_path, payments=paid)
     credit(book, tmp_path, "INV-000002", today=date(2026, 12, 3))
-    loaded, _ = app.load_checked(book, TODAY)
+    loaded, _ = common.load_checked(book, TODAY)
     result = run_collections(loaded.settings, loaded.clients, loaded.invoices, loaded.payments, date(2026, 12, 10))
     status = next(s for s in result.statuses if s.client_id == "C2")
     assert (status.state, status.balance) == ("current", D("-200.00"))
@@ -123,12 +123,12 @@ def test_crediting_a_paid_invoice_leaves_a_credit_on_the_balance(tmp_path: Path)
 
 def test_a_credit_that_pays_the_client_up_lifts_its_hold(tmp_path: Path) -> None:
     book = issued_book(tmp_path)  # C2 never pays: due 2026-12-01, credit hold from 2026-12-31
-    loaded, _ = app.load_checked(book, TODAY)
+    loaded, _ = common.load_checked(book, TODAY)
     before = run_collections(loaded.settings, loaded.clients, loaded.invoices, loaded.payments, date(2027, 1, 2))
     assert next(s for s in before.statuses if s.client_id == "C2").state == "credit_hold"
     credit(book, tmp_path, "INV-000002", today=date(2027, 1, 5), reason="Users were never set up")
     credit(book, tmp_path, "INV-000003", today=date(2027, 1, 5), reason="Work under warranty")
-    loaded, _ = app.load_checked(book, TODAY)
+    loaded, _ = common.load_checked(book, TODAY)
     after = run_collections(loaded.settings, loaded.clients, loaded.invoices, loaded.payments, date(2027, 1, 10))
     status = next(s for s in after.statuses if s.client_id == "C2")
     assert (status.state, status.since, status.balance) == ("current", date(2027, 1, 5), D("0.00"))
@@ -193,7 +193,7 @@ def test_reissue_after_correcting_users_bills_the_corrected_amounts(tmp_path: Pa
                                                              ("INV-000004", "managed", 757.75, "CN-000001")]
     assert [ln[4] for ln in lines_of(book, "INV-000004")] == [1, 2]
     assert (tmp_path / "docs" / "INV-000004 Client C1.docx").exists()
-    again = app.invoice(book, "2026-11", TODAY, out=tmp_path / "docs")
+    again = invoice.invoice(book, "2026-11", TODAY, out=tmp_path / "docs")
     assert again.issued == ()  # the period's run does not bill the corrected invoice a third time
 
 

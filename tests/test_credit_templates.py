@@ -11,8 +11,8 @@ from test_credit_notes import TODAY, issued_book
 from typer.testing import CliRunner
 
 from mspxl.cli import cli
-from mspxl.corrections.run import issue_credit
-from mspxl.release_command import templates_app
+from mspxl.cli.templates import templates_app
+from mspxl.commands.credit import issue_credit
 from mspxl.resources import export_templates, packaged_templates, template_dir, templates_for_book
 
 

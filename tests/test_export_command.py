@@ -18,10 +18,10 @@ from accounting_readers import group, read_csv, read_iif
 from bookdata import SERVICES, client, write_book
 from typer.testing import CliRunner
 
-from mspxl import app
 from mspxl.cli import cli
+from mspxl.commands import check, invoice
+from mspxl.commands.credit import issue_credit
 from mspxl.commands.export import export_period
-from mspxl.corrections.run import issue_credit
 from mspxl.export.xero import XERO_HEADER
 
 START, TODAY = date(2026, 1, 1), date(2026, 11, 20)
@@ -46,7 +46,7 @@ def book_file(tmp_path: Path, services: list[dict[str, object]] = MAPPED, income
                       "Method": "check", "Invoice Number": "INV-000001", "Reference": "CHK 77"}],
     }
     book = write_book(tmp_path / "book.xlsx", sheets, {"Accounting Income Account": income})
-    app.invoice(book, "2026-11", TODAY, out=tmp_path / "docs")
+    invoice.invoice(book, "2026-11", TODAY, out=tmp_path / "docs")
     issue_credit(book, "INV-000001", TODAY, "Goodwill", D("100.00"), out=tmp_path / "docs")
     return book
 
@@ -144,9 +144,9 @@ def test_check_names_blank_mapping_cells_only_when_an_accounting_system_is_set(t
                            else {"Income Account": "Managed Services"})) for s in SERVICES]
     sheets = {"Services": services, "Clients": [client("C1", **{"Tax Rate": "0.0825"})]}
     quiet = write_book(tmp_path / "none.xlsx", sheets)
-    assert not [p for p in app.check(quiet, TODAY) if p.severity.value == "error"]
+    assert not [p for p in check.check(quiet, TODAY) if p.severity.value == "error"]
     xero = write_book(tmp_path / "xero.xlsx", sheets, {"Accounting System": "xero"})
-    assert [p.render() for p in app.check(xero, TODAY) if p.severity.value == "error"] == [
+    assert [p.render() for p in check.check(xero, TODAY) if p.severity.value == "error"] == [
         "Services!L3 (Tax Code): is blank; Xero needs the tax code of STD's taxed lines"]
     sage = write_book(tmp_path / "sage.xlsx", sheets, {"Accounting System": "sage"})
-    assert [p.header for p in app.check(sage, TODAY) if p.severity.value == "error"] == ["Accounting System"]
+    assert [p.header for p in check.check(sage, TODAY) if p.severity.value == "error"] == ["Accounting System"]

@@ -15,10 +15,10 @@ from scenario import run_periods
 from typer.testing import CliRunner
 
 from mspxl.cli import cli
+from mspxl.cli.statement import statement
 from mspxl.collections import run_collections
 from mspxl.documents.notices import render_notices, render_statement
 from mspxl.records import Book
-from mspxl.statement_command import statement
 
 RETURN_1 = {"Payment ID": "P1", "Client ID": "C1", "Date": date(2026, 11, 2), "Amount": 500, "Status": "returned",
             "Return Code": "R01"}

@@ -14,9 +14,9 @@ import pytest
 from test_summary_figures import summary_sheets
 from test_summary_workbook import write_text_book
 
-from mspxl import app
+from mspxl.commands import invoice
+from mspxl.commands.summary import export_summary
 from mspxl.pdf import PdfUnavailable, conversion_command, convert_to_pdf, find_soffice
-from mspxl.summary.export import export_summary
 
 TODAY = date(2026, 12, 2)
 needs_soffice = pytest.mark.skipif(
@@ -43,8 +43,8 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Pat
     """November's invoice documents and summary, converted together."""
     folder = tmp_path_factory.mktemp("pdf")
     book = write_text_book(folder / "book.xlsx", summary_sheets())
-    app.invoice(book, "2026-10", TODAY)
-    run = app.invoice(book, "2026-11", TODAY)
+    invoice.invoice(book, "2026-10", TODAY)
+    run = invoice.invoice(book, "2026-11", TODAY)
     summary = export_summary(book, "2026-11", folder / "summary-2026-11.xlsx", TODAY).path
     documents = [run.out_dir / inv.file for inv in run.issued]
     return convert_to_pdf([*documents, summary], folder / "pdf"), summary

@@ -129,7 +129,7 @@ def test_a_document_that_fails_in_the_pool_raises_its_own_error(month, tmp_path:
 
 def test_the_invoice_run_renders_over_the_pool_with_progress_and_the_same_documents(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mspxl import app
+    from mspxl.commands import invoice
     from mspxl.documents import render
 
     primed: list[int] = []  # the pool's set-up runs once per pooled run
@@ -147,7 +147,7 @@ def test_the_invoice_run_renders_over_the_pool_with_progress_and_the_same_docume
                 shown.append(item.number)
                 yield item
 
-        runs[name] = (app.invoice(book, "2026-11", date(2026, 11, 25), tmp_path / name / "docs", progress=progress),
+        runs[name] = (invoice.invoice(book, "2026-11", date(2026, 11, 25), tmp_path / name / "docs", progress=progress),
                       shown)
     (serial, serial_shown), (pooled, pooled_shown) = runs["serial"], runs["pool"]
     assert primed == [1]

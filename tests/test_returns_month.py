@@ -21,10 +21,11 @@ from test_ach_support import (  # noqa: F401
     sheet_rows,
 )
 
-from mspxl import app
 from mspxl.ach.returncodes import NO_RETRY, retry_is_pointless
 from mspxl.ach.returns import ReturnFileError, read_return_file
-from mspxl.ach.run import import_returns, write_ach
+from mspxl.commands import collect, invoice
+from mspxl.commands.ach import write_ach
+from mspxl.commands.returns import import_returns
 
 TODAY = date(2026, 11, 25)
 BANKS = {"C1": ("125000024", "5207875328"), "C2": ("026009593", "91612031926"), "C3": ("011000015", "579590672")}
@@ -56,7 +57,7 @@ def by_id(rows: list[dict[str, object]], key: str) -> dict[object, dict[str, obj
 def test_month_of_debits_returns_and_retries(tmp_path: Path) -> None:
     book = book_for_month(tmp_path)
     docs = tmp_path / "docs"
-    app.invoice(book, "2026-11", TODAY, docs)  # INV-000001..3, 500.00 each, issued 11-05, due 12-01
+    invoice.invoice(book, "2026-11", TODAY, docs)  # INV-000001..3, 500.00 each, issued 11-05, due 12-01
 
     first = write_ach(book, date(2026, 12, 1), TODAY, docs, datetime(2026, 11, 30, 16, 0))
     assert [(d.client_id, d.amount, d.trace_number) for d in first.debits] == [
@@ -83,7 +84,7 @@ def test_month_of_debits_returns_and_retries(tmp_path: Path) -> None:
     assert (again.returned, len(again.already), again.unmatched) == ((), 2, ())
     assert book.read_bytes() == before  # importing the same file twice changes nothing
 
-    collected = app.collect(book, date(2026, 12, 3), TODAY, docs)
+    collected = collect.collect(book, date(2026, 12, 3), TODAY, docs)
     c1 = collected.result.status("C1")
     assert (c1.state, c1.since, c1.balance, c1.fees_charged) == ("payment_failed", date(2026, 12, 3),
                                                                 Decimal("575.00"), Decimal("75.00"))
@@ -115,7 +116,7 @@ def test_month_of_debits_returns_and_retries(tmp_path: Path) -> None:
     second.write_text(return_file([("091000010000004", "R01", "125000024", 50000, "CLIENT C1")], "261214"))
     assert [m.payment_id for m in import_returns(book, second, TODAY).returned] == ["ACH-20261210-0000004"]
 
-    final = app.collect(book, date(2026, 12, 14), TODAY, docs)
+    final = collect.collect(book, date(2026, 12, 14), TODAY, docs)
     c1 = final.result.status("C1")
     assert (c1.state, c1.since, c1.balance, c1.fees_charged) == ("credit_hold", date(2026, 12, 14),
                                                                 Decimal("575.00"), Decimal("75.00"))
@@ -125,7 +126,7 @@ def test_month_of_debits_returns_and_retries(tmp_path: Path) -> None:
 
     # January: C1 (second return) and C2 (account closed) are in the collections process, so their December invoices
     # are not debited; C3's is. C1 then pays everything by check on 01-05 and is debited again in February.
-    app.invoice(book, "2026-12", TODAY, docs)  # INV-000005..7, 500.00 each, due 2027-01-01
+    invoice.invoice(book, "2026-12", TODAY, docs)  # INV-000005..7, 500.00 each, due 2027-01-01
     january = write_ach(book, date(2027, 1, 1), TODAY, docs, datetime(2026, 12, 31, 16, 0))
     assert [(d.client_id, d.amount) for d in january.debits] == [("C3", Decimal("500.00"))]
     assert [(n.client_id, n.reason) for n in january.left_out] == [
@@ -134,7 +135,7 @@ def test_month_of_debits_returns_and_retries(tmp_path: Path) -> None:
     # 575.00 (November's 500.00 and the 75.00 fee) + December's 500.00 = 1075.00
     add_payment(book, {"Payment ID": "CHK-1", "Client ID": "C1", "Date": date(2027, 1, 5), "Amount": 1075,
                        "Method": "check", "Status": "cleared"})
-    app.invoice(book, "2027-01", TODAY, docs)
+    invoice.invoice(book, "2027-01", TODAY, docs)
     february = write_ach(book, date(2027, 2, 1), TODAY, docs, datetime(2027, 1, 31, 16, 0))
     assert [(d.client_id, d.amount) for d in february.debits] == [("C1", Decimal("500.00")), ("C3", Decimal("500.00"))]
     assert [n.client_id for n in february.left_out] == ["C2"]

@@ -120,7 +120,7 @@ def test_verify_reports_a_charge_mark_pointing_at_the_wrong_invoice() -> None:
 
 
 def test_a_reissued_project_invoice_bills_its_charges_again_and_counts_the_credit() -> None:
-    from mspxl.corrections.run import plan_credit
+    from mspxl.commands.credit import plan_credit
     book = book_of({"Clients": [client(**{"Hourly Rate": 100})], "Projects": [PROJECT],
                     "WorkLog": [{"Entry ID": "W1", "Client ID": "C1", "Date": date(2026, 11, 3), "Hours": "1",
                                  "Description": "Cabling", "Project ID": "P1"}],

@@ -11,10 +11,11 @@ import pytest
 from test_ach_support import return_file
 from test_returns_month import TODAY, book_for_month
 
-from mspxl import app
-from mspxl.ach.run import import_returns, write_ach
-from mspxl.corrections.run import issue_credit
-from mspxl.delivery.run import send_invoices, send_notices
+from mspxl.commands import collect, invoice
+from mspxl.commands.ach import write_ach
+from mspxl.commands.credit import issue_credit
+from mspxl.commands.returns import import_returns
+from mspxl.commands.send import send_invoices, send_notices
 from mspxl.lock import lock_path
 from mspxl.writers import atomic
 
@@ -33,7 +34,7 @@ def test_every_save_happens_under_the_run_lock(tmp_path: Path, monkeypatch: pyte
 
     monkeypatch.setattr(atomic.os, "replace", watched)
     command = "invoice"
-    app.invoice(book, "2026-11", TODAY, docs)
+    invoice.invoice(book, "2026-11", TODAY, docs)
     command = "ach"
     write_ach(book, date(2026, 12, 1), TODAY, docs, datetime(2026, 11, 30, 16, 0))
     returned = tmp_path / "returns.txt"
@@ -41,7 +42,7 @@ def test_every_save_happens_under_the_run_lock(tmp_path: Path, monkeypatch: pyte
     command = "returns"
     import_returns(book, returned, TODAY)
     command = "collect"
-    app.collect(book, date(2026, 12, 3), TODAY, docs)
+    collect.collect(book, date(2026, 12, 3), TODAY, docs)
     command = "credit"
     issue_credit(book, "INV-000002", TODAY, "Goodwill", out=docs)
     command = "send"

@@ -14,15 +14,18 @@ from bookdata import write_book
 from test_credit_notes import TODAY, issued_book, sheets
 from typer.testing import CliRunner
 
-from mspxl import __version__, app, audit
+from mspxl import __version__, audit
 from mspxl.audit import (
     audited,
     current_user,
     runs_row,
     workbook_fingerprint,
 )
+from mspxl.cli.book import verify
+from mspxl.cli.credit import credit
+from mspxl.commands import check, collect
+from mspxl.commands import invoice as invoice_command
 from mspxl.commands.verify import verify_file
-from mspxl.release_command import credit, verify
 from mspxl.runs_sheet import RUNS_COLUMNS
 from mspxl.writers import atomic
 
@@ -42,10 +45,10 @@ def runs(book: Path) -> list[tuple[object, ...]]:
     return [tuple(c.value for c in row) for row in ws.iter_rows(min_row=2) if row[0].value is not None]
 
 
-def invoice(book: Path, tmp_path: Path, dry_run: bool = False) -> app.InvoiceRun:
+def invoice(book: Path, tmp_path: Path, dry_run: bool = False) -> invoice_command.InvoiceRun:
     args = [book.name, "--period", "2026-11"] + (["--dry-run"] if dry_run else [])
     return audited(book, "invoice", args,
-                   lambda: app.invoice(book, "2026-11", TODAY, tmp_path / "docs", dry_run),
+                   lambda: invoice_command.invoice(book, "2026-11", TODAY, tmp_path / "docs", dry_run),
                    now=lambda: MOMENT)
 
 
@@ -73,7 +76,7 @@ def test_one_row_per_writing_command_and_none_otherwise(tmp_path: Path) -> None:
 
     invoice(book, tmp_path)  # nothing new to issue: the file is not written
     invoice(book, tmp_path, dry_run=True)
-    app.check(book, TODAY)
+    check.check(book, TODAY)
     assert verify_file(book, TODAY) == []
     assert runner.invoke(commands, ["verify", str(book)]).exit_code == 0
     refused = runner.invoke(commands, ["credit", str(book), "--invoice", "INV-000002", "--amount", "999",
@@ -82,7 +85,7 @@ def test_one_row_per_writing_command_and_none_otherwise(tmp_path: Path) -> None:
     assert len(runs(book)) == 1
 
     audited(book, "collect", [book.name, "--as-of", "2026-12-10"],
-            lambda: app.collect(book, date(2026, 12, 10), TODAY, tmp_path / "docs"))
+            lambda: collect.collect(book, date(2026, 12, 10), TODAY, tmp_path / "docs"))
     done = runner.invoke(commands, ["credit", str(book), "--invoice", "INV-000002", "--reason", "Never set up"])
     assert done.exit_code == 0, done.output
     first, second, third = runs(book)

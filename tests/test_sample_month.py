@@ -14,8 +14,9 @@ from pathlib import Path
 import achkit
 from test_ach_support import as_date, read_nacha, return_file, sheet_rows
 
-from mspxl import app
-from mspxl.ach.run import import_returns, write_ach
+from mspxl.commands import collect, invoice
+from mspxl.commands.ach import write_ach
+from mspxl.commands.returns import import_returns
 from mspxl.resources import sample_workbook
 
 TODAY = date(2026, 12, 20)  # the day the demo runs its collections
@@ -45,8 +46,8 @@ def test_a_month_of_getting_paid_on_the_sample(tmp_path: Path) -> None:
     book = sample_copy(tmp_path)
     docs = tmp_path / "docs"
     for period in ("2026-10", "2026-11", "2026-12"):
-        app.invoice(book, period, TODAY, docs)
-    app.collect(book, TODAY, TODAY, docs)  # the sample's own history: the fees of its earlier returns
+        invoice.invoice(book, period, TODAY, docs)
+    collect.collect(book, TODAY, TODAY, docs)  # the sample's own history: the fees of its earlier returns
 
     # 1 January: every autopay invoice of December due that day, one debit each
     first = write_ach(book, JAN_1, TODAY, docs, datetime(2026, 12, 31, 16, 0))
@@ -82,7 +83,7 @@ def test_a_month_of_getting_paid_on_the_sample(tmp_path: Path) -> None:
             for p in ("ACH-20270101-0000023", "ACH-20270101-0000024")] == [
         ("returned", "R02", RETURNED, C024_DECEMBER), ("returned", "R01", RETURNED, C025_DECEMBER)]
 
-    collected = app.collect(book, RETURNED, TODAY, docs)
+    collected = collect.collect(book, RETURNED, TODAY, docs)
     # C025: payment_failed, the 15% fee invoiced (due on the retry date), the retry on 01-11
     c25 = collected.result.status("C025")
     assert (c25.state, c25.since, c25.balance, c25.fees_charged, c25.next_action_date) == (
@@ -121,7 +122,7 @@ def test_a_month_of_getting_paid_on_the_sample(tmp_path: Path) -> None:
                                   "270113"))
     assert [m.payment_id for m in import_returns(book, second, TODAY).returned] == ["ACH-20270111-0000025"]
 
-    final = app.collect(book, RETURNED_AGAIN, TODAY, docs)
+    final = collect.collect(book, RETURNED_AGAIN, TODAY, docs)
     c25 = final.result.status("C025")
     assert (c25.state, c25.since, c25.balance, c25.fees_charged, c25.next_action_date) == (
         "credit_hold", RETURNED_AGAIN, C025_OWED, C025_FEE, date(2027, 2, 12))

@@ -16,10 +16,10 @@ from aiosmtpd.controller import Controller
 from bookdata import client, write_book
 from test_ach_support import sheet_rows
 
-from mspxl import app
+from mspxl.commands import invoice
+from mspxl.commands.send import send_invoices
 from mspxl.delivery.message import EmailTemplateError, render_text
 from mspxl.delivery.outbox import SmtpProblem
-from mspxl.delivery.run import send_invoices
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -76,7 +76,7 @@ def invoiced_book(tmp_path: Path) -> Path:
         "Subscriptions": [{"Client ID": c, "Service Code": "BASE", "Start Date": date(2026, 1, 1)}
                           for c in ("C1", "C2")],
     }, {"Company Name": "Northwind Managed IT", "Company Email": "billing@northwind.example"})
-    app.invoice(book, "2026-11", TODAY, tmp_path / "docs")
+    invoice.invoice(book, "2026-11", TODAY, tmp_path / "docs")
     return book
 
 

@@ -19,11 +19,12 @@ from test_returns_month import TODAY, book_for_month
 from test_send_email import Inbox, loopback_smtp
 from typer.testing import CliRunner
 
-from mspxl import app
-from mspxl.ach.run import import_returns, write_ach
 from mspxl.cli import cli
+from mspxl.commands import collect, invoice
+from mspxl.commands.ach import write_ach
+from mspxl.commands.returns import import_returns
+from mspxl.commands.send import send_notices
 from mspxl.delivery.message import EmailTemplateError
-from mspxl.delivery.run import send_notices
 from mspxl.resources import export_templates, packaged_templates
 
 AS_OF = date(2026, 12, 3)
@@ -40,13 +41,13 @@ def collected(tmp_path_factory: pytest.TempPathFactory) -> Path:
     book = book_for_month(folder)
     add_settings(book, {"Company Name": "Northwind Managed IT", "Company Email": "billing@northwind.example"})
     docs = folder / "docs"
-    app.invoice(book, "2026-11", TODAY, docs)
+    invoice.invoice(book, "2026-11", TODAY, docs)
     write_ach(book, date(2026, 12, 1), TODAY, docs, datetime(2026, 11, 30, 16, 0))
     returned = folder / "returns.txt"
     returned.write_text(return_file([("091000010000001", "R01", "125000024", 50000, "CLIENT C1"),
                                      ("091000010000002", "R02", "026009593", 50000, "CLIENT C2")], "261203"))
     import_returns(book, returned, TODAY, cleared_through=date(2026, 12, 1))
-    run = app.collect(book, AS_OF, TODAY, docs)
+    run = collect.collect(book, AS_OF, TODAY, docs)
     assert sorted(p.name for p in run.notices) == [C2_NOTICE, C1_NOTICE]
     return folder
 

@@ -19,11 +19,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from test_summary_figures import HOSTILE, summary_sheets
 from typer.testing import CliRunner
 
-from mspxl import app
+from mspxl.cli.summary import summary
+from mspxl.commands import invoice
+from mspxl.commands.summary import export_summary
 from mspxl.money import to_decimal
 from mspxl.summary.cells import FORMULA_STARTS, SheetWriter
-from mspxl.summary.command import summary
-from mspxl.summary.export import export_summary
 
 D = Decimal
 TODAY = date(2026, 12, 2)
@@ -49,7 +49,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("summary")
     book = write_text_book(folder / "book.xlsx", summary_sheets())
     for period in ("2026-10", "2026-11", "2026-12"):
-        app.invoice(book, period, TODAY)  # documents in the default folder, book/
+        invoice.invoice(book, period, TODAY)  # documents in the default folder, book/
     done = export_summary(book, "2026-11", folder / "out" / "summary-2026-11.xlsx", TODAY)
     return book, done.path
 

@@ -15,11 +15,12 @@ import typer
 from test_credit_notes import TODAY, issued_book
 from typer.testing import CliRunner
 
-from mspxl import app
+from mspxl.cli.book import verify
+from mspxl.cli.credit import credit
+from mspxl.commands import common
+from mspxl.commands.credit import issue_credit
 from mspxl.commands.verify import verify_file
-from mspxl.corrections.run import issue_credit
 from mspxl.problems import Severity
-from mspxl.release_command import credit, verify
 from mspxl.workbook.verify import verify_book
 
 commands = typer.Typer()
@@ -91,7 +92,7 @@ def test_a_worklog_row_pointing_at_a_missing_invoice_is_caught_and_blocks_a_cred
     assert errors_at(book) == {
         "WorkLog!J2": 'WorkLog!J2 (Invoice Number): "INV-000099" is not on the Invoices sheet'}
     before = book.read_bytes()
-    with pytest.raises(app.WorkbookHasErrors) as refused:
+    with pytest.raises(common.WorkbookHasErrors) as refused:
         issue_credit(book, "INV-000001", TODAY, "Wrong count", out=tmp_path / "d")
     # the refusal lists the workbook's warnings too, as every refusal does; the one error is the mark
     assert [p.message for p in refused.value.problems if p.severity.value == "error"] == [
@@ -104,7 +105,7 @@ def test_a_worklog_row_pointing_at_a_missing_invoice_is_caught_and_blocks_a_cred
 def test_credit_notes_must_point_at_an_invoice_of_their_client(tmp_path: Path) -> None:
     book = issued_book(tmp_path)
     issue_credit(book, "INV-000002", date(2026, 12, 2), "Wrong count", out=tmp_path / "d")
-    loaded, _ = app.load_checked(book, TODAY)
+    loaded, _ = common.load_checked(book, TODAY)
     assert verify_book(loaded) == []
     edit(book, "Invoices", "M5", "INV-000001")  # a C2 credit note naming C1's invoice
     assert errors_at(book) == {

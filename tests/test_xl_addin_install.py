@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mspxl.xl import addin
-from mspxl.xl.addin_cli import addin_app
+from mspxl.cli.addin import addin_app
+from mspxl.commands import addin
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,7 +12,7 @@ from docx import Document
 from xlbooks import TODAY, select, sheets, twin
 from xlfake import ErrorValue, grid_of
 
-from mspxl import app
+from mspxl.commands import collect, common, invoice
 from mspxl.workbook.load import load_file, load_raw
 from mspxl.workbook.source_file import read_raw
 from mspxl.xl import buttons
@@ -43,7 +43,7 @@ def doc_text(path: Path) -> list[str]:
 
 def test_generate_invoices_gives_what_the_command_line_gives(engine: object, tmp_path: Path) -> None:
     path, xl = twin(tmp_path, engine)
-    app.invoice(path, "2026-11", TODAY)
+    invoice.invoice(path, "2026-11", TODAY)
     message = buttons.generate_invoices(xl, today=TODAY)
     assert message == ("2026-11: issued 3 invoice(s) (2 managed, 1 service), total billed $804.75. "
                        f"Documents are in {tmp_path / 'xl' / 'book'}.")
@@ -169,7 +169,7 @@ def test_an_unexpected_failure_is_one_sentence_and_the_log(engine: object, tmp_p
     def full_disk(*args: object, **kwargs: object) -> None:
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(app, "render_documents", full_disk)
+    monkeypatch.setattr(common, "render_documents", full_disk)
     message = buttons.generate_invoices(xl, today=TODAY)
     assert message == ("Generate invoices stopped: no space left on device. The details are on the mspxl Log "
                        "sheet.")
@@ -240,9 +240,9 @@ def test_run_collections_gives_what_the_command_line_gives(engine: object, tmp_p
                          "Status": "returned", "Return Code": "R01"}]
     as_of = date(2026, 12, 10)
     path, xl = twin(tmp_path, engine, data, settings={"As Of": "2026-12-10"})
-    app.invoice(path, "2026-11", TODAY)
+    invoice.invoice(path, "2026-11", TODAY)
     buttons.generate_invoices(xl, today=TODAY)
-    app.collect(path, as_of, as_of)
+    collect.collect(path, as_of, as_of)
     message = buttons.run_collections(xl, today=as_of)
     # C1's returned 324.75 debit: a 15% fee of 48.71 (48.7125 rounded half-up), state payment_failed. C2 pays by
     # hand and its invoices fell due on 2026-12-01 unpaid: past due.
@@ -276,11 +276,11 @@ def test_statement_for_the_client_of_the_selected_row(engine: object, tmp_path: 
 
 
 def test_export_monthly_summary_gives_what_the_command_line_gives(engine: object, tmp_path: Path) -> None:
-    from mspxl.summary.export import export_summary
+    from mspxl.commands.summary import export_summary
 
     path, xl = twin(tmp_path, engine)
     assert "nothing has been invoiced yet" in buttons.export_monthly_summary(xl, today=TODAY).lower()
-    app.invoice(path, "2026-11", TODAY)
+    invoice.invoice(path, "2026-11", TODAY)
     buttons.generate_invoices(xl, today=TODAY)
     xl_raw = read_book(xl)
     for row in xl_raw["Settings"].rows:  # Generate wrote the period it billed; blank it to take the default

@@ -10,10 +10,11 @@ from pathlib import Path
 from test_xl_buttons import doc_text, read_book, sheet_values
 from xlbooks import TODAY, select, sheets, twin
 
-from mspxl import __version__, app
+from mspxl import __version__
 from mspxl.audit import current_user, fingerprint
+from mspxl.commands import invoice
+from mspxl.commands.credit import issue_credit
 from mspxl.commands.verify import verify_file
-from mspxl.corrections.run import issue_credit
 from mspxl.runs_sheet import RUNS_COLUMNS
 from mspxl.workbook.load import load_raw
 from mspxl.workbook.source_file import read_raw
@@ -29,7 +30,7 @@ def runs(rows: list[list[object]]) -> list[dict[str, object]]:
 
 def test_credit_note_credits_the_selected_invoice_as_the_command_line_does(engine: object, tmp_path: Path) -> None:
     path, xl = twin(tmp_path, engine)
-    app.invoice(path, "2026-11", TODAY)
+    invoice.invoice(path, "2026-11", TODAY)
     buttons.generate_invoices(xl, today=TODAY)
     issue_credit(path, "INV-000002", TODAY, 'Billed "twice"')
 
@@ -110,6 +111,6 @@ def test_each_ribbon_run_that_writes_adds_one_runs_row(engine: object, tmp_path:
 def test_the_fingerprint_is_the_same_from_the_file_and_from_excel(engine: object, tmp_path: Path) -> None:
     path, xl = twin(tmp_path, engine)
     assert fingerprint(read_raw(path)) == fingerprint(read_book(xl))
-    app.invoice(path, "2026-11", TODAY)
+    invoice.invoice(path, "2026-11", TODAY)
     buttons.generate_invoices(xl, today=TODAY)
     assert verify_file(path, TODAY) == []

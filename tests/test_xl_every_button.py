@@ -12,7 +12,7 @@ from test_xl_buttons import read_book, sheet_values
 from xlbooks import TODAY, select, twin
 from xlfake import ErrorValue, grid_of, open_book
 
-from mspxl import app
+from mspxl.commands import collect, invoice
 from mspxl.resources import sample_workbook
 from mspxl.workbook.source_file import read_raw
 from mspxl.xl import buttons
@@ -38,8 +38,8 @@ def test_every_button_on_the_sample_workbook(engine: object, tmp_path: Path, mon
     assert opened == [tmp_path / "xl" / "northwind"]
     assert not any("stopped" in m for m in said.values()), said
 
-    app.invoice(path, "2026-11", TODAY)
-    app.collect(path, AS_OF, AS_OF)
+    invoice.invoice(path, "2026-11", TODAY)
+    collect.collect(path, AS_OF, AS_OF)
     assert buttons.run_collections(xl, today=AS_OF).startswith("Collections as of 2026-12-10")
     cli_raw, xl_raw = read_raw(path), read_book(xl)
     for name in ("Invoices", "InvoiceLines", "WorkLog", "Usage", "Collections", "Aging"):

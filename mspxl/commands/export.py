@@ -23,9 +23,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from mspxl import schema
-from mspxl.app import load_verified, output_folder
-from mspxl.audit import note_issued
+from mspxl.audit import audited, note_issued
 from mspxl.billing.calendar import parse_period, period_of
+from mspxl.commands.common import load_verified, output_folder
 from mspxl.export.iif import IifAccounts, iif_text
 from mspxl.export.mapping import (
     DATE_DEFAULTS,
@@ -310,3 +310,11 @@ def exports_changes(run: ExportRun, issued: Sequence[Invoice], payments: Sequenc
 
 
 __all__ = ["FORMAT_NAMES", "ExportRefused", "ExportRun", "MappingIncomplete", "build_export", "export_period"]
+
+
+def run_export(path: Path, fmt: str | None, period: str, now: datetime, out: Path | None = None,
+               again: bool = False) -> ExportRun:
+    """`mspxl export`: `export_period`, with its row on the Runs sheet when it wrote."""
+    args = [path.name, "--period", period] + (["--to", fmt] if fmt else []) + (["--out", str(out)] if out
+                                                                               else []) + (["--again"] if again else [])
+    return audited(path, "export", args, lambda: export_period(path, fmt, period, now, out, again))

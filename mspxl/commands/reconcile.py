@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 
 from mspxl import schema as S
-from mspxl.app import WorkbookHasErrors
-from mspxl.audit import note_issued
+from mspxl.audit import audited, note_issued
 from mspxl.billing.calendar import parse_period
+from mspxl.commands.common import WorkbookHasErrors
 from mspxl.lock import run_lock
 from mspxl.problems import Problem, has_errors
 from mspxl.reconcile import Proposal, Reconciliation, VendorFile, proposals, read_table, read_vendor_table, reconcile
@@ -124,3 +124,12 @@ def reconcile_file(path: Path, vendor_path: Path, period: str, today: date, fmt:
         note_issued({kind: counts[kind] for kind in FINDINGS}, None)
         update_workbook(path, reconcile_changes(raw, run, today, propose), book.settings.currency, book.settings.locale)
         return run
+
+
+def run_reconcile(path: Path, period: str, vendor_file: Path, today: date, fmt: str | None = None,
+                  propose: bool = False, dry_run: bool = False) -> ReconcileRun:
+    """`mspxl reconcile`: `reconcile_file`, with its row on the Runs sheet when it wrote."""
+    args = [path.name, "--period", period, "--vendor-file", vendor_file.name, *(["--format", fmt] if fmt else []),
+            *(["--propose"] if propose else []), *(["--dry-run"] if dry_run else [])]
+    return audited(path, "reconcile", args,
+                   lambda: reconcile_file(path, vendor_file, period, today, fmt, propose, dry_run))

@@ -1,7 +1,7 @@
 """Corrections: an issued invoice is never edited; a credit note cancels what was wrong and a reissue bills it again.
 
 `credit_note` builds a credit note as a pure function; `reissue_draft` the corrected invoice; `issue_credit` (in
-`mspxl.corrections.run`) does both on a workbook file with its documents.
+`mspxl.commands.credit`) does both on a workbook file with its documents.
 """
 
 from mspxl.corrections.credit import (

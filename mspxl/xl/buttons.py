@@ -13,12 +13,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from mspxl import app
 from mspxl.audit import documents_issued, fingerprint
 from mspxl.billing.calendar import add_months
 from mspxl.billing.run import plan_period
+from mspxl.commands import common
+from mspxl.commands.collect import collections_documents
+from mspxl.commands.credit import plan_credit
+from mspxl.commands.invoice import InvoiceRun, previous_totals
 from mspxl.corrections.credit import CreditRefused
-from mspxl.corrections.run import plan_credit
 from mspxl.documents.notices import render_statement
 from mspxl.problems import Severity, has_errors
 from mspxl.records import Book, Invoice
@@ -73,15 +75,15 @@ def generate_invoices(xl: Excel, today: date | None = None) -> str:
     period, default = control(billing_period, raw, records, today or date.today())
     path = book_path(xl)
     plan = plan_period(records, period)
-    out_dir = app.output_folder(path, None, records)
+    out_dir = common.output_folder(path, None, records)
     if default:
         write_control(xl, raw, BILLING_PERIOD, period)
     clear_log(xl)
     if not plan.new:
         return (f"{period}: nothing new to issue ({plan.already_issued} invoice(s) already in the register). "
                 f"To bill another month, change {BILLING_PERIOD} on the Settings sheet.")
-    issued = app.render_documents(records, list(plan.new), out_dir, app.no_progress,
-                                  app.templates_of(path, records))
+    issued = common.render_documents(records, list(plan.new), out_dir, common.no_progress,
+                                     common.templates_of(path, records))
     apply_to_book(xl, raw, records, issued)
     record_run(xl, before, records, "invoice", [path.name, "--period", period], *documents_issued(issued))
     xl.save()
@@ -98,7 +100,7 @@ PREVIEW_HEADERS = ("Invoice Number", "Client ID", "Client Name", "Type", "Line",
                    "Unit Price", "Amount", "Invoice Total", "Billed Users", "Change From Previous")
 
 
-def preview_rows(run: app.InvoiceRun) -> list[tuple[object, ...]]:
+def preview_rows(run: InvoiceRun) -> list[tuple[object, ...]]:
     """One row per line of each invoice that would be issued; the invoice's total, billed users and change from
     the client's previous invoice of the same kind on its first line."""
     rows: list[tuple[object, ...]] = []
@@ -120,8 +122,8 @@ def preview_invoices(xl: Excel, today: date | None = None) -> str:
     raw, records, problems = load(xl, today)
     period, default = control(billing_period, raw, records, today or date.today())
     plan = plan_period(records, period)
-    run = app.InvoiceRun(period, plan.new, plan.already_issued, plan.skipped, Path(), True, problems,
-                         app.previous_totals(records, plan.new))
+    run = InvoiceRun(period, plan.new, plan.already_issued, plan.skipped, Path(), True, problems,
+                     previous_totals(records, plan.new))
     if default:
         write_control(xl, raw, BILLING_PERIOD, period)
     clear_log(xl)
@@ -147,9 +149,9 @@ def run_collections(xl: Excel, today: date | None = None) -> str:
     before = fingerprint(raw)
     as_of, default = as_of_for(raw, today)
     path = book_path(xl)
-    out_dir = app.output_folder(path, None, records)
-    fees, result, notices, changes = app.collections_documents(records, as_of, out_dir,
-                                                               template_dir=app.templates_of(path, records))
+    out_dir = common.output_folder(path, None, records)
+    fees, result, notices, changes = collections_documents(records, as_of, out_dir,
+                                                           template_dir=common.templates_of(path, records))
     apply_changes(xl, raw, changes, records.settings.currency, records.settings.locale)
     if default:
         write_control(xl, raw, AS_OF, as_of)
@@ -177,9 +179,9 @@ def statement_for_client(xl: Excel, today: date | None = None) -> str:
         raise Stopped("Select a cell in a client's row (on Clients, Invoices, Collections or any sheet with a "
                       "Client ID column), then press Statement for Client.")
     workbook = book_path(xl)
-    out_dir = app.output_folder(workbook, None, records)
+    out_dir = common.output_folder(workbook, None, records)
     path = render_statement(records, client_id, date(as_of.year, 1, 1), as_of, out_dir,
-                            app.templates_of(workbook, records))
+                            common.templates_of(workbook, records))
     if default:
         write_control(xl, raw, AS_OF, as_of)
     clear_log(xl)
@@ -204,8 +206,8 @@ def credit_note(xl: Excel, reason: str = "", today: date | None = None) -> str:
         credited, note, _ = plan_credit(records, number, today or date.today(), reason.strip())
     except CreditRefused as exc:
         raise Stopped(f"{exc}; nothing was written.") from None
-    out_dir = app.output_folder(path, None, records)
-    [done] = app.render_documents(records, [note], out_dir, app.no_progress, app.templates_of(path, records))
+    out_dir = common.output_folder(path, None, records)
+    [done] = common.render_documents(records, [note], out_dir, common.no_progress, common.templates_of(path, records))
     apply_to_book(xl, raw, records, [done])
     clear_log(xl)
     record_run(xl, before, records, "credit", [path.name, "--invoice", number, "--reason", reason.strip()],
@@ -232,7 +234,7 @@ def open_output_folder(xl: Excel, today: date | None = None) -> str:
     loaded = load_raw(raw, today or date.today())
     settings_book = loaded.book if loaded.book is not None and not has_errors(
         [p for p in loaded.problems if p.sheet == "Settings"]) else None
-    folder = app.output_folder(book_path(xl), None, settings_book)
+    folder = common.output_folder(book_path(xl), None, settings_book)
     folder.mkdir(parents=True, exist_ok=True)
     open_folder(folder)
     return f"Documents of this workbook are filed in {folder}."
@@ -242,7 +244,7 @@ def open_output_folder(xl: Excel, today: date | None = None) -> str:
 def export_monthly_summary(xl: Excel, today: date | None = None) -> str:
     """Export Monthly Summary: the month's report (tables and charts) as a new workbook in the output folder. The
     month is the Billing Period on Settings, or when that is blank the latest month in the register."""
-    from mspxl.summary.export import BadSummaryPath, check_target, write_book_summary
+    from mspxl.commands.summary import BadSummaryPath, check_target, write_book_summary
     from mspxl.writers.xlsx import WorkbookRefused, refuse_if_open
 
     raw, records, _ = load(xl, today)
@@ -253,7 +255,7 @@ def export_monthly_summary(xl: Excel, today: date | None = None) -> str:
             raise Stopped("Nothing has been invoiced yet: generate invoices before exporting a summary.")
         period = add_months(period, -1)
     path = book_path(xl)
-    out = app.output_folder(path, None, records) / f"summary-{period}.xlsx"
+    out = common.output_folder(path, None, records) / f"summary-{period}.xlsx"
     try:  # as the command line: never over the workbook itself, nor over a summary open in Excel
         check_target(path, out)
         refuse_if_open(out)

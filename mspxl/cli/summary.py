@@ -10,11 +10,13 @@ from typing import Annotated
 
 import typer
 
-from mspxl.app import WorkbookHasErrors
 from mspxl.billing.calendar import BadPeriod
+from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors, money, print_problems
+from mspxl.cli.common import out as console
+from mspxl.commands.common import WorkbookHasErrors
+from mspxl.commands.summary import BadSummaryPath, SummaryExport, export_summary
 from mspxl.money import plain
 from mspxl.pdf import PdfError
-from mspxl.summary.export import BadSummaryPath, SummaryExport, export_summary
 from mspxl.summary.model import MonthlySummary
 from mspxl.workbook.source_file import UnreadableWorkbook
 
@@ -48,8 +50,6 @@ def summary_json(done: SummaryExport) -> dict[str, object]:
 
 
 def summary_prose(done: SummaryExport) -> list[str]:
-    from mspxl.cli import money
-
     s = done.summary
     cur, loc = s.settings.currency, s.settings.locale
     lines = [
@@ -67,17 +67,13 @@ def summary_prose(done: SummaryExport) -> list[str]:
 
 
 def summary(
-    book: Annotated[Path, typer.Argument(help="The workbook (.xlsx or .xlsm).", show_default=False)],
+    book: BookArg,
     period: Annotated[str, typer.Option("--period", help="The month to summarise, YYYY-MM.", show_default=False)],
     out: Annotated[Path, typer.Option("--out", help="The summary workbook to write (.xlsx).", show_default=False)],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of prose.")] = False,
+    as_json: JsonOpt = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF of the summary (needs LibreOffice).")] = False,
 ) -> None:
     """Export the monthly summary: the month's billing, MRR, cash, collections and aging, with charts."""
-    from mspxl.cli import fail, print_problems  # the CLI's presentation helpers; imported late (cli imports us)
-    from mspxl.cli import out as console
-    from mspxl.cli_common import has_errors
-
     try:
         done = export_summary(book, period, out, date.today(), pdf=pdf)
     except (BadPeriod, BadSummaryPath) as exc:

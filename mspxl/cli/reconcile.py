@@ -9,11 +9,10 @@ from typing import Annotated
 
 import typer
 
-from mspxl import audit
-from mspxl.app import WorkbookHasErrors
 from mspxl.billing.calendar import BadPeriod
-from mspxl.cli_common import BookArg, JsonOpt, fail, has_errors, money, out
-from mspxl.commands.reconcile import ReconcileRun, VendorFileHasErrors, reconcile_file
+from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors, money, out
+from mspxl.commands.common import WorkbookHasErrors
+from mspxl.commands.reconcile import ReconcileRun, VendorFileHasErrors, run_reconcile
 from mspxl.money import plain
 from mspxl.reconcile.columns import UnknownFormat
 from mspxl.reconcile.model import FINDINGS, NEW_REVENUE, NOT_IN_VENDOR, OVER_BILLED, UNDER_BILLED, UNMAPPED
@@ -63,14 +62,11 @@ def run_json(run: ReconcileRun, written: bool) -> dict[str, object]:
     }
 
 
-def run_reconcile(book: Path, period: str, vendor_file: Path, fmt: str | None, propose: bool, dry_run: bool,
-                  as_json: bool) -> ReconcileRun:
+def reconciled(book: Path, period: str, vendor_file: Path, fmt: str | None, propose: bool, dry_run: bool,
+               as_json: bool) -> ReconcileRun:
     """The command with its Runs row, its failures as sentences and exit codes."""
-    args = [book.name, "--period", period, "--vendor-file", vendor_file.name, *(["--format", fmt] if fmt else []),
-            *(["--propose"] if propose else []), *(["--dry-run"] if dry_run else [])]
     try:
-        return audit.audited(book, "reconcile", args, lambda: reconcile_file(
-            book, vendor_file, period, date.today(), fmt, propose, dry_run))
+        return run_reconcile(book, period, vendor_file, date.today(), fmt, propose, dry_run)
     except (BadPeriod, UnknownFormat) as exc:
         raise fail(str(exc), as_json, 2) from None
     except BadVendorFile as exc:
@@ -94,7 +90,7 @@ def reconcile(book: BookArg, period: PeriodOpt, vendor_file: VendorFileOpt, fmt:
               as_json: JsonOpt = False) -> None:
     """Compare what a vendor charges (Microsoft Partner Center, Pax8, an RMM's devices, a generic list) with what the
     month's invoices bill; write the findings and the money at stake to the Reconcile sheet."""
-    run = run_reconcile(book, period, vendor_file, fmt, propose, dry_run, as_json)
+    run = reconciled(book, period, vendor_file, fmt, propose, dry_run, as_json)
     if as_json:
         print(json.dumps(run_json(run, not dry_run)))
         return

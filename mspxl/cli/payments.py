@@ -1,5 +1,5 @@
 """`mspxl ach`, `mspxl returns` and `mspxl send` on the command line: parse arguments, call the functions of
-mspxl.ach and mspxl.delivery, present what they return. Account numbers are shown masked only."""
+mspxl.commands, present what they return. Account numbers are shown masked only."""
 
 from __future__ import annotations
 
@@ -10,17 +10,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mspxl import audit
 from mspxl.ach.originator import OriginatorIncomplete
 from mspxl.ach.returns import ReturnFileError
-from mspxl.app import WorkbookHasErrors
-from mspxl.cli_common import BookArg, JsonOpt, OutOpt, fail, has_errors, money, out, parse_day
+from mspxl.cli.common import BookArg, JsonOpt, OutOpt, fail, has_errors, money, out, parse_day
+from mspxl.commands.ach import run_ach
+from mspxl.commands.common import WorkbookHasErrors
+from mspxl.commands.returns import run_returns
+from mspxl.commands.send import run_send
 from mspxl.money import plain
 from mspxl.workbook.source_file import UnreadableWorkbook
 from mspxl.writers.xlsx import WorkbookRefused
 
 if TYPE_CHECKING:
-    from mspxl.delivery.run import NoticeSendRun, SendRun
+    from mspxl.commands.send import NoticeSendRun, SendRun
 
 DateOpt = Annotated[str, typer.Option("--date", help="The day the debits are taken (effective entry date), "
                                                      "YYYY-MM-DD.", show_default=False)]
@@ -29,12 +31,9 @@ DateOpt = Annotated[str, typer.Option("--date", help="The day the debits are tak
 def ach(book: BookArg, on: DateOpt, out_dir: OutOpt = None, as_json: JsonOpt = False) -> None:
     """Write the NACHA file of the day's ACH debits (autopay invoices due and retries) and record each debit as
     pending on the Payments sheet."""
-    from mspxl.ach.run import write_ach
-
     day = parse_day(on, as_json)
     try:
-        run = audit.audited(book, "ach", [book.name, "--date", day.isoformat()],
-                            lambda: write_ach(book, day, date.today(), out_dir))
+        run = run_ach(book, day, date.today(), out_dir)
     except WorkbookHasErrors as exc:
         raise has_errors(book, exc.problems, as_json) from None
     except OriginatorIncomplete as exc:
@@ -74,12 +73,9 @@ def returns(
 ) -> None:
     """Mark the debits a bank return file returns as returned (code and return date); report returns that match
     no debit. Importing the same file twice changes nothing."""
-    from mspxl.ach.run import import_returns
-
     through = parse_day(cleared_through, as_json) if cleared_through else None
     try:
-        args = [book.name, returns_file.name, *(["--cleared-through", through.isoformat()] if through else [])]
-        run = audit.audited(book, "returns", args, lambda: import_returns(book, returns_file, date.today(), through))
+        run = run_returns(book, returns_file, date.today(), through)
     except ReturnFileError as exc:
         raise fail(f"{returns_file.name}: {exc}; nothing was written.", as_json, 1) from None
     except WorkbookHasErrors as exc:
@@ -133,22 +129,15 @@ def send(
     from mspxl.billing.calendar import BadPeriod
     from mspxl.delivery.message import EmailTemplateError
     from mspxl.delivery.outbox import SmtpProblem
-    from mspxl.delivery.run import send_invoices, send_notices
 
     if notices == (period is not None) or (notices and as_of is None) or (not notices and as_of is not None):
         raise fail("Give --period YYYY-MM to send invoices, or --notices --as-of YYYY-MM-DD to send the notices of "
                    "that collections run.", as_json, 2)
     day = parse_day(as_of, as_json) if as_of is not None else None
-    what = ["--notices", "--as-of", day.isoformat()] if day else ["--period", str(period)]
-    args = [book.name, *what, *(["--smtp", smtp] if smtp else []), *(["--dry-run"] if dry_run else [])]
     now = datetime.now().astimezone()
     run: SendRun | NoticeSendRun
     try:
-        if day is not None:
-            run = audit.audited(book, "send", args, lambda: send_notices(book, day, now, smtp, dry_run, out_dir))
-        else:
-            run = audit.audited(book, "send", args,
-                                lambda: send_invoices(book, str(period), now, smtp, dry_run, out_dir))
+        run = run_send(book, period, day, now, smtp, dry_run, out_dir)
     except BadPeriod as exc:
         raise fail(str(exc), as_json, 2) from None
     except WorkbookHasErrors as exc:

@@ -1,5 +1,5 @@
-"""`mspxl export` on the command line: parse the options, call `mspxl.commands.export.export_period` inside the
-audit (its Runs row), present what it returns. Exit codes: 0 done (also when everything was exported before),
+"""`mspxl export` on the command line: parse the options, call `mspxl.commands.export.run_export` (the export
+with its Runs row), present what it returns. Exit codes: 0 done (also when everything was exported before),
 1 the workbook has errors, a mapping cell is blank or nothing was issued in the period (nothing written), 2 bad
 usage (an unknown format, a period that is not YYYY-MM)."""
 
@@ -12,12 +12,11 @@ from typing import Annotated
 
 import typer
 
-from mspxl.app import WorkbookHasErrors
-from mspxl.audit import audited
 from mspxl.billing.calendar import BadPeriod
-from mspxl.cli_common import BookArg, JsonOpt, fail, has_errors, money
-from mspxl.cli_common import out as console
-from mspxl.commands.export import ExportRefused, ExportRun, MappingIncomplete, export_period
+from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors, money
+from mspxl.cli.common import out as console
+from mspxl.commands.common import WorkbookHasErrors
+from mspxl.commands.export import ExportRefused, ExportRun, MappingIncomplete, run_export
 from mspxl.export.model import FORMAT_NAMES, FORMATS
 from mspxl.money import plain
 from mspxl.workbook.source_file import UnreadableWorkbook
@@ -42,10 +41,8 @@ def export(
     if to is not None and to.strip().lower() not in FORMATS:
         raise fail(f'--to "{to}" is not an accounting system mspxl exports to: use qbo (QuickBooks Online), iif '
                    "(QuickBooks Desktop) or xero", as_json, 2)
-    args = [book.name, "--period", period] + (["--to", to] if to else []) + (["--out", str(out_dir)] if out_dir
-                                                                              else []) + (["--again"] if again else [])
     try:
-        run = audited(book, "export", args, lambda: export_period(book, to, period, datetime.now(), out_dir, again))
+        run = run_export(book, to, period, datetime.now(), out_dir, again)
     except BadPeriod as exc:
         raise fail(str(exc), as_json, 2) from None
     except WorkbookHasErrors as exc:

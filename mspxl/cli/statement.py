@@ -10,11 +10,12 @@ from typing import Annotated
 
 import typer
 
-from mspxl import app
-from mspxl.cli_common import BookArg, JsonOpt, fail, has_errors
-from mspxl.cli_common import out as console
+from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors
+from mspxl.cli.common import out as console
+from mspxl.commands.common import WorkbookHasErrors
+from mspxl.commands.statement import UnknownClient
+from mspxl.commands.statement import statement as write_statement
 from mspxl.documents.errors import DocumentError
-from mspxl.documents.notices import render_statement
 from mspxl.workbook.source_file import UnreadableWorkbook
 
 
@@ -40,19 +41,14 @@ def statement(
     first = _day(start, "--from", as_json) if start is not None else date(end.year, 1, 1)
     if first > end:
         raise fail(f"--from {first.isoformat()} is after --as-of {end.isoformat()}", as_json, 2)
-    try:
-        records, _ = app.load_checked(book, date.today())
-    except app.WorkbookHasErrors as exc:
-        raise has_errors(book, exc.problems, as_json) from None
-    except UnreadableWorkbook as exc:
-        raise fail(str(exc), as_json, 1) from None
     client_id = client.strip()
-    if client_id not in {c.id for c in records.clients}:
-        raise fail(f"no client {client_id!r} on the Clients sheet", as_json, 2)
     try:
-        path = render_statement(records, client_id, first, end, app.output_folder(book, out, records),
-                                template_dir=app.templates_of(book, records))
-    except DocumentError as exc:
+        path = write_statement(book, client_id, first, end, date.today(), out)
+    except WorkbookHasErrors as exc:
+        raise has_errors(book, exc.problems, as_json) from None
+    except UnknownClient as exc:
+        raise fail(str(exc), as_json, 2) from None
+    except (UnreadableWorkbook, DocumentError) as exc:
         raise fail(str(exc), as_json, 1) from None
     if as_json:
         print(json.dumps({"ok": True, "client": client_id, "from": first.isoformat(), "as_of": end.isoformat(),

@@ -1,5 +1,5 @@
-"""Export Monthly Summary as a function: read the workbook, build the summary, write it (and its PDF). The command
-line and the Excel ribbon both call `export_summary` and present what it returns."""
+"""`mspxl summary`: read the workbook, build the month's summary, write it (and its PDF). The command line calls
+`export_summary`; the Excel ribbon, which has the records already, calls `write_book_summary`."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
-from mspxl.app import load_checked, output_folder
 from mspxl.billing.calendar import parse_period
+from mspxl.commands.common import load_checked, output_folder
 from mspxl.problems import Problem
 from mspxl.records import Book, Invoice
 from mspxl.summary.build import build_summary

@@ -8,13 +8,24 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from mspxl.app import Progress, load_verified, no_progress, output_folder, render_documents, templates_of
-from mspxl.audit import note_documents
+from mspxl.audit import audited, note_documents
 from mspxl.billing.register import assign_numbers
 from mspxl.billing.run import with_project_totals
-from mspxl.corrections.credit import CreditRefused, credit_note, find_invoice
+from mspxl.commands.common import (
+    BadDate,
+    Progress,
+    load_verified,
+    no_progress,
+    output_folder,
+    read_day,
+    render_documents,
+    templates_of,
+)
+from mspxl.corrections import CreditRefused, parse_line_numbers
+from mspxl.corrections.credit import credit_note, find_invoice
 from mspxl.corrections.reissue import reissue_draft
 from mspxl.lock import workbook_lock
+from mspxl.money import NotANumber, to_decimal
 from mspxl.problems import Problem
 from mspxl.records import Book, Invoice
 from mspxl.writers.changes import issue_changes
@@ -74,3 +85,43 @@ def issue_credit(path: Path, invoice_number: str, today: date, reason: str, amou
         note_documents(done)
         update_workbook(path, issue_changes(done), book.settings.currency, book.settings.locale)
         return CreditRun(credited, done[0], done[1] if len(done) > 1 else None, out_dir, problems)
+
+
+class CreditOptionError(ValueError):
+    """--amount or --lines as given cannot be read (a usage error: nothing was tried)."""
+
+
+def credit_options(amount: str | None, on: str | None, lines: str | None
+                   ) -> tuple[Decimal | None, date | None, tuple[int, ...]]:
+    """The amount, the date and the line numbers of `mspxl credit --amount ... --date ... --lines ...`, read from
+    their text (CreditOptionError saying what was expected)."""
+    value = None
+    if amount is not None:
+        try:
+            value = to_decimal(amount)
+        except NotANumber:
+            raise CreditOptionError(f'--amount "{amount}" is not an amount (expected a number like 125.00)') from None
+    try:
+        day = read_day(on) if on is not None else None
+    except BadDate as exc:
+        raise CreditOptionError(str(exc)) from None
+    try:
+        numbers = parse_line_numbers(lines) if lines is not None else ()
+    except CreditRefused as exc:
+        raise CreditOptionError(str(exc)) from None
+    return value, day, numbers
+
+
+def run_credit(path: Path, invoice_number: str, today: date, reason: str, amount: str | None = None,
+               lines: str | None = None, reissue: bool = False, out: Path | None = None,
+               progress: Progress = no_progress, on: str | None = None) -> CreditRun:
+    """`mspxl credit`: `issue_credit` with --amount, --lines and --date as given (CreditOptionError when they cannot
+    be read), with its row on the Runs sheet when it wrote."""
+    value, day, numbers = credit_options(amount, on, lines)
+    args = [path.name, "--invoice", invoice_number, "--reason", reason]
+    args += ["--amount", amount] if amount is not None else []
+    args += ["--lines", lines] if lines is not None else []
+    args += ["--reissue"] if reissue else []
+    args += ["--date", on] if on is not None else []
+    return audited(path, "credit", args, lambda: issue_credit(path, invoice_number, today, reason, value, numbers,
+                                                              reissue, out, progress, on=day))

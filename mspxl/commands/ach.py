@@ -1,5 +1,4 @@
-"""`mspxl ach` and `mspxl returns` as functions: the command line (and any other shell) calls these and presents
-what they return.
+"""`mspxl ach`: the NACHA file of the day's debits, each debit recorded as pending on the Payments sheet.
 
 A debit written is recorded on the Payments sheet at once: Status `pending`, Reference = its trace number, Payment
 ID `ACH-YYYYMMDD-nnnnnnn` (the date it was written for and its trace sequence). A pending debit does not count as
@@ -19,11 +18,10 @@ import openpyxl
 from mspxl.ach.debits import DueDebit, NotDebited, debits_due, payment_id_prefix
 from mspxl.ach.nacha import RETRY_DESCRIPTION, RETURN_FEE_DESCRIPTION, Batch, Entry, batches_file
 from mspxl.ach.originator import originator
-from mspxl.ach.returns import ReturnedEntry, ReturnMatch, match_returns, read_return_file
 from mspxl.ach.routing import bank_details, mask, routing_digits
-from mspxl.ach.sheet import append_rows, sheet_for, update_rows
-from mspxl.app import WorkbookHasErrors, load_checked, output_folder
-from mspxl.audit import note_issued
+from mspxl.ach.sheet import append_rows, sheet_for
+from mspxl.audit import audited, note_issued
+from mspxl.commands.common import WorkbookHasErrors, load_checked, output_folder
 from mspxl.lock import workbook_lock
 from mspxl.money import ZERO
 from mspxl.problems import Problem, has_errors
@@ -170,43 +168,6 @@ def _payment_row(debit: WrittenDebit, on: date) -> dict[str, object]:
             "Reference": debit.trace_number}
 
 
-@dataclass(frozen=True)
-class ReturnsRun:
-    returned: tuple[ReturnMatch, ...]
-    already: tuple[ReturnMatch, ...]
-    unmatched: tuple[ReturnedEntry, ...]
-    cleared: tuple[str, ...]  # Payment IDs of pending debits marked cleared
-    warnings: list[Problem] = field(default_factory=list)
-
-
-def import_returns(path: Path, returns_file: Path, today: date, cleared_through: date | None = None) -> ReturnsRun:
-    """Mark each debit the bank returned as returned, with its code and the return date; report returns that
-    match no debit. With `cleared_through`, pending debits dated on or before it that were not returned are
-    marked cleared. Importing the same file again changes nothing. ReturnFileError: nothing is written."""
-    entries = read_return_file(returns_file.read_text(encoding="ascii", errors="replace"))
-    with workbook_lock(path):
-        return _import_returns(path, entries, today, cleared_through)
-
-
-def _import_returns(path: Path, entries: list[ReturnedEntry], today: date, cleared_through: date | None
-                    ) -> ReturnsRun:
-    refuse_if_open(path)
-    book, problems = load_checked(path, today)
-    plan = match_returns(book.payments, entries)
-    updates: dict[str, dict[str, object]] = {
-        m.payment_id: {"Status": "returned", "Return Code": m.entry.code, "Date": m.entry.return_date}
-        for m in plan.to_mark
-    }
-    cleared: list[str] = []
-    if cleared_through is not None:
-        for p in book.payments:
-            if (p.status.strip().lower() == PENDING and p.date <= cleared_through and p.id not in updates):
-                updates[p.id] = {"Status": "cleared"}
-                cleared.append(p.id)
-    if updates:
-        refuse_if_lossy(path)
-        wb = open_for_update(path)
-        update_rows(wb["Payments"], "Payment ID", updates)
-        note_issued({"returned": len(plan.to_mark), "cleared": len(cleared)}, None)
-        save_atomically(wb, path)
-    return ReturnsRun(plan.to_mark, plan.already, plan.unmatched, tuple(cleared), problems)
+def run_ach(path: Path, on: date, today: date, out: Path | None = None) -> AchRun:
+    """`mspxl ach`: `write_ach`, with its row on the Runs sheet when it wrote."""
+    return audited(path, "ach", [path.name, "--date", on.isoformat()], lambda: write_ach(path, on, today, out))

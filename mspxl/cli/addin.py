@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from mspxl.xl.addin import AddinError, install, places, remove
+from mspxl.commands.addin import AddinError, install, places, remove
 
 addin_app = typer.Typer(add_completion=False, no_args_is_help=True,
                         help="Install or remove the MSP Billing ribbon add-in for Excel.")

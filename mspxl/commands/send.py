@@ -1,4 +1,4 @@
-"""`mspxl send` as functions: one message per invoice of a period (`send_invoices`), or per collections notice of a
+"""`mspxl send`: one message per invoice of a period (`send_invoices`), or per collections notice of a
 collections run (`send_notices`), to the client's Email, the document attached.
 
 The Sent sheet records each message: Invoice Number (invoices) or Notice and Notice Date (notices: the notice's
@@ -23,9 +23,9 @@ from pathlib import Path
 import openpyxl
 
 from mspxl.ach.sheet import append_rows, sheet_for
-from mspxl.app import load_checked, output_folder, templates_of
-from mspxl.audit import note_issued
+from mspxl.audit import audited, note_issued
 from mspxl.billing.calendar import parse_period
+from mspxl.commands.common import load_checked, output_folder, templates_of
 from mspxl.delivery.message import NOTICE_TEMPLATE_NAME, TEMPLATE_NAME, invoice_message, notice_message
 from mspxl.delivery.notice_files import NoticeFile, notice_files
 from mspxl.delivery.outbox import Delivered, send_smtp, write_eml
@@ -259,3 +259,14 @@ def record_sent(path: Path, rows: list[dict[str, object]], when: datetime) -> No
     stamp = when.replace(tzinfo=None, microsecond=0)
     append_rows(ws, "Client ID", [{**row, "Sent At": stamp} for row in rows])
     save_atomically(wb, path)
+
+
+def run_send(path: Path, period: str | None, as_of: date | None, now: datetime, smtp: str | None = None,
+             dry_run: bool = False, out: Path | None = None) -> SendRun | NoticeSendRun:
+    """`mspxl send`: the notices of the collections run of `as_of` when it is given, else the invoices of `period`;
+    with its row on the Runs sheet when it sent."""
+    what = ["--notices", "--as-of", as_of.isoformat()] if as_of else ["--period", str(period)]
+    args = [path.name, *what, *(["--smtp", smtp] if smtp else []), *(["--dry-run"] if dry_run else [])]
+    if as_of is not None:
+        return audited(path, "send", args, lambda: send_notices(path, as_of, now, smtp, dry_run, out))
+    return audited(path, "send", args, lambda: send_invoices(path, str(period), now, smtp, dry_run, out))
