@@ -324,3 +324,20 @@ def test_export_monthly_summary_never_writes_over_the_workbook(engine: object, t
     message = buttons.export_monthly_summary(xl, today=TODAY)
     assert "is the workbook itself" in message and message.endswith("nothing was written.")
     assert path.read_bytes() == before
+
+
+def test_a_workbook_on_onedrive_files_its_documents_in_the_synced_folder(tmp_path: Path) -> None:
+    """With AutoSave on OneDrive, Excel gives the workbook's name as a URL; xlwings maps it to the synced folder."""
+    from bookdata import write_book
+    from xlfake import engine_of, open_book, registered
+
+    synced = tmp_path / "OneDrive"
+    for flavour in ("windows", "mac"):
+        (synced / flavour).mkdir(parents=True)
+        path = write_book(synced / flavour / "book.xlsx", sheets())
+        fake = engine_of(flavour, onedrive_root=synced)
+        with registered(fake):
+            xl = open_book(path, fake, fullname=f"https://d.docs.live.net/4a1b2c3d/{flavour}/book.xlsx")
+            message = buttons.generate_invoices(xl, today=TODAY)
+        assert message.endswith(f"Documents are in {synced / flavour / 'book'}."), message
+        assert len(list((synced / flavour / "book").glob("INV-*.docx"))) == 3

@@ -122,11 +122,12 @@ def book_path(xl: Excel) -> Path:
     return path
 
 
-def record_run(xl: Excel, before: str, records: Book, command: str, args: list[str],
+def record_run(xl: Excel, raw: RawBook, before: str, records: Book, command: str, args: list[str],
                counts: Mapping[str, int], total: Decimal | None) -> None:
     """The run's row on the Runs sheet, as the command line adds it, in the same save as its work. The command is
-    named as on the command line with `(ribbon)` after it; the hash after is of the workbook as it will be saved."""
-    now = xl.read()
+    named as on the command line with `(ribbon)` after it; the hash after is of the workbook as it will be saved
+    (`raw` is the workbook as the button read it; the sheets it wrote are read again)."""
+    now = xl.read_again(raw)
     row = completed_run(f"{command} (ribbon)", args, before, fingerprint(now), counts, total,
                         datetime.now().astimezone())
     apply_changes(xl, now, runs_changes(row), records.settings.currency, records.settings.locale)

@@ -85,7 +85,7 @@ def generate_invoices(xl: Excel, today: date | None = None) -> str:
     issued = common.render_documents(records, list(plan.new), out_dir, common.no_progress,
                                      common.templates_of(path, records))
     apply_to_book(xl, raw, records, issued)
-    record_run(xl, before, records, "invoice", [path.name, "--period", period], *documents_issued(issued))
+    record_run(xl, raw, before, records, "invoice", [path.name, "--period", period], *documents_issued(issued))
     xl.save()
     total = sum((inv.total for inv in issued), Decimal(0))
     return (f"{period}: issued {len(issued)} invoice(s) ({counts_text(issued)}), total billed "
@@ -156,7 +156,7 @@ def run_collections(xl: Excel, today: date | None = None) -> str:
     if default:
         write_control(xl, raw, AS_OF, as_of)
     clear_log(xl)
-    record_run(xl, before, records, "collect", [path.name, "--as-of", as_of.isoformat()], *documents_issued(fees))
+    record_run(xl, raw, before, records, "collect", [path.name, "--as-of", as_of.isoformat()], *documents_issued(fees))
     xl.save()
     states = Counter(s.state for s in result.statuses if s.state != "current")
     standing = ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in sorted(states.items())) or "all current"
@@ -210,7 +210,7 @@ def credit_note(xl: Excel, reason: str = "", today: date | None = None) -> str:
     [done] = common.render_documents(records, [note], out_dir, common.no_progress, common.templates_of(path, records))
     apply_to_book(xl, raw, records, [done])
     clear_log(xl)
-    record_run(xl, before, records, "credit", [path.name, "--invoice", number, "--reason", reason.strip()],
+    record_run(xl, raw, before, records, "credit", [path.name, "--invoice", number, "--reason", reason.strip()],
                *documents_issued([done]))
     xl.save()
     return (f"{done.number}: credit of {money(-done.total, records)} on {number} ({credited.client_name}). "

@@ -71,6 +71,7 @@ class Excel:
     def __init__(self, book: Any) -> None:
         self.book = book
         self._sheets: list[tuple[str, Any]] | None = None
+        self.touched: set[str] = set()  # sheets handed out (to be written, perhaps) since the last read
 
     @cached_property
     def mac(self) -> bool:
@@ -95,10 +96,14 @@ class Excel:
         loose = None
         for sheet_name, sheet in self.sheets():
             if sheet_name == name:
+                self.touched.add(sheet_name)
                 return sheet
             if loose is None and header_key(sheet_name) == wanted:
-                loose = sheet
-        return loose
+                loose = (sheet_name, sheet)
+        if loose is None:
+            return None
+        self.touched.add(loose[0])
+        return loose[1]
 
     def sheet_name(self, name: str) -> str | None:
         sheet = self.find_sheet(name)
@@ -110,6 +115,7 @@ class Excel:
         sheet = self.book.sheets.add(after=sheets[-1][1])
         sheet.name = name
         sheets.append((name, sheet))
+        self.touched.add(name)
         return sheet
 
     def alert(self, message: str, title: str) -> None:
@@ -120,8 +126,16 @@ class Excel:
 
     def read(self, only: set[str] | None = None) -> RawBook:
         """Every worksheet (or the ones named in `only`) as raw sheets."""
+        self.touched.clear()
         return {name: RawSheet(name, self.sheet_rows(sheet), sheet_tables(sheet))
                 for name, sheet in self.sheets() if only is None or name in only}
+
+    def read_again(self, before: RawBook) -> RawBook:
+        """The workbook as it is now: the sheets handed out since `before` was read are read again, the others are
+        as they were."""
+        touched, self.touched = self.touched, set()
+        return {name: before[name] if name in before and name not in touched
+                else RawSheet(name, self.sheet_rows(sheet), sheet_tables(sheet)) for name, sheet in self.sheets()}
 
     def sheet_rows(self, sheet: Any) -> list[list[object]]:
         """The sheet's cells from A1 to the end of its used range: `rows[0]` is Excel row 1."""

@@ -171,15 +171,29 @@ def column_for(sheet: Any, layout: Layout, header: str) -> int:
     return col
 
 
-def write_cells(sheet: Any, col: int, cells: dict[int, Value]) -> None:
-    """Text values into one column at the given rows: one assignment per run of adjacent rows."""
+def write_cells(sheet: Any, col: int, cells: dict[int, Value], current: Sequence[Sequence[object]]) -> None:
+    """Text values into one column at the given rows, in one assignment from the first row to the last: the rows
+    between keep what they hold (`current`, the sheet as read, 0-based), written back as it is. When one of them
+    holds anything but text or nothing (a number, a date, an error, a formula), one assignment per run of
+    adjacent rows instead, so that cell is never touched."""
     rows = sorted(cells)
+    if not rows:
+        return
+    between = {r: _cell(current, r - 1, col - 1) for r in range(rows[0], rows[-1] + 1) if r not in cells}
+    if all(v is None or type(v) is str for v in between.values()):
+        values = [(cells[r] if r in cells else between[r],) for r in range(rows[0], rows[-1] + 1)]
+        write_block(sheet, rows[0], [col], [TEXT_FORMAT], values)  # type: ignore[arg-type]
+        return
     start = 0
     for i in range(1, len(rows) + 1):
         if i == len(rows) or rows[i] != rows[i - 1] + 1:
             run = rows[start:i]
             write_block(sheet, run[0], [col], [TEXT_FORMAT], [(cells[r],) for r in run])
             start = i
+
+
+def _cell(rows: Sequence[Sequence[object]], r: int, c: int) -> object:
+    return rows[r][c] if r < len(rows) and c < len(rows[r]) else None
 
 
 def key_rows(xl: Excel, raw: RawBook, sheet_name: str, key_header: str) -> dict[str, int]:
@@ -207,9 +221,10 @@ def apply_marks(xl: Excel, raw: RawBook, marks: Sequence[CellMark],
     for (sheet_name, header), cells in by_target.items():
         sheet = xl.find_sheet(sheet_name)
         assert sheet is not None
-        layout = layout_of(raw[xl.sheet_name(sheet_name) or sheet_name], input_schema(sheet_name))
+        found = raw[xl.sheet_name(sheet_name) or sheet_name]
+        layout = layout_of(found, input_schema(sheet_name))
         assert layout is not None
-        write_cells(sheet, column_for(sheet, layout, header), cells)
+        write_cells(sheet, column_for(sheet, layout, header), cells, found.rows)
 
 
 def apply_changes(xl: Excel, raw: RawBook, changes: WorkbookChanges, currency: str, locale: str) -> None:

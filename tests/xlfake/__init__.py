@@ -15,7 +15,7 @@ import xlwings as xw
 
 from xlfake.engine import Book, Sheet
 from xlfake.flavours import WINDOWS, XLMAC, Mac, MacEngine, Windows, WindowsEngine
-from xlfake.grid import ErrorValue, Formula, Grid, grids_of_xlsx
+from xlfake.grid import ErrorValue, Formula, Grid, grids_of_raw, grids_of_xlsx
 
 FLAVOURS = ("windows", "mac")
 
@@ -43,11 +43,19 @@ def registered(engine: WindowsEngine | MacEngine) -> Iterator[xw.Engine]:
         xw.engines.active = before_active
 
 
-def open_book(path: Path, engine: WindowsEngine | MacEngine, fullname: str | None = None) -> xw.Book:
-    """The workbook file open in the fake Excel, as xlwings gives it to a RunPython call."""
+def open_book(path: Path, engine: WindowsEngine | MacEngine, fullname: str | None = None,
+              values_only: bool = False) -> xw.Book:
+    """The workbook file open in the fake Excel, as xlwings gives it to a RunPython call (`values_only`: read with
+    mspxl's file reader, without number formats: quicker for a large book)."""
     app = engine.apps.app_list[0] if engine.apps.app_list else engine.apps.add()
     book = Book(app, fullname or str(path.resolve()))
-    for name, grid in grids_of_xlsx(path):
+    if values_only:
+        from mspxl.workbook.source_file import read_raw
+
+        grids = grids_of_raw(read_raw(path))
+    else:
+        grids = grids_of_xlsx(path)
+    for name, grid in grids:
         book.sheet_list.append(Sheet(book, name, grid))
     app.book_list.append(book)
     app.active_book = book

@@ -154,3 +154,22 @@ def grids_of_xlsx(path: Path) -> list[tuple[str, Grid]]:
             grid.tables.append([table.displayName, r1, c1, r2, c2])
         sheets.append((ws.title, grid))
     return sheets
+
+
+def grids_of_raw(raw: dict[str, object]) -> list[tuple[str, Grid]]:
+    """A workbook as the file reader read it (values only, tables by their header row and columns): quicker to
+    open than through openpyxl, for large books where only the values matter."""
+    sheets = []
+    for name, sheet in raw.items():
+        grid = Grid()
+        for r, row in enumerate(sheet.rows, start=1):  # type: ignore[attr-defined]
+            for c, value in enumerate(row, start=1):
+                if isinstance(value, str):
+                    grid.cells[(r, c)] = value
+                elif value is not None:
+                    grid.put(r, c, value, currency_ok=True)
+        for t in sheet.tables:  # type: ignore[attr-defined]
+            last = max([r for r, c in grid.cells if t.first_col < c <= t.last_col + 1] or [t.header_row])
+            grid.tables.append([t.name, t.header_row, t.first_col + 1, last, t.last_col + 1])
+        sheets.append((name, grid))
+    return sheets
