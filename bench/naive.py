@@ -15,7 +15,7 @@ from docxtpl import DocxTemplate
 
 from mspxl.billing.run import PeriodPlan, plan_period
 from mspxl.documents.context import invoice_context
-from mspxl.documents.render import document_filename
+from mspxl.documents.template import document_filename
 from mspxl.records import Book, Invoice
 from mspxl.workbook.load import Loaded, load_raw
 from mspxl.workbook.raw import RawBook, RawSheet, clean_rows

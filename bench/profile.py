@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_book import PERIOD, TODAY  # noqa: E402
 from run import book_for, run_mspxl  # noqa: E402
 
-from mspxl.documents.render import default_template_dir  # noqa: E402
+from mspxl.documents.template import default_template_dir  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

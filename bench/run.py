@@ -45,7 +45,7 @@ from make_book import PERIOD, TODAY, make_book  # noqa: E402
 from mspxl.billing.run import plan_period  # noqa: E402
 from mspxl.commands.common import render_documents  # noqa: E402
 from mspxl.documents import render  # noqa: E402
-from mspxl.documents.render import default_template_dir  # noqa: E402
+from mspxl.documents.template import default_template_dir  # noqa: E402
 from mspxl.workbook.load import load_raw  # noqa: E402
 from mspxl.workbook.source_file import read_raw  # noqa: E402
 from mspxl.writers.changes import issue_changes  # noqa: E402

@@ -14,13 +14,9 @@ from lxml import etree
 
 from mspxl.billing.run import plan_period
 from mspxl.documents.errors import TemplateMissing
-from mspxl.documents.render import (
-    InvoiceRenderer,
-    PreparedTemplate,
-    default_template_dir,
-    render_invoices,
-    sandbox,
-)
+from mspxl.documents.prepared import PreparedTemplate
+from mspxl.documents.render import InvoiceRenderer, render_invoices
+from mspxl.documents.template import default_template_dir, sandbox
 from mspxl.workbook.load import load_raw
 from mspxl.workbook.source_file import read_raw
 

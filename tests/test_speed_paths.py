@@ -170,7 +170,7 @@ def test_tables_fixed_as_docxtpl_fixes_them(body: str) -> None:
     from docxtpl import DocxTemplate
     from lxml import etree
 
-    from mspxl.documents.render import _fix_tables
+    from mspxl.documents.prepared import _fix_tables
 
     xml = W_BODY.format(body)
     document = DocxTemplate.__new__(DocxTemplate)
@@ -189,7 +189,7 @@ def test_tables_fixed_as_docxtpl_fixes_them(body: str) -> None:
 def test_listings_resolved_as_docxtpl_resolves_them(text: str) -> None:
     from docxtpl import DocxTemplate
 
-    from mspxl.documents.render import _resolve_listing
+    from mspxl.documents.prepared import _resolve_listing
 
     run = '<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{}</w:t></w:r>'
     xml = ('<w:p><w:pPr><w:jc w:val="left"/></w:pPr>' + run.format(text) + "</w:p>"

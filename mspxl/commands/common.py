@@ -92,7 +92,7 @@ def document_is_invoice(path: Path, number: str) -> bool:
 def refuse_foreign_documents(invoices: Sequence[Invoice], out_dir: Path) -> None:
     """A file of the same name that is not the invoice's own document is never overwritten: the run stops before it
     writes anything, saying which file to move."""
-    from mspxl.documents.render import document_filename
+    from mspxl.documents.template import document_filename
 
     for inv in invoices:
         target = out_dir / document_filename(inv.number, inv.client_name)
@@ -111,7 +111,8 @@ def render_documents(book: Book, invoices: list[Invoice], out_dir: Path, progres
                      template_dir: Path | None = None) -> list[Invoice]:
     """One .docx per invoice, named `{Invoice Number} {Client Name}.docx`; returns the invoices with File set. Many
     invoices (a month of a large MSP) are rendered over the machine's cores; the documents are the same."""
-    from mspxl.documents.render import default_template_dir, rendered
+    from mspxl.documents.render import rendered
+    from mspxl.documents.template import default_template_dir
 
     refuse_foreign_documents(invoices, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
-from mspxl.documents.render import document_filename
+from mspxl.documents.template import document_filename
 
 USER_VARIABLE = "MSPXL_SMTP_USER"
 PASSWORD_VARIABLE = "MSPXL_SMTP_PASSWORD"

@@ -8,13 +8,8 @@ from mspxl.documents.errors import (
     TemplateMissing,
     TemplateUnsafe,
 )
-from mspxl.documents.render import (
-    InvoiceRenderer,
-    default_template_dir,
-    document_filename,
-    render_docx,
-    sandbox,
-)
+from mspxl.documents.render import InvoiceRenderer
+from mspxl.documents.template import default_template_dir, document_filename, render_docx, sandbox
 
 __all__ = [
     "DocumentError",

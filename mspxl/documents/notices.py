@@ -42,7 +42,7 @@ from mspxl.collections.fees import retry_fee_amount, returned_amount, starts_ret
 from mspxl.collections.returned import retry_date
 from mspxl.collections.states import HOLDS, PAYMENT_FAILED
 from mspxl.documents.context import date_text, money_text, one_line, party_context, rate_text
-from mspxl.documents.render import default_template_dir, document_filename, render_docx
+from mspxl.documents.template import default_template_dir, document_filename, render_docx
 from mspxl.money import ZERO
 from mspxl.records import Book, Payment, Settings
 
