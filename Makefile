@@ -19,6 +19,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check mspxl tests samples templates workbook bench
+	$(BIN)/lint-imports --no-cache
 
 sample: $(STAMP)
 	$(BIN)/python samples/make_sample.py
