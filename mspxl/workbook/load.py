@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from mspxl import schema as S
 from mspxl.problems import Problem, error, has_errors
@@ -47,6 +48,7 @@ def _load_raw(raw: RawBook, today: date) -> Loaded:
     rows: dict[str, list[Row]] = {}
     cols: dict[str, dict[str, int]] = {}
     all_sheets = (*S.INPUT_SHEETS, S.INVOICES, S.INVOICE_LINES, S.COLLECTIONS)
+    schema = {sheet.name: sheet for sheet in all_sheets}
     for sheet in all_sheets:
         found = _find_sheet(raw, sheet.name)
         if found is None:
@@ -61,25 +63,28 @@ def _load_raw(raw: RawBook, today: date) -> Loaded:
         problems.extend(sheet_problems)
     settings, setting_problems = build.build_settings(rows["Settings"]) if rows["Settings"] else (Settings(), [])
     problems.extend(setting_problems)
-    services, _ = build.build_services(rows["Services"])
+
+    def records(name: str) -> list[Any]:
+        return build.build_records(schema[name], rows[name])
+
     invoices, register_problems = build.build_register(rows["Invoices"], rows["InvoiceLines"])
     problems.extend(register_problems)
     problems.extend(lines_without_invoice(rows["Invoices"], rows["InvoiceLines"], cols.get("InvoiceLines", {})))
     book = Book(
         settings=settings,
-        services=services,
-        clients=tuple(build.build_clients(rows["Clients"])),
-        subscriptions=tuple(build.build_subscriptions(rows["Subscriptions"])),
-        users=tuple(build.build_seats(rows["Users"], "User Name", None)),
-        devices=tuple(build.build_seats(rows["Devices"], "Device Name", "Device Type")),
-        usage=tuple(build.build_usage(rows["Usage"])),
-        work=tuple(build.build_work(rows["WorkLog"])),
-        projects=build.build_projects(rows["Projects"]),
-        payments=tuple(build.build_payments(rows["Payments"])),
+        services=build.first_by_id(records("Services"), "code"),
+        clients=tuple(records("Clients")),
+        subscriptions=tuple(records("Subscriptions")),
+        users=tuple(records("Users")),
+        devices=tuple(records("Devices")),
+        usage=tuple(records("Usage")),
+        work=tuple(records("WorkLog")),
+        projects=build.first_by_id(records("Projects"), "id"),
+        payments=tuple(records("Payments")),
         invoices=tuple(invoices),
-        charges=tuple(build.build_charges(rows["Charges"])),
-        tiers=build.build_tiers(rows["Tiers"]),
-        blocks=tuple(build.build_blocks(rows["Blocks"])),
+        charges=tuple(records("Charges")),
+        tiers=build.tiers_by_service(records("Tiers")),
+        blocks=tuple(records("Blocks")),
         collection_states={str(r["Client ID"]): str(r["State"]) for r in rows["Collections"]
                            if r.ok and r["State"] is not None},
         collections_as_of=max((as_date(r["As Of"]) for r in rows["Collections"]
