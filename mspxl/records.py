@@ -304,6 +304,7 @@ class Settings:
     prorate_additions: str = "none"  # none | daily: additions on quarterly and annual clients billed mid-cycle
     debit_return_fee: bool = True
     return_fee_cap: Decimal | None = None
+    remittance: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
 

@@ -78,6 +78,9 @@ SETTING_DEFS: tuple[SettingDef, ...] = (
                "the retry date; N to leave the fee invoice for the client to pay."),
     SettingDef("Return Fee Cap", "return_fee_cap", "money", None,
                "Most a returned-payment processing fee may be (the law of many states caps it); blank: no cap."),
+    SettingDef("Remittance", "remittance", "text", "",
+               "How a client pays by check or wire (payee, address, bank details), printed on every invoice and "
+               "notice that asks for payment."),
 )
 
 SETTINGS_BY_KEY = {"".join(c for c in d.name.lower() if c not in " _"): d for d in SETTING_DEFS}

@@ -65,6 +65,30 @@ OVERDUE = ("Days past due", "{{ days_past_due }}", "days_past_due")
 HOW_TO_PAY = (
     "How to pay: send {{ balance }} by ACH, check or wire, quoting your client ID {{ client_id }}"
     "{% if oldest_unpaid_invoice %} and invoice number {{ oldest_unpaid_invoice }}{% endif %}."
+    "{% if remittance %} {{ remittance }}{% endif %}"
+)
+PAST_DUE = ("Past due", "{{ past_due_amount }}", "")
+DUE_LATER = ("Due later", "{{ due_later_amount }}", "due_later_amount")
+OWED = (
+    "Past due: {{ past_due_items }}, {{ past_due_amount }} in all.{% if due_later_items %} Not yet due, and not "
+    "part of what is past due: {{ due_later_items }}.{% endif %}"
+)
+PAY_PAST_DUE = (
+    "How to pay: send {{ past_due_amount }} by check or wire, quoting your client ID {{ client_id }} and the invoice "
+    "numbers above.{% if remittance %} {{ remittance }}{% endif %}"
+)
+RETURNED_DEBIT = (
+    "Your ACH debit of {{ returned_amount }} on {{ debited_on }}"
+    "{% if returned_invoice %} for invoice {{ returned_invoice }}{% endif %}"
+    "{% if account_last4 %} from the account ending {{ account_last4 }}{% endif %} was returned unpaid by "
+    "your bank on {{ returned_date }}"
+)
+RETURN_FACTS = (
+    ("Invoice", "{{ returned_invoice }}", "returned_invoice"),
+    ("Debited on", "{{ debited_on }}", "debited_on"),
+    ("Amount", "{{ returned_amount }}", "returned_amount"),
+    ("Returned on", "{{ returned_date }}", "returned_date"),
+    ("Reason", "{{ return_reason }} ({{ return_code }})", "return_code"),
 )
 
 NOTICES = (
@@ -82,48 +106,62 @@ NOTICES = (
         "payment_failed",
         "Returned Payment Notice",
         (
-            ("Returned debit", "{{ returned_payment }}", "returned_payment"),
-            ("Returned on", "{{ returned_date }}", "returned_date"),
-            ("Returned amount", "{{ returned_amount }}", "returned_amount"),
+            *RETURN_FACTS,
             ("Processing fee", "{{ retry_fee }}", "retry_fee"),
             ("Retry date", "{{ retry_date }}", "retry_date"),
             ("Amount to be debited", "{{ retry_amount }}", "retry_amount"),
         ),
         (
-            "Your ACH debit {{ returned_payment }} of {{ returned_amount }}"
-            "{% if account_last4 %} from the account ending {{ account_last4 }}{% endif %} was returned unpaid by "
-            "your bank on {{ returned_date }}{% if return_code %} (return code {{ return_code }}){% endif %}.",
+            RETURNED_DEBIT + ": {{ return_reason }} (return code {{ return_code }}).",
             "As set out in your agreement, a processing fee of {{ retry_fee_rate }} of the returned amount "
             "({{ retry_fee }}) is charged. We will debit your account again on {{ retry_date }} for "
             "{{ retry_amount }}, the returned amount{% if fee_debited %}, and separately for the processing fee of "
             "{{ retry_fee }}{% endif %}.{% if not fee_debited %} Please pay the processing fee of {{ retry_fee }} by "
-            "{{ retry_date }} by check or wire, quoting your client ID {{ client_id }}.{% endif %}",
+            "{{ retry_date }} by check or wire, quoting your client ID {{ client_id }}.{% if remittance %} "
+            "{{ remittance }}{% endif %}{% endif %}",
             "Please make sure the funds are available on that day. If your bank details have changed, contact "
             "us before {{ retry_date }}.",
         ),
     ),
     Notice(
+        "bank_details",
+        "Bank Details Needed",
+        (*RETURN_FACTS, BALANCE),
+        (
+            RETURNED_DEBIT + " because {{ return_because }} (return code {{ return_code }}). We will not debit "
+            "this account again, and no processing fee is charged.",
+            "What to do: send us the details of an account we may debit, with a new ACH authorization, and pay "
+            "{{ balance }} by check or wire, quoting your client ID {{ client_id }}"
+            "{% if returned_invoice %} and invoice number {{ returned_invoice }}{% endif %}."
+            "{% if remittance %} {{ remittance }}{% endif %}",
+            "Until then your account is on credit hold: we cannot accept new purchases, orders or projects, and "
+            "your managed services continue as usual.",
+        ),
+    ),
+    Notice(
         "credit_hold",
         "Credit Hold Notice",
-        (BALANCE, OLDEST, OVERDUE, ("On credit hold since", "{{ since }}", "since")),
+        (PAST_DUE, DUE_LATER, OLDEST, OVERDUE, ("On credit hold since", "{{ since }}", "since")),
         (
-            "Your account has been placed on credit hold{% if since %} as of {{ since }}{% endif %} because a "
-            "balance of {{ balance }} remains unpaid.",
+            "Your account has been placed on credit hold{% if since %} as of {{ since }}{% endif %} because "
+            "{{ past_due_amount }} is past due.",
+            OWED,
             "While the hold lasts we cannot accept new purchases, orders or projects. Your managed services "
             "continue as usual.",
-            HOW_TO_PAY + " The hold is released as soon as your account is paid up.",
+            PAY_PAST_DUE + " The hold is released as soon as nothing is past due.",
         ),
     ),
     Notice(
         "service_hold",
         "Service Hold Notice",
-        (BALANCE, OLDEST, OVERDUE, ("On service hold since", "{{ since }}", "since")),
+        (PAST_DUE, DUE_LATER, OLDEST, OVERDUE, ("On service hold since", "{{ since }}", "since")),
         (
-            "Your account has been placed on service hold{% if since %} as of {{ since }}{% endif %} because a "
-            "balance of {{ balance }} remains unpaid after the credit hold.",
-            "Until everything is paid, our service desk cannot take support requests, and applications and "
+            "Your account has been placed on service hold{% if since %} as of {{ since }}{% endif %} because "
+            "{{ past_due_amount }} remains past due after the credit hold.",
+            OWED,
+            "Until it is paid, our service desk cannot take support requests, and applications and "
             "services we manage for you are paused.",
-            HOW_TO_PAY + " Service resumes as soon as the full balance of {{ balance }} is paid.",
+            PAY_PAST_DUE + " Service resumes as soon as nothing is past due.",
         ),
     ),
     Notice(

@@ -479,6 +479,9 @@ def payment_terms(box: _Cell, kind: Kind) -> None:
         size=9.5,
         after=4,
     )
+    tag_paragraph(box, "{%p if remittance %}")
+    write(box, "{{ remittance }}", size=9, after=4)
+    tag_paragraph(box, "{%p endif %}")
     tag_paragraph(box, "{%p endif %}")
 
 

@@ -258,11 +258,13 @@ def test_counts_are_left_out_when_unknown(renderer: InvoiceRenderer, tmp_path: P
 
 
 def test_fee_explains_the_returned_debit_and_has_no_tax_line(renderer: InvoiceRenderer, tmp_path: Path) -> None:
-    text = document_text(renderer.render(make_invoice("fee"), make_client(), SETTINGS, tmp_path))
+    fee = replace(make_invoice("fee"), related_invoice="ACH-20261201-0000007")
+    text = document_text(renderer.render(fee, make_client(), SETTINGS, tmp_path))
     assert "a processing fee of 15% of the returned amount is charged" in text
+    assert "ACH-20261201-0000007" not in text
     assert ("Your account will be debited by ACH on December 1, 2026 (account ending 6789), as a return fee entry of "
             "its own, apart from the retry of the returned amount. No action is needed") in text
-    assert "Tax (" not in text
+    assert "Tax (" not in text and "Relates to" not in text  # the returned debit's Payment ID is not shown
     kept = replace(SETTINGS, debit_return_fee=False)  # Settings Debit Return Fee N: the client pays the fee
     text = document_text(renderer.render(make_invoice("fee"), make_client(), kept, tmp_path / "n"))
     assert "Please pay $234.89 by December 1, 2026 and quote invoice number INV-000123" in text

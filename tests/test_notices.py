@@ -4,7 +4,9 @@ retry date and amount, the holds and their release; a statement with its rows, c
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
+from decimal import Decimal as D
 from pathlib import Path
 
 import typer
@@ -16,9 +18,9 @@ from typer.testing import CliRunner
 
 from mspxl.cli import cli
 from mspxl.cli.statement import statement
-from mspxl.collections import run_collections
+from mspxl.collections import run_collections, statement_lines
 from mspxl.documents.notices import render_notices, render_statement
-from mspxl.records import Book
+from mspxl.records import Book, Invoice, Payment
 
 RETURN_1 = {"Payment ID": "P1", "Client ID": "C1", "Date": date(2026, 11, 2), "Amount": 500, "Status": "returned",
             "Return Code": "R01"}
@@ -57,8 +59,10 @@ def test_returned_debit_notice_gives_the_retry_date_and_amount(tmp_path: Path) -
                                        "Notice 2026-11-03 past_due Client C2.docx"]
     failed = text_of(paths[0])
     assert "Alpha Dental & Co" in failed and "Dear Ann," in failed
-    assert "Your ACH debit P1 of $500.00 was returned unpaid by your bank on November 2, 2026" in failed
-    assert "(return code R01)" in failed
+    # the invoice the debit paid, the day it was debited and its amount, the reason in words; no internal id
+    assert ("Your ACH debit of $500.00 on November 1, 2026 for invoice INV-000001 was returned unpaid by your bank "
+            "on November 2, 2026: insufficient funds (return code R01).") in failed
+    assert "P1" not in failed
     assert "processing fee of 15% of the returned amount ($75.00)" in failed
     assert ("again on November 9, 2026 for $500.00, the returned amount, and separately for the processing fee of "
             "$75.00.") in failed
@@ -84,10 +88,13 @@ def test_credit_hold_then_release(tmp_path: Path) -> None:
     (hold,) = render_notices(book, result.statuses, on_hold, tmp_path)
     assert hold.name == "Notice 2026-11-10 credit_hold Alpha Dental & Co.docx"
     text = text_of(hold)
-    # $500.00 October + $75.00 fee + $500.00 November
-    assert "placed on credit hold as of November 9, 2026 because a balance of $1,075.00 remains unpaid" in text
+    # past due: $500.00 October + $75.00 fee = $575.00; the $500.00 November invoice falls due later
+    assert "placed on credit hold as of November 9, 2026 because $575.00 is past due." in text
+    assert ("Past due: INV-000001 (due November 1, 2026) $500.00; processing fee (due November 9, 2026) $75.00, "
+            "$575.00 in all. Not yet due, and not part of what is past due: INV-000003 (due December 1, 2026) "
+            "$500.00.") in text
     assert "cannot accept new purchases" in text and "managed services continue" in text
-    assert "send $1,075.00 by ACH, check or wire" in text
+    assert "send $575.00 by check or wire" in text and "$1,075.00" not in text
 
     paid = date(2026, 11, 20)
     result = run_collections(book.settings, book.clients, book.invoices, book.payments, paid,
@@ -110,16 +117,52 @@ def test_statement_rows_closing_balance_and_aging(tmp_path: Path) -> None:
     rows = [line for line in lines[start - 1:lines.index("Closing balance") + 4] if line]
     assert rows == [
         "November 1, 2026", "Opening balance", "$500.00",
-        "November 2, 2026", "Returned payment fee (P1)", "$75.00", "$575.00",
-        "November 2, 2026", "ACH payment of 500.00 returned (R01)", "$575.00",
-        "November 5, 2026", "Managed invoice 2026-11, due 2026-12-01", "$500.00", "$1,075.00",
-        "November 9, 2026", "ACH payment of 575.00 returned (R01)", "$1,075.00",
+        "November 2, 2026", "Processing fee (number to follow) on the returned debit", "$75.00", "$575.00",
+        "November 2, 2026", "ACH payment of 500.00 returned: insufficient funds (R01)", "$575.00",
+        "November 5, 2026", "Invoice INV-000003: managed services 2026-11, due 2026-12-01", "$500.00", "$1,075.00",
+        "November 9, 2026", "ACH payment of 575.00 returned: insufficient funds (R01)", "$1,075.00",
         "November 10, 2026", "Closing balance", "$1,075.00",
     ]
     aging = lines[lines.index("Over 90 days") + 1:]
     # INV-000001 (due 11-01) and the fee (due 11-09) are 1-30 days past due; INV-000003 is not yet due
     assert [line for line in aging if line][1:7] == ["$500.00", "$575.00", "$0.00", "$0.00", "$0.00", "$1,075.00"]
     assert "Please pay $1,075.00, quoting your client ID C1." in text
+
+
+def test_account_closed_asks_for_bank_details(tmp_path: Path) -> None:
+    closed = {**RETURN_1, "Return Code": "R02", "Invoice Number": "INV-000001"}
+    book = issued_book([closed])
+    book = replace(book, settings=replace(book.settings, remittance="Wire: First Bank, routing 091000019."))
+    as_of = date(2026, 11, 3)
+    result = run_collections(book.settings, book.clients, book.invoices, book.payments, as_of)
+    (notice, _) = render_notices(book, result.statuses, as_of, tmp_path)
+    assert notice.name == "Notice 2026-11-03 bank_details Alpha Dental & Co.docx"
+    text = text_of(notice)
+    assert ("Your ACH debit of $500.00 on November 1, 2026 for invoice INV-000001 was returned unpaid by your bank on "
+            "November 2, 2026 because the account is closed (return code R02). We will not debit this account "
+            "again, and no processing fee is charged.") in text
+    assert ("What to do: send us the details of an account we may debit, with a new ACH authorization, and pay "
+            "$500.00 by check or wire, quoting your client ID C1 and invoice number INV-000001. Wire: First Bank, "
+            "routing 091000019.") in text
+    assert "Bank Details Needed" in text and "credit hold" in text
+
+
+def test_statement_names_every_invoice_and_credit_note(tmp_path: Path) -> None:
+    lines = statement_lines("C1", [
+        Invoice("INV-000001", "C1", "A", "managed", "2026-10", date(2026, 10, 5), date(2026, 11, 1), D("500.00"),
+                D("0"), D("500.00")),
+        Invoice("INV-000003", "C1", "A", "fee", "2026-11", date(2026, 11, 2), date(2026, 11, 9), D("75.00"),
+                D("0"), D("75.00"), related_invoice="ACH-20261101-0000001"),
+        Invoice("CN-000001", "C1", "A", "credit", "2026-10", date(2026, 11, 3), date(2026, 11, 3), D("-50.00"),
+                D("0"), D("-50.00"), related_invoice="INV-000001"),
+    ], [Payment("ACH-20261101-0000001", "C1", date(2026, 11, 2), D("500.00"), "ACH", "returned", "R01",
+                "INV-000001")], date(2026, 10, 1), date(2026, 11, 30))
+    assert [line.description for line in lines[1:-1]] == [
+        "Invoice INV-000001: managed services 2026-10, due 2026-11-01",
+        "Processing fee INV-000003 on the returned debit of INV-000001",
+        "ACH payment of 500.00 for INV-000001 returned: insufficient funds (R01)",
+        "Credit note CN-000001 for INV-000001",
+    ]
 
 
 def test_statement_of_a_paid_up_client_asks_for_nothing(tmp_path: Path) -> None:

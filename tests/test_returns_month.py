@@ -11,6 +11,8 @@ import achkit
 import openpyxl
 import pytest
 from bookdata import client, write_book
+from docx import Document
+from docx.oxml.ns import qn
 from test_ach_support import (  # noqa: F401
     ORIGINATOR_ROWS,
     add_settings,
@@ -47,6 +49,12 @@ def add_payment(book: Path, values: dict[str, object]) -> None:
     headers = [c.value for c in ws[1]]
     ws.append([values.get(str(h)) for h in headers])
     wb.save(book)
+
+
+def document_text(path: Path) -> str:
+    """The paragraphs of a .docx, nested tables included, one per line."""
+    body = Document(str(path)).element.body
+    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p")))
 
 
 def by_id(rows: list[dict[str, object]], key: str) -> dict[object, dict[str, object]]:
@@ -126,7 +134,18 @@ def test_month_of_debits_returns_and_retries(tmp_path: Path) -> None:
 
     # January: C1 (second return) and C2 (account closed) are in the collections process, so their December invoices
     # are not debited; C3's is. C1 then pays everything by check on 01-05 and is debited again in February.
+    add_settings(book, {"Remittance": "Check payable to Your MSP, 1 Main St, Austin TX. Wire: First Bank, "
+                                      "routing 091000019, account 12345678."})
     invoice.invoice(book, "2026-12", TODAY, docs)  # INV-000005..7, 500.00 each, due 2027-01-01
+    # the invoices of C1 (credit hold) and C2 (account closed) promise no debit: they say how and by when to pay
+    for number, name in (("INV-000005", "Client C1"), ("INV-000006", "Client C2")):
+        text = document_text(docs / f"{number} {name}.docx")
+        assert (f"Please pay $500.00 by January 1, 2027 and quote invoice number {number} with your payment.\n"
+                "Check payable to Your MSP, 1 Main St, Austin TX. Wire: First Bank, routing 091000019, account "
+                "12345678.") in text
+        assert "debited" not in text and "No action" not in text
+    assert "Your account will be debited by ACH on January 1, 2027 (account ending 0672). No action is needed" in (
+        document_text(docs / "INV-000007 Client C3.docx"))
     january = write_ach(book, date(2027, 1, 1), TODAY, docs, datetime(2026, 12, 31, 16, 0))
     assert [(d.client_id, d.amount) for d in january.debits] == [("C3", Decimal("500.00"))]
     assert [(n.client_id, n.reason) for n in january.left_out] == [

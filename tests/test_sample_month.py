@@ -96,7 +96,7 @@ def test_a_month_of_getting_paid_on_the_sample(tmp_path: Path) -> None:
         "credit_hold", RETURNED, C024_DECEMBER, Decimal("0.00"), date(2027, 2, 3))
     assert "R02" in c24.notes
     assert sorted(p.name for p in collected.notices if "Westgate" in p.name or "Yellowbrick" in p.name) == [
-        "Notice 2027-01-04 credit_hold Westgate Auto Repair.docx",
+        "Notice 2027-01-04 bank_details Westgate Auto Repair.docx",
         "Notice 2027-01-04 payment_failed Yellowbrick Marketing Agency.docx"]
 
     # a week later: the retry file holds C025's returned amount in a RETRY PYMT batch and the fee invoice INV-000087 in

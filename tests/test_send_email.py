@@ -121,7 +121,7 @@ def test_eml_files_without_a_server(tmp_path: Path) -> None:
     assert [o.detail for o in run.sent] == ["file INV-000001 Alpha Dental.eml", "file INV-000002 Birch Law.eml"]
     msg = email.message_from_bytes((docs / "INV-000002 Birch Law.eml").read_bytes(), policy=policy.default)
     assert msg["To"] == "c2@example.com"
-    assert "Please pay by December 1, 2026, quoting INV-000002" in msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Please pay $500.00 by December 1, 2026, quoting INV-000002" in msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert send_invoices(book, "2026-11", NOW, out=docs).already == ("INV-000001", "INV-000002")
 
 

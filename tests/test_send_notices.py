@@ -30,13 +30,13 @@ from mspxl.resources import export_templates, packaged_templates
 AS_OF = date(2026, 12, 3)
 NOW = datetime(2026, 12, 3, 15, 30, tzinfo=UTC)
 C1_NOTICE = "Notice 2026-12-03 payment_failed Client C1.docx"
-C2_NOTICE = "Notice 2026-12-03 credit_hold Client C2.docx"
+C2_NOTICE = "Notice 2026-12-03 bank_details Client C2.docx"
 
 
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A month of three clients after collections as of 12-03: C1's debit returned R01 (payment_failed notice), C2's
-    returned R02, account closed (credit_hold notice), C3's cleared (no notice)."""
+    returned R02, account closed (bank details needed notice), C3's cleared (no notice)."""
     folder = tmp_path_factory.mktemp("collected")
     book = book_for_month(folder)
     add_settings(book, {"Company Name": "Northwind Managed IT", "Company Email": "billing@northwind.example"})
@@ -82,7 +82,7 @@ def test_notices_over_smtp_once_and_retried(book: Path, inbox: tuple[Inbox, str]
     assert [(o.client_id, o.notice, o.email, o.document) for o in run.sent] == [
         ("C1", "payment_failed", "c1@example.com", C1_NOTICE)]
     assert [(o.client_id, o.notice, o.detail) for o in run.failed] == [
-        ("C2", "credit_hold", "refused: c2@example.com (550 no such user here)")]
+        ("C2", "bank_details", "refused: c2@example.com (550 no such user here)")]
 
     (mail_from, rcpts, raw), = handler.received
     assert (mail_from, rcpts) == ("billing@northwind.example", ["c1@example.com"])
@@ -104,11 +104,11 @@ def test_notices_over_smtp_once_and_retried(book: Path, inbox: tuple[Inbox, str]
 
     handler.refuse = ""  # the refused notice goes on the next run; the sent one never again
     again = send_notices(book, AS_OF, NOW, server, out=docs)
-    assert [(o.client_id, o.notice) for o in again.sent] == [("C2", "credit_hold")]
+    assert [(o.client_id, o.notice) for o in again.sent] == [("C2", "bank_details")]
     assert (again.failed, again.already) == ((), (C1_NOTICE,))
     assert [r[1] for r in handler.received] == [["c1@example.com"], ["c2@example.com"]]
     c2 = parsed(handler.received[1][2])
-    assert c2["Subject"] == "Your account with Northwind Managed IT is on credit hold"
+    assert c2["Subject"] == "Northwind Managed IT needs new bank details for your payments"
     assert list(c2.iter_attachments())[0].get_content() == (docs / C2_NOTICE).read_bytes()
 
     before = book.read_bytes()
@@ -116,7 +116,7 @@ def test_notices_over_smtp_once_and_retried(book: Path, inbox: tuple[Inbox, str]
     assert (third.sent, third.failed, third.already) == ((), (), (C1_NOTICE, C2_NOTICE))
     assert len(handler.received) == 2 and book.read_bytes() == before
     assert [(r["Notice"], r["Client ID"]) for r in sheet_rows(book, "Sent")] == [
-        ("payment_failed", "C1"), ("credit_hold", "C2")]
+        ("payment_failed", "C1"), ("bank_details", "C2")]
 
 
 def test_another_day_has_its_own_notices(book: Path, inbox: tuple[Inbox, str]) -> None:
@@ -132,7 +132,7 @@ def test_dry_run_writes_nothing(book: Path, inbox: tuple[Inbox, str]) -> None:
     files = sorted(p.name for p in docs.iterdir())
     run = send_notices(book, AS_OF, NOW, server, dry_run=True, out=docs)
     assert [(o.client_id, o.notice, o.detail) for o in run.sent] == [
-        ("C1", "payment_failed", "would send"), ("C2", "credit_hold", "would send")]
+        ("C1", "payment_failed", "would send"), ("C2", "bank_details", "would send")]
     assert handler.received == [] and book.read_bytes() == before
     assert sorted(p.name for p in docs.iterdir()) == files
 
@@ -142,10 +142,10 @@ def test_eml_files_then_smtp(book: Path, inbox: tuple[Inbox, str]) -> None:
     docs = book.parent / "docs"
     run = send_notices(book, AS_OF, NOW, out=docs)
     assert [o.detail for o in run.sent] == ["file Notice 2026-12-03 payment_failed Client C1.eml",
-                                            "file Notice 2026-12-03 credit_hold Client C2.eml"]
-    msg = parsed((docs / "Notice 2026-12-03 credit_hold Client C2.eml").read_bytes())
+                                            "file Notice 2026-12-03 bank_details Client C2.eml"]
+    msg = parsed((docs / "Notice 2026-12-03 bank_details Client C2.eml").read_bytes())
     assert msg["To"] == "c2@example.com"
-    assert "now on credit hold" in body_of(msg)
+    assert "we cannot debit that account again" in body_of(msg)
     assert send_notices(book, AS_OF, NOW, out=docs).already == (C1_NOTICE, C2_NOTICE)  # no second file
     handler.refuse = ""
     sent = send_notices(book, AS_OF, NOW, server, out=docs)  # a .eml file is not a sent message
@@ -179,7 +179,7 @@ def test_workbook_template_replaces_the_packaged_one(book: Path, inbox: tuple[In
     handler.refuse = ""
     send_notices(book, AS_OF, NOW, server, out=docs)
     assert [parsed(raw)["Subject"] for _, _, raw in handler.received] == ["payment_failed for C1",
-                                                                          "credit_hold for C2"]
+                                                                          "bank_details for C2"]
 
 
 def test_the_template_ships_and_exports(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from decimal import Decimal
 
 from mspxl.ach.routing import account_is_valid, routing_is_valid
 from mspxl.collections import states
-from mspxl.collections.fees import fees_by_payment
+from mspxl.collections.fees import fees_by_payment, starts_retry_policy
 from mspxl.collections.history import ClientHistory, client_history
 from mspxl.money import ZERO, cents
 from mspxl.records import Book, Client, Invoice, Payment
@@ -104,6 +104,27 @@ def debits_due(book: Book, on: date) -> tuple[list[DueDebit], list[NotDebited]]:
             continue
         due.extend(wanted)
     return due, left_out
+
+
+def clients_not_debited(book: Book, on: date) -> dict[str, str]:
+    """The clients whose invoices `mspxl ach` would not debit, judged on `on`, with the reason: not on autopay, no
+    valid bank details, or in the collections process after returned debits. Their invoices and emails say how to
+    pay instead of promising a debit."""
+    returned = {p.client_id for p in book.payments if starts_retry_policy(p)}
+    reasons: dict[str, str] = {}
+    for client in book.clients:
+        if not client.autopay:
+            reasons[client.id] = "not on autopay"
+        elif not (routing_is_valid(client.bank_routing) and account_is_valid(client.bank_account)):
+            reasons[client.id] = "no valid Bank Routing and Bank Account"
+        elif client.id in returned:
+            invoices = [(order, inv) for order, inv in enumerate(book.invoices) if inv.client_id == client.id]
+            payments = [p for p in book.payments if p.client_id == client.id]
+            history = client_history(book.settings, client, invoices, payments, fees_by_payment(book.invoices), on,
+                                     draft_order=len(book.invoices))
+            if in_collections(history):
+                reasons[client.id] = f"on {history.state.replace('_', ' ')}"
+    return reasons
 
 
 def in_collections(history: ClientHistory) -> bool:

@@ -47,7 +47,11 @@ NO_RETRY: dict[str, str] = {
 
 
 REINITIABLE: tuple[str, ...] = ("R01", "R09")
-BANK_DETAILS_NEEDED: tuple[str, ...] = ("R02", "R03", "R04")  # the account cannot be debited: new details needed
+BANK_DETAILS_NEEDED: dict[str, str] = {  # the account cannot be debited: new details needed; why, as a client reads it
+    "R02": "the account is closed",
+    "R03": "your bank could not find the account",
+    "R04": "the account number is not valid",
+}
 
 
 def may_retry(code: str) -> bool:

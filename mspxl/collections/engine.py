@@ -55,6 +55,8 @@ def client_status(
         events=history.events,
         changed=history.state != previous_state,
         previous_state=previous_state,
+        returned=history.episode.last_returned if history.episode and history.episode.ended is None else None,
+        open_items=open_items,
     )
 
 

@@ -5,11 +5,13 @@ All are frozen; amounts are Decimal in cents. A date that does not apply is None
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
+from mspxl.collections.ledger import OpenItem
+from mspxl.collections.returned import ReturnedDebit
 from mspxl.money import ZERO
 from mspxl.records import Invoice
 
@@ -39,6 +41,8 @@ class ClientStatus:
     events: tuple[StateEvent, ...]
     changed: bool
     previous_state: str = "current"
+    returned: ReturnedDebit | None = None  # the latest returned ACH debit of the open episode
+    open_items: tuple[OpenItem, ...] = field(default=(), compare=False)  # what is unpaid, oldest first
 
     @property
     def on_collections_sheet(self) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
+from mspxl.ach.returncodes import describe
 from mspxl.collections.actions import money_text
 from mspxl.collections.fees import counts_as_paid
 from mspxl.collections.model import StatementLine
@@ -32,25 +33,31 @@ def client_balance(
     return issued - paid
 
 
-def _invoice_line(invoice: Invoice) -> tuple[str, str]:
+WHAT = {"managed": "managed services", "service": "services", "project": "project"}
+
+
+def _invoice_line(invoice: Invoice, paid_by: dict[str, str]) -> tuple[str, str]:
+    """Every charge and credit names its number: `Invoice INV-000001: managed services 2027-05, due 2027-06-01`,
+    `Processing fee INV-000004 on the returned debit of INV-000001`, `Credit note CN-000001 for INV-000002`."""
+    number = invoice.number or "(number to follow)"
     if invoice.total < ZERO:
         related = f" for {invoice.related_invoice}" if invoice.related_invoice else ""
-        return "credit", f"Credit note{related}"
+        return "credit", f"Credit note {number}{related}"
     if invoice.type == "fee":
-        return (
-            "fee",
-            f"Returned payment fee ({invoice.related_invoice})" if invoice.related_invoice else "Fee",
-        )
+        paid = paid_by.get(invoice.related_invoice, "")
+        return "fee", f"Processing fee {number} on the returned debit" + (f" of {paid}" if paid else "")
+    what = WHAT.get(invoice.type, invoice.type)
     period = f" {invoice.period}" if invoice.period else ""
-    return "invoice", f"{invoice.type.capitalize()} invoice{period}, due {invoice.due_date.isoformat()}"
+    return "invoice", f"Invoice {number}: {what}{period}, due {invoice.due_date.isoformat()}"
 
 
 def _payment_line(payment: Payment) -> tuple[str, str, Decimal]:
+    named = f" for {payment.invoice_number}" if payment.invoice_number else ""
     if counts_as_paid(payment):
-        named = f" for {payment.invoice_number}" if payment.invoice_number else ""
         return "payment", f"{payment.method} payment{named}", -payment.amount
-    code = f" ({payment.return_code})" if payment.return_code else ""
-    return "return", f"{payment.method} payment of {money_text(abs(payment.amount))} returned{code}", ZERO
+    code = payment.return_code.strip().upper()
+    why = f": {describe(code)} ({code})" if code else ""
+    return "return", f"{payment.method} payment of {money_text(abs(payment.amount))}{named} returned{why}", ZERO
 
 
 def statement_lines(
@@ -62,10 +69,11 @@ def statement_lines(
     balance = client_balance(client_id, invoices, payments, start - timedelta(days=1))
     rows = [StatementLine(start, "opening", "", "Opening balance", ZERO, balance)]
     entries: list[tuple[date, int, int, StatementLine]] = []
+    paid_by = {p.id: p.invoice_number for p in payments if p.client_id == client_id and p.invoice_number}
     for order, inv in enumerate(invoices):
         if inv.client_id != client_id or not start <= inv.issue_date <= end:
             continue
-        kind, text = _invoice_line(inv)
+        kind, text = _invoice_line(inv, paid_by)
         rank = 1 if kind == "credit" else 0
         entries.append(
             (

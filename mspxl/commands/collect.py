@@ -4,7 +4,7 @@ Aging sheets, and the notices of a changed state."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -91,7 +91,8 @@ def collections_documents(book: Book, as_of: date, out_dir: Path, progress: Prog
     fees = assign_numbers(result.new_fees, book.invoices, book.settings)
     if fees:
         fees = render_documents(book, fees, out_dir, progress, template_dir)
-    notices = render_notices(book, result.statuses, as_of, out_dir, template_dir)
+    notices = render_notices(replace(book, invoices=(*book.invoices, *fees)), result.statuses, as_of, out_dir,
+                             template_dir)
     changes = issue_changes(fees)
     changes.replace["Collections"] = [collections_row(s, as_of) for s in result.statuses if s.on_collections_sheet]
     changes.replace["Aging"] = [aging_row(r, as_of) for r in result.aging]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from mspxl.problems import Problem, Severity, has_errors
-from mspxl.records import Book, Invoice
+from mspxl.records import Book, Client, Invoice
 from mspxl.resources import templates_for_book
 from mspxl.workbook.load import load_file
 from mspxl.writers.xlsx import WorkbookRefused
@@ -107,6 +107,18 @@ def templates_of(path: Path, book: Book, template_dir: Path | None = None) -> Pa
     return template_dir or templates_for_book(path, book.settings.extra)
 
 
+def billed_clients(book: Book, on: date | None) -> dict[str, Client]:
+    """The clients as their invoices speak of them on `on`: a client whose invoices `mspxl ach` would not debit (on
+    hold after returned debits, no valid bank details) is billed as one who pays by check or wire, so no document
+    promises a debit that will not happen."""
+    from mspxl.ach.debits import clients_not_debited
+
+    if on is not None:  # what is known by now counts too: a return recorded after the issue date
+        on = max([on, *(p.date for p in book.payments)])
+    held = clients_not_debited(book, on) if on is not None else {}
+    return {c.id: replace(c, autopay=False) if c.id in held else c for c in book.clients}
+
+
 def render_documents(book: Book, invoices: list[Invoice], out_dir: Path, progress: Progress,
                      template_dir: Path | None = None) -> list[Invoice]:
     """One .docx per invoice, named `{Invoice Number} {Client Name}.docx`; returns the invoices with File set. Many
@@ -116,7 +128,7 @@ def render_documents(book: Book, invoices: list[Invoice], out_dir: Path, progres
 
     refuse_foreign_documents(invoices, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    clients = {c.id: c for c in book.clients}
+    clients = billed_clients(book, max((inv.issue_date for inv in invoices), default=None))
     jobs = []
     for inv in invoices:
         project = book.projects.get(inv.project_id)

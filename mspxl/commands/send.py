@@ -25,7 +25,7 @@ import openpyxl
 from mspxl.ach.sheet import append_rows, sheet_for
 from mspxl.audit import audited, note_issued
 from mspxl.billing.calendar import parse_period
-from mspxl.commands.common import load_checked, output_folder, templates_of
+from mspxl.commands.common import billed_clients, load_checked, output_folder, templates_of
 from mspxl.delivery.message import NOTICE_TEMPLATE_NAME, TEMPLATE_NAME, invoice_message, notice_message
 from mspxl.delivery.notice_files import NoticeFile, notice_files
 from mspxl.delivery.outbox import Delivered, send_smtp, write_eml
@@ -165,9 +165,10 @@ def _send_invoices(path: Path, period: str, today_now: datetime, smtp: str | Non
     out_dir = output_folder(path, out, book)
     template = (templates_of(path, book, template_dir) / TEMPLATE_NAME).read_text(encoding="utf-8")
     done = sent_before(path)
-    clients = {c.id: c for c in book.clients}
+    of_period = [i for i in book.invoices if i.period == period]
+    clients = billed_clients(book, max((i.issue_date for i in of_period), default=None))
     already, failed, ready = [], [], []
-    for inv in (i for i in book.invoices if i.period == period and i.client_id in clients):
+    for inv in (i for i in of_period if i.client_id in clients):
         client = clients[inv.client_id]
         if is_done(done.get(inv.number, []), smtp):
             already.append(inv.number)

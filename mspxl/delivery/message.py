@@ -52,6 +52,7 @@ def addressee_facts(settings: Settings, client: Client) -> dict[str, object]:
         "contact_name": client.contact_name,
         "autopay": client.autopay and bool(client.bank_account),
         "account": mask(client.bank_account),
+        "remittance": settings.remittance.strip(),
         "company_name": settings.company_name,
         "company_email": settings.company_email,
         "company_phone": settings.company_phone,

@@ -11,11 +11,9 @@ from datetime import date
 from pathlib import Path
 
 from mspxl.documents.context import one_line
-from mspxl.documents.notices import NOTICE_STATES, RELEASED
+from mspxl.documents.notices import NOTICE_KINDS
 from mspxl.documents.template import document_filename
 from mspxl.records import Client
-
-NOTICE_KINDS: tuple[str, ...] = (*NOTICE_STATES, RELEASED)
 
 
 @dataclass(frozen=True)

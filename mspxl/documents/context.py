@@ -29,13 +29,15 @@ Fields every template gets (text, except the true/false `taxed` and `autopay` an
 - `taxed`: true when the invoice charges any tax (templates show Subtotal and Tax only then).
 - `billed_users`, `billed_devices`: `12`, `30`; empty unless the invoice records a count (managed invoices).
 - `project_id`: the Project ID; `project_name`: the project's name, or its ID when no name is given.
-- `related_invoice`: what a fee or credit note relates to, as the register records it.
+- `related_invoice`: the invoice a credit note corrects; empty on a fee (its Related Invoice is the returned debit's
+  Payment ID, which the client never saw: the fee's line names the invoice the debit paid).
 - `prepaid_hours`: the client's prepaid blocks of hours once this run's work is drawn (`B1: 6.5 h left`); empty
   for a client with none.
 - `autopay`: true when the client pays by ACH debit.
 - `debited`: true when the invoice will really be debited by ACH on its due date: the client pays by ACH, and a
   fee invoice is debited only under Settings `Debit Return Fee` Y. Otherwise the invoice says how to pay.
 - `debit_date`: the day the ACH debit is pulled (the due date) when `debited`, else empty.
+- `remittance`: how to pay by check or wire (Settings `Remittance`), its lines kept.
 - `account_last4`: `6789`, the last four digits of the client's bank account; empty when unknown or too short.
 - `retry_fee_rate`: `15%`, the processing fee charged on a returned ACH debit (Settings `Retry Fee %`).
 
@@ -217,6 +219,7 @@ def party_context(settings: Settings, client: Client) -> dict[str, Any]:
             [f"Attn: {contact}"] * bool(contact) + client_address + [client_email] * bool(client_email)
         ),
         "autopay": client.autopay,
+        "remittance": "\n".join(text_lines(settings.remittance)),
         "account_last4": account_last4(client.bank_account) if client.autopay else "",
     }
 
@@ -257,7 +260,7 @@ def invoice_context(invoice: Invoice, client: Client, settings: Settings, projec
         "billed_devices": "" if invoice.billed_devices is None else str(invoice.billed_devices),
         "project_id": one_line(invoice.project_id),
         "project_name": project,
-        "related_invoice": one_line(invoice.related_invoice),
+        "related_invoice": "" if invoice.type == "fee" else one_line(invoice.related_invoice),
         "prepaid_hours": one_line(invoice.prepaid_hours),
         "debited": debited,
         "debit_date": due_date if debited else "",

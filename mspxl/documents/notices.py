@@ -36,18 +36,22 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from mspxl.ach.returncodes import BANK_DETAILS_NEEDED
 from mspxl.billing.blocks import prepaid_hours_on
 from mspxl.collections import AgingRow, ClientStatus, StatementLine, run_collections, statement_lines
-from mspxl.collections.fees import retry_fee_amount, returned_amount, starts_retry_policy
-from mspxl.collections.returned import retry_date
+from mspxl.collections.fees import retry_fee_amount
+from mspxl.collections.ledger import OpenItem
+from mspxl.collections.returned import ReturnedDebit
 from mspxl.collections.states import HOLDS, PAYMENT_FAILED
 from mspxl.documents.context import date_text, money_text, one_line, party_context, rate_text
 from mspxl.documents.template import default_template_dir, document_filename, render_docx
 from mspxl.money import ZERO
-from mspxl.records import Book, Payment, Settings
+from mspxl.records import Book, Settings
 
 NOTICE_STATES: tuple[str, ...] = ("past_due", "payment_failed", "credit_hold", "service_hold")
 RELEASED = "released"
+BANK_DETAILS = "bank_details"  # a return coded R02, R03 or R04: the account cannot be debited
+NOTICE_KINDS: tuple[str, ...] = (*NOTICE_STATES, RELEASED, BANK_DETAILS)
 STATEMENT_TEMPLATE = "statement.docx"
 
 
@@ -55,6 +59,10 @@ def notice_kind(status: ClientStatus) -> str | None:
     """The notice a change of state calls for: the new state's, `released` when a hold ends, else none."""
     if not status.changed:
         return None
+    returned = status.returned
+    if (status.state in HOLDS and returned is not None and returned.code in BANK_DETAILS_NEEDED
+            and returned.return_date == status.since):
+        return BANK_DETAILS
     if status.state in NOTICE_STATES:
         return status.state
     if status.state == "current" and status.previous_state in HOLDS:
@@ -62,31 +70,58 @@ def notice_kind(status: ClientStatus) -> str | None:
     return None
 
 
-def last_returned_debit(payments: Sequence[Payment], client_id: str, as_of: date) -> Payment | None:
-    """The client's latest returned ACH debit dated on or before `as_of`."""
-    returned = [p for p in payments if p.client_id == client_id and p.date <= as_of and starts_retry_policy(p)]
-    return max(returned, key=lambda p: p.date) if returned else None
-
-
-def returned_debit_context(settings: Settings, payment: Payment | None) -> dict[str, str]:
-    """The returned debit, its processing fee, and when and for how much it is debited again."""
-    if payment is None:
-        keys = ("returned_payment", "returned_date", "returned_amount", "return_code", "retry_fee", "retry_date",
-                "retry_amount")
+def returned_debit_context(settings: Settings, returned: ReturnedDebit | None) -> dict[str, Any]:
+    """The returned debit (the invoice it paid, the day it was debited, the amount, the reason in words), its
+    processing fee, and when and for how much it is debited again."""
+    keys = ("returned_payment", "returned_invoice", "debited_on", "returned_date", "returned_amount", "return_code",
+            "return_reason", "return_because", "retry_fee", "retry_date", "retry_amount")
+    if returned is None:
         return {**dict.fromkeys(keys, ""), "retry_fee_rate": rate_text(settings.retry_fee, settings),
                 "fee_debited": False}
-    amount = returned_amount(payment)
-    fee = retry_fee_amount(settings, amount)
+    fee = retry_fee_amount(settings, returned.amount) if returned.retry_on is not None else ZERO
     return {
-        "fee_debited": settings.debit_return_fee and fee > ZERO,
-        "returned_payment": one_line(payment.id),
-        "returned_date": date_text(payment.date, settings),
-        "returned_amount": money_text(amount, settings),
-        "return_code": one_line(payment.return_code),
+        "returned_payment": one_line(returned.payment.id),
+        "returned_invoice": one_line(returned.invoice_number),
+        "debited_on": date_text(returned.debit_date, settings),
+        "returned_date": date_text(returned.return_date, settings),
+        "returned_amount": money_text(returned.amount, settings),
+        "return_code": one_line(returned.code),
+        "return_reason": returned.reason,
+        "return_because": BANK_DETAILS_NEEDED.get(returned.code, returned.reason),
         "retry_fee_rate": rate_text(settings.retry_fee, settings),
-        "retry_fee": money_text(fee, settings),
-        "retry_date": date_text(retry_date(settings, payment.date), settings),
-        "retry_amount": money_text(amount, settings),
+        "retry_fee": money_text(fee, settings) if fee > ZERO else "",
+        "retry_date": _day(returned.retry_on, settings),
+        "retry_amount": money_text(returned.amount, settings) if returned.retry_on is not None else "",
+        "fee_debited": settings.debit_return_fee and fee > ZERO,
+    }
+
+
+def item_name(item: OpenItem, book: Book) -> str:
+    """An open item as the client knows it: its invoice number (a fee just charged by this run included)."""
+    if item.number:
+        return item.number
+    payment = item.ref.partition(":")[2]
+    fee = next((inv for inv in book.invoices if inv.type == "fee" and inv.related_invoice == payment and inv.number),
+               None)
+    return fee.number if fee is not None else "processing fee"
+
+
+def owed_context(book: Book, status: ClientStatus, as_of: date) -> dict[str, str]:
+    """What is past due on the notice's date and what falls due later, each as a total and a list:
+    `INV-000001 (due December 1, 2026) $500.00; INV-000004 (due December 10, 2026) $75.00`."""
+    settings = book.settings
+    late = [item for item in status.open_items if item.due_date < as_of]
+    later = [item for item in status.open_items if item.due_date >= as_of]
+
+    def listed(items: list[OpenItem]) -> str:
+        return "; ".join(f"{item_name(i, book)} (due {date_text(i.due_date, settings)}) "
+                         f"{money_text(i.remaining, settings)}" for i in items)
+
+    return {
+        "past_due_amount": money_text(sum((i.remaining for i in late), ZERO), settings),
+        "past_due_items": listed(late),
+        "due_later_amount": money_text(sum((i.remaining for i in later), ZERO), settings) if later else "",
+        "due_later_items": listed(later),
     }
 
 
@@ -98,7 +133,8 @@ def notice_context(book: Book, status: ClientStatus, as_of: date) -> dict[str, A
     """Every field a notice template uses (see the module docstring)."""
     settings = book.settings
     client = book.client(status.client_id)
-    returned = last_returned_debit(book.payments, client.id, as_of) if status.state == PAYMENT_FAILED else None
+    kind = notice_kind(status)
+    returned = status.returned if kind in (PAYMENT_FAILED, BANK_DETAILS) else None
     return {
         **party_context(settings, client),
         "client_name": one_line(status.client_name) or one_line(client.name),
@@ -112,8 +148,9 @@ def notice_context(book: Book, status: ClientStatus, as_of: date) -> dict[str, A
         "days_past_due": str(status.days_past_due) if status.days_past_due else "",
         "next_action": one_line(status.next_action),
         "next_action_date": _day(status.next_action_date, settings),
-        "released_date": _day(status.since or as_of, settings) if notice_kind(status) == RELEASED else "",
+        "released_date": _day(status.since or as_of, settings) if kind == RELEASED else "",
         **returned_debit_context(settings, returned),
+        **owed_context(book, status, as_of),
     }
 
 
