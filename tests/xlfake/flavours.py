@@ -129,25 +129,21 @@ class Mac:
         return Windows.fullname(self, stored)  # type: ignore[arg-type]
 
 
-class WindowsEngine(WINDOWS.xlwindows.Engine):
+class FakeExcel:
+    """What the two engines add to xlwings' own: a flavour, and the fake Excel's apps."""
+
+    def __init__(self, flavour: Windows | Mac) -> None:
+        self.flavour = flavour
+        self._apps = Apps(self)
+
+    @property
+    def apps(self) -> Apps:
+        return self._apps
+
+
+class WindowsEngine(FakeExcel, WINDOWS.xlwindows.Engine):
     """xlwings' Windows engine (its value cleaning and preparation) over the fake Excel."""
 
-    def __init__(self, flavour: Windows) -> None:
-        self.flavour = flavour
-        self._apps = Apps(self)
 
-    @property
-    def apps(self) -> Apps:
-        return self._apps
-
-
-class MacEngine(XLMAC.Engine):
+class MacEngine(FakeExcel, XLMAC.Engine):
     """xlwings' macOS engine (its value cleaning and preparation) over the fake Excel."""
-
-    def __init__(self, flavour: Mac) -> None:
-        self.flavour = flavour
-        self._apps = Apps(self)
-
-    @property
-    def apps(self) -> Apps:
-        return self._apps
