@@ -10,7 +10,10 @@ import sys
 import sysconfig
 import venv
 import zipfile
+from decimal import Decimal
 from pathlib import Path
+
+from accounting_readers import read_iif
 
 from mspxl import __version__
 
@@ -69,5 +72,9 @@ def test_the_wheel_installs_and_runs_the_demo_in_an_empty_folder(tmp_path: Path)
     assert (empty / "demo" / "northwind.xlsx").is_file()
     assert list((empty / "demo" / "invoices").glob("INV-*.docx"))
     assert (empty / "demo" / "summary-2026-12.xlsx").is_file()
+    # December's export, in the sample's Accounting System (iif), re-adds to what the demo billed
+    books = read_iif((empty / "demo" / "quickbooks-2026-12.iif").read_text(encoding="cp1252"))
+    invoices = [t for t in books if t.type == "INVOICE"]
+    assert (len(invoices), sum(Decimal(t.trns["AMOUNT"]) for t in invoices)) == (29, Decimal("117991.45"))
     run(bin_dir / "mspxl", "templates", "export", "mine", cwd=empty)
     assert (empty / "mine" / "invoice-credit.docx").is_file()
