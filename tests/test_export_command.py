@@ -9,6 +9,7 @@ The book (as tests/test_credit_notes.py): November's run issues INV-000001 C1 (8
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal as D
 from pathlib import Path
@@ -124,6 +125,10 @@ def test_bad_input_gets_a_sentence(tmp_path: Path) -> None:
     assert empty.exit_code == 1 and "nothing was issued in 2026-09" in empty.output
     period = runner.invoke(cli, ["export", str(book), "--period", "Nov", "--to", "qbo"])
     assert period.exit_code == 2 and "is not a period" in period.output
+    as_json = runner.invoke(cli, ["export", str(book), "--period", "2026-09", "--to", "iif", "--json"])
+    assert json.loads(as_json.output) == {"ok": False, "error": "nothing was issued in 2026-09: no invoice or credit "
+                                          "note of book.xlsx has an Issue Date in that month; nothing was written.",
+                                          "problems": []}
     assert not any(name == "Exports" for name in openpyxl.load_workbook(book, read_only=True).sheetnames)
 
 
