@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from mspxl.billing.totals import invoice_totals
 from mspxl.export.iif import IifAccounts, iif_text
-from mspxl.export.model import export_doc
+from mspxl.export.model import export_doc, line_item
 from mspxl.export.payments import payment_applications
 from mspxl.records import InvoiceLine, Payment, Settings
 
@@ -59,6 +59,7 @@ def test_invoices_and_credit_memos_balance_and_re_add_to_the_register():
     assert credit.trns["AMOUNT"] == "-100.00"
     labor = transactions[3].splits[1]
     assert (labor["INVITEM"], labor["ACCNT"]) == ("Labor", "4200 Labor and fees")
+    assert line_item("CHARGE", MAPPING) == "Materials" and line_item("FEE", MAPPING) == "Returned payment fee"
 
 
 def test_a_payment_is_applied_to_the_invoices_collections_says_it_settles():

@@ -2,9 +2,8 @@
 
 Choices where the sources are silent:
 - A line's item is the service's `Accounting Item` (default: its Name); lines that are not from the Services sheet
-  take Settings `Accounting Labor Item` (work, service code LABOR, default "Labor"), `Accounting Fee Item`
-  (returned-payment fees, default "Returned payment fee") or `Accounting Credit Item` (a credit note's single
-  line, default "Credit").
+  take a fixed item: `Labor` (work, service code LABOR), `Returned payment fee` (FEE), `Credit` (a credit note's
+  single line, CREDIT) and `Materials` (a Charges row, CHARGE).
 - Income account: the service's `Income Account`, else Settings `Accounting Income Account`.
 - Tax code of a taxed line: the client's `Accounting Tax Code`, else the service's `Tax Code`, else (work and
   credit lines have no service) the one tax code all services share; of an untaxed line (service not taxable,
@@ -20,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from mspxl.money import ZERO
-from mspxl.records import Invoice
+from mspxl.records import CHARGE_CODE, Invoice
 
 FORMATS = ("qbo", "iif", "xero")
 FORMAT_NAMES = {"qbo": "QuickBooks Online", "iif": "QuickBooks Desktop (IIF)", "xero": "Xero"}
@@ -41,6 +40,7 @@ class AccountingMap:
     labor_item: str = "Labor"
     fee_item: str = "Returned payment fee"
     credit_item: str = "Credit"
+    charge_item: str = "Materials"
     income_account: str = ""
     exempt_tax_code: str = ""
 
@@ -101,7 +101,8 @@ class ExportPayment:
 
 def line_item(code: str, mapping: AccountingMap) -> str:
     """The accounting item of a line's service code."""
-    special = {LABOR_CODE: mapping.labor_item, FEE_CODE: mapping.fee_item, CREDIT_CODE: mapping.credit_item}
+    special = {LABOR_CODE: mapping.labor_item, FEE_CODE: mapping.fee_item, CREDIT_CODE: mapping.credit_item,
+               CHARGE_CODE: mapping.charge_item}
     if code in mapping.items:
         return mapping.items[code]
     return special.get(code, code)
