@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -266,6 +266,44 @@ def export_monthly_summary(xl: Excel, today: date | None = None) -> str:
     clear_log(xl)
     return (f"{period}: billed {money(summary.billed_total, records)}; MRR {money(summary.mrr, records)}; "
             f"outstanding {money(summary.outstanding, records)}. The summary is in {out}.")
+
+
+
+@button
+def export_to_accounting(xl: Excel, today: date | None = None) -> str:
+    """Export to Accounting: the Billing Period's invoices, credit notes (and QuickBooks Desktop payments) not
+    exported before, as the import file of the Accounting System on Settings, with the builder of `mspxl export`;
+    the Exports and Runs rows go into the workbook, which is saved. A blank Billing Period: the last month billed."""
+    from mspxl.cli.export import export_report
+    from mspxl.commands.export import ExportRefused, MappingIncomplete, build_export, choose_format
+
+    raw, records, _ = load(xl, today)
+    before = fingerprint(raw)
+    try:
+        fmt = choose_format(None, records)
+    except ExportRefused:
+        raise Stopped("Set Accounting System on the Settings sheet (qbo for QuickBooks Online, iif for QuickBooks "
+                      "Desktop, xero for Xero), then press Export to Accounting.") from None
+    period, default = control(billing_period, raw, records, today or date.today())
+    if default:
+        period = add_months(period, -1)  # the next month to bill has nothing yet: the last one billed
+    path = book_path(xl)
+    try:
+        run, changes = build_export(raw, records, fmt, period, common.output_folder(path, None, records),
+                                    datetime.now(), book_name=path.name)
+    except ExportRefused as exc:
+        raise Stopped(f"{str(exc)[:1].upper()}{str(exc)[1:]}; nothing was written. To export another month, change "
+                      f"{BILLING_PERIOD} on the Settings sheet.") from None
+    except MappingIncomplete as exc:
+        raise Stopped(f"The accounting mapping has {len(exc.problems)} blank cell(s); nothing was written. They are "
+                      f"listed on the {LOG_SHEET} sheet.", exc.problems) from None
+    clear_log(xl)
+    if run.files:
+        apply_changes(xl, raw, changes, records.settings.currency, records.settings.locale)
+        record_run(xl, raw, before, records, "export", [path.name, "--period", period, "--to", fmt],
+                   {"exported": len(run.exported)}, run.total)
+        xl.save()
+    return " ".join(export_report(run))
 
 
 @button

@@ -47,6 +47,10 @@ BUTTONS = (
     Button("export_monthly_summary", "Export Monthly Summary", "Reports", "ChartInsert",
            f"Writes the {BILLING_PERIOD}'s report (overview, revenue, collections, aging, trend, charts) as a new "
            "workbook in the output folder."),
+    Button("export_to_accounting", "Export to Accounting", "Reports", "ExportTextFile",
+           f"Writes the {BILLING_PERIOD}'s invoices and credit notes (and QuickBooks Desktop payments) not exported "
+           "before as the import file of the Accounting System on Settings (qbo, iif or xero), in the output folder; "
+           "records each on the Exports sheet and saves the workbook."),
     Button("open_output_folder", "Open Output Folder", "Files", "FileOpen",
            "Opens the folder where this workbook's documents are filed."),
     Button("show_help", "Help", "Files", "Help", "What each button does.", size="normal"),
