@@ -39,6 +39,11 @@ def money(amount: Decimal, currency: str = "USD", locale: str = "en_US") -> str:
     return format_currency(amount, currency, locale=locale)
 
 
+def unit_price(amount: Decimal, currency: str = "USD", locale: str = "en_US") -> str:
+    """A unit price at its own precision: $0.035 stays $0.035 (never rounded to $0.04), $95 shows as $95.00."""
+    return format_currency(amount, currency, locale=locale, decimal_quantization=False)
+
+
 def print_problems(problems: list[Problem]) -> None:
     for p in problems:
         style = "red" if p.severity is Severity.ERROR else "yellow"

@@ -19,6 +19,7 @@ from mspxl.cli.common import (
     problems_json,
     progress_bar,
     reported,
+    unit_price,
     write_pdfs,
 )
 from mspxl.commands.invoice import InvoiceRun, run_invoice
@@ -84,7 +85,7 @@ def print_preview(run: InvoiceRun) -> None:
     for inv in run.issued:
         out.print(f"[bold]{inv.number} {inv.client_name}[/] ({inv.type}, {inv.client_id})", markup=True)
         for ln in inv.lines:
-            out.print(f"    {ln.description}: {plain(ln.quantity.normalize())} x {money(ln.unit_price)} = "
+            out.print(f"    {ln.description}: {plain(ln.quantity.normalize())} x {unit_price(ln.unit_price)} = "
                       f"{money(ln.amount)}")
         users = f", billed users {inv.billed_users}" if inv.billed_users is not None else ""
         previous = run.previous_totals.get((inv.client_id, inv.type, inv.project_id))
