@@ -318,7 +318,7 @@ def details(document: Document, kind: Kind) -> None:
     write(bill_to, "{{ bill_to_lines }}", size=9, color=INK)
 
     rows: list[tuple[str, str, str]] = [
-        ("Invoice number", "{{ invoice_number }}", ""),
+        ("Credit note number" if kind.credit else "Invoice number", "{{ invoice_number }}", ""),
         ("Period", "{{ period_label }}", ""),
         ("Issue date", "{{ issue_date }}", ""),
     ]
@@ -485,14 +485,14 @@ def payment_terms(box: _Cell, kind: Kind) -> None:
     tag_paragraph(box, "{%p endif %}")
 
 
-def footer(document: Document) -> None:
+def footer(document: Document, kind: Kind) -> None:
     paragraph = document.sections[0].footer.paragraphs[0]
     rule = _set(paragraph._p.get_or_add_pPr(), "w:pBdr")
     _set(rule, "w:top", val="single", sz="4", space="6", color=RULE)
     write(
         paragraph,
         "{{ company_name }}{% if company_contact %}  ·  {{ company_contact }}{% endif %}"
-        "  ·  Invoice {{ invoice_number }}  ·  Page ",
+        f"  ·  {'Credit note' if kind.credit else 'Invoice'} {{{{ invoice_number }}}}  ·  Page ",
         size=7.5,
         color=MUTED,
         align=CENTER,
@@ -534,7 +534,7 @@ def build(kind: Kind) -> Document:
     lines(document, kind)
     totals(document, kind)
     payment(document, kind)
-    footer(document)
+    footer(document, kind)
     return document
 
 

@@ -26,7 +26,13 @@ from mspxl.ach.sheet import append_rows, sheet_for
 from mspxl.audit import audited, note_issued
 from mspxl.billing.calendar import parse_period
 from mspxl.commands.common import billed_clients, load_checked, output_folder, templates_of
-from mspxl.delivery.message import NOTICE_TEMPLATE_NAME, TEMPLATE_NAME, invoice_message, notice_message
+from mspxl.delivery.message import (
+    CREDIT_TEMPLATE_NAME,
+    NOTICE_TEMPLATE_NAME,
+    TEMPLATE_NAME,
+    invoice_message,
+    notice_message,
+)
 from mspxl.delivery.notice_files import NoticeFile, notice_files
 from mspxl.delivery.outbox import Delivered, send_smtp, write_eml
 from mspxl.lock import run_lock
@@ -163,7 +169,8 @@ def _send_invoices(path: Path, period: str, today_now: datetime, smtp: str | Non
         refuse_if_open(path)
     book, problems = load_checked(path, today_now.date())
     out_dir = output_folder(path, out, book)
-    template = (templates_of(path, book, template_dir) / TEMPLATE_NAME).read_text(encoding="utf-8")
+    folder = templates_of(path, book, template_dir)
+    templates = {name: (folder / name).read_text(encoding="utf-8") for name in (TEMPLATE_NAME, CREDIT_TEMPLATE_NAME)}
     done = sent_before(path)
     of_period = [i for i in book.invoices if i.period == period]
     clients = billed_clients(book, max((i.issue_date for i in of_period), default=None))
@@ -180,6 +187,7 @@ def _send_invoices(path: Path, period: str, today_now: datetime, smtp: str | Non
             failed.append(Outcome(inv.number, client.id, client.email, False,
                                   f"its document {inv.file or '(none)'} is not in {out_dir}"))
         else:
+            template = templates[CREDIT_TEMPLATE_NAME if inv.type == "credit" else TEMPLATE_NAME]
             ready.append((inv, client, invoice_message(book.settings, client, inv, template, attachment,
                                                        today_now)))
     via = f"smtp {smtp}" if smtp else "files"

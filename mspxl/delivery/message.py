@@ -1,5 +1,5 @@
-"""Email messages: an invoice's from the editable template `templates/email-invoice.txt`, a collections notice's
-from `templates/email-notice.txt`; the document attached.
+"""Email messages: an invoice's from the editable template `templates/email-invoice.txt`, a credit note's from
+`templates/email-credit.txt`, a collections notice's from `templates/email-notice.txt`; the document attached.
 
 A template's first line is `Subject: ...`; after a blank line comes the body. Both are Jinja2 text with the
 names listed in `message_facts` (invoices) or `notice_facts` (notices); a name the template uses that does not exist
@@ -23,6 +23,7 @@ from mspxl.documents.context import date_text, money_text, period_label
 from mspxl.records import Client, Invoice, Settings
 
 TEMPLATE_NAME = "email-invoice.txt"
+CREDIT_TEMPLATE_NAME = "email-credit.txt"  # a credit note: no due date, no payment asked for
 NOTICE_TEMPLATE_NAME = "email-notice.txt"
 
 
@@ -40,6 +41,8 @@ def message_facts(settings: Settings, client: Client, invoice: Invoice) -> dict[
         "issue_date": date_text(invoice.issue_date, settings),
         "due_date": date_text(invoice.due_date, settings),
         "total": money_text(invoice.total, settings),
+        "credit": money_text(-invoice.total, settings) if invoice.type == "credit" else "",
+        "related_invoice": invoice.related_invoice,
         **addressee_facts(settings, client),
     }
 
@@ -88,8 +91,10 @@ def notice_facts(settings: Settings, client: Client, notice: str, notice_date: d
 
 def invoice_message(settings: Settings, client: Client, invoice: Invoice, template: str, attachment: Path,
                     now: datetime) -> EmailMessage:
-    """One message to the client's Email with the invoice's document attached."""
-    subject, body = render_text(template, message_facts(settings, client, invoice))
+    """One message to the client's Email with the invoice's document attached (`template`: the text of
+    email-invoice.txt, or of email-credit.txt for a credit note)."""
+    source = CREDIT_TEMPLATE_NAME if invoice.type == "credit" else TEMPLATE_NAME
+    subject, body = render_text(template, message_facts(settings, client, invoice), source)
     return compose(settings, client.email, subject, body, attachment, now, invoice.number)
 
 
