@@ -11,7 +11,7 @@ from pathlib import Path
 from test_credit_notes import credit, issued_book
 from test_documents import document_text
 
-from mspxl.delivery.run import send_invoices
+from mspxl.commands.send import send_invoices
 
 
 def test_credit_note_document_and_email(tmp_path: Path) -> None:
@@ -27,7 +27,8 @@ def test_credit_note_document_and_email(tmp_path: Path) -> None:
     assert "CN-000001" in [o.invoice_number for o in run.sent]
     message = email.message_from_bytes(next((tmp_path / "docs").glob("CN-000001*.eml")).read_bytes(),
                                        policy=policy.default)
-    assert " ".join(message["Subject"].split()) == ("Credit note CN-000001 from Your MSP: $200.00 credited to invoice INV-000002")
+    subject = " ".join(message["Subject"].split())
+    assert subject == "Credit note CN-000001 from Your MSP: $200.00 credited to invoice INV-000002"
     body = message.get_body(("plain",)).get_content()
     assert "credit note CN-000001 of November 20, 2026: $200.00 credited to invoice INV-000002" in body
     assert "No payment is needed" in body
