@@ -104,6 +104,17 @@ def test_debit_file_records() -> None:
     assert achkit.validate(text) == {"ok": True, "errors": []}
 
 
+def test_letters_outside_ascii_become_their_ascii_letters() -> None:
+    origin = Originator("Ñorthwind Café GmbH", "1911234567", "091000019", "Zürcher Kantonalbank", "MSP BILL")
+    entries = [Entry("091000010000041", "125000024", "5207875328", Decimal("10.00"), "INV-Ø1", "Zürich Straße 😀")]
+    text = debit_file(origin, entries, date(2026, 12, 1), CREATED)
+    read = read_nacha(text)
+    assert (read["bank_name"], read["company_name"], read["batch_company_name"]) == (
+        "ZURCHER KANTONALBANK", "NORTHWIND CAFE GMBH", "NORTHWIND CAFE G")
+    assert [(e["id"], e["name"]) for e in read["entries"]] == [("INV-O1", "ZURICH STRASSE")]
+    assert text.isascii() and achkit.validate(text) == {"ok": True, "errors": []}
+
+
 def test_amount_with_fractions_of_a_cent_is_refused() -> None:
     with pytest.raises(NachaError):
         debit_file(ORIGIN, [Entry("091000010000001", "125000024", "1", Decimal("1.005"), "X", "Y")],

@@ -184,7 +184,7 @@ def test_a_file_that_is_not_nacha_is_refused(tmp_path: Path) -> None:
     bad.write_text("trace,code\n091000010000001,R01\n")
     with pytest.raises(ReturnFileError) as caught:
         import_returns(book, bad, TODAY)
-    assert str(caught.value) == "line 1: a record is 94 characters, this one 10"
+    assert str(caught.value) == "line 1: a NACHA file starts with a file header record (type 1)"
     assert book.read_bytes() == before
 
 
@@ -198,9 +198,9 @@ def test_wrong_control_total_names_the_line() -> None:
     assert str(caught.value) == "line 5: total debit amount is 49999 but the entries come to 50000"
 
 
-def test_entry_without_addenda_is_refused() -> None:
+def test_entry_without_addenda_is_refused_at_its_batch_control() -> None:
     records = return_file([("091000010000001", "R01", "125000024", 50000, "CLIENT C1")]).split("\n")
     del records[3]
     with pytest.raises(ReturnFileError) as caught:
         read_return_file("\n".join(records))
-    assert caught.value.line == 3
+    assert str(caught.value) == "line 4: entry and addenda count is 2 but the entries come to 1"

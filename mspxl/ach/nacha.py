@@ -13,10 +13,13 @@ must stay unique across files here, because it is what a return is matched by, s
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+
+from anyascii import anyascii
 
 from mspxl.ach.routing import routing_digits, routing_is_valid
 from mspxl.money import cents
@@ -56,9 +59,24 @@ class Entry:
     name: str  # the client's name (22 characters)
 
 
+def ascii_letters(value: str) -> str:
+    """The text in ASCII letters: `Ñorthwind Café` -> `Northwind Cafe`, `Zürich` -> `Zurich`, `Straße` -> `Strasse`
+    (anyascii's transliteration); symbols and emoji with no letters become a space, control characters too."""
+    out = []
+    for char in value:
+        if " " <= char <= "~":
+            out.append(char)
+        elif unicodedata.category(char)[0] in "LMN":
+            out.append(anyascii(char))
+        else:
+            out.append(" ")
+    return "".join(out)
+
+
 def alpha(value: str, width: int) -> str:
-    """An alphanumeric field: upper case, printable ASCII only, left-justified and cut to its width."""
-    text = "".join(c if " " <= c <= "~" else " " for c in value.upper())
+    """An alphanumeric field: upper case, printable ASCII only (letters outside ASCII transliterated),
+    left-justified and cut to its width."""
+    text = "".join(c if " " <= c <= "~" else " " for c in ascii_letters(value).upper())
     return text[:width].ljust(width)
 
 

@@ -92,6 +92,10 @@ def returns(
             "unmatched": [{"line": e.line, "trace": e.original_trace, "code": e.code, "amount": plain(e.amount)}
                           for e in run.unmatched],
             "cleared": list(run.cleared),
+            "dishonored_or_contested": [{"payment_id": m.payment_id, "client_id": m.client_id, "code": m.entry.code,
+                                         "kind": m.entry.kind, "answers": m.entry.answers} for m in run.answered],
+            "changes": [{"payment_id": c.payment_id, "client_id": c.client_id, "code": c.notice.code,
+                         "change": c.notice.describe(), "line": c.notice.line} for c in run.changes],
         }))
         return
     for m in run.returned:
@@ -100,10 +104,19 @@ def returns(
     for e in run.unmatched:
         out.print(f"  no debit with trace number {e.original_trace} (line {e.line}, {e.name}, {money(e.amount)}, "
                   f"{e.code}): check it with the bank")
+    for m in run.answered:
+        words = "refused the return" if m.entry.kind == "dishonored" else "contests the refused return"
+        out.print(f"  {m.entry.code} {m.entry.kind} return of {m.payment_id} {m.client_id} ({m.entry.answers}): "
+                  f"the bank {words}; check with the bank, nothing changed")
+    for c in run.changes:
+        who = f"{c.payment_id} {c.client_id}" if c.payment_id else f"trace {c.notice.original_trace} (no debit)"
+        out.print(f"  notice of change for {who}: {c.notice.describe()}: update the client's bank details")
     if run.cleared:
         out.print(f"  cleared: {', '.join(run.cleared)}")
     out.print(f"{len(run.returned)} debit(s) marked returned, {len(run.already)} already recorded, "
-              f"{len(run.unmatched)} not matched, {len(run.cleared)} cleared. Run `mspxl collect` next.")
+              f"{len(run.unmatched)} not matched, {len(run.cleared)} cleared"
+              + (f", {len(run.changes)} notice(s) of change (Bank Changes sheet)" if run.changes else "")
+              + ". Run `mspxl collect` next.")
 
 
 def send(

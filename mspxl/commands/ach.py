@@ -19,7 +19,6 @@ from mspxl.ach.debits import DueDebit, NotDebited, debits_due, payment_id_prefix
 from mspxl.ach.nacha import RETRY_DESCRIPTION, RETURN_FEE_DESCRIPTION, Batch, Entry, batches_file
 from mspxl.ach.originator import originator
 from mspxl.ach.routing import bank_details, mask, routing_digits
-from mspxl.ach.sheet import append_rows, sheet_for
 from mspxl.audit import audited, note_issued
 from mspxl.commands.common import WorkbookHasErrors, load_checked, output_folder
 from mspxl.lock import workbook_lock
@@ -27,9 +26,11 @@ from mspxl.money import ZERO
 from mspxl.problems import Problem, has_errors
 from mspxl.records import Book, Payment
 from mspxl.schema import PAYMENTS, header_key
-from mspxl.writers.xlsx import money_format, open_for_update, refuse_if_lossy, refuse_if_open, save_atomically
+from mspxl.writers.changes import RecordRows, WorkbookChanges
+from mspxl.writers.xlsx import prepare_update, refuse_if_open
 
 PAYMENT_HEADERS = tuple(c.header for c in PAYMENTS.columns)
+PAYMENT_KINDS = {"Date": "date", "Amount": "money"}
 PENDING = "pending"
 
 
@@ -119,7 +120,6 @@ def _write_ach(path: Path, on: date, today: date, out: Path | None, created: dat
     due, left_out = debits_due(book, on)
     if not due:
         return AchRun(on, None, (), tuple(left_out), problems)
-    refuse_if_lossy(path)
     bank8 = source.bank_routing[:8]
     first = next_trace_sequence(book.payments, bank8)
     due = sorted(due, key=lambda d: BATCH_ORDER.index(d.kind))
@@ -128,14 +128,13 @@ def _write_ach(path: Path, on: date, today: date, out: Path | None, created: dat
     out_dir.mkdir(parents=True, exist_ok=True)
     target, modifier = file_name(out_dir, on)
     text = batches_file(source, debit_batches(due, written), on, created or datetime.now(), modifier)
-    wb = open_for_update(path)
-    ws = sheet_for(wb, "Payments", PAYMENT_HEADERS)
-    append_rows(ws, "Payment ID", [_payment_row(w, on) for w in written],
-                money_format(book.settings.currency, book.settings.locale))
+    changes = WorkbookChanges(records={PAYMENTS.name: RecordRows(
+        PAYMENT_HEADERS, "Payment ID", [_payment_row(w, on) for w in written], PAYMENT_KINDS)})
+    save = prepare_update(path, changes, book.settings.currency, book.settings.locale)
     target.write_text(text, encoding="ascii", newline="\n")
     note_issued({"debit": len(written)}, sum((w.amount for w in written), start=ZERO))
     try:
-        save_atomically(wb, path)
+        save()
     except BaseException:
         target.unlink(missing_ok=True)
         raise

@@ -4,10 +4,12 @@ Aging sheets, and the notices of a changed state."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from mspxl.ach.bank_changes import bank_notes
 from mspxl.audit import audited, note_documents
 from mspxl.billing.register import assign_numbers
 from mspxl.collections import CollectionsResult, run_collections
@@ -17,7 +19,7 @@ from mspxl.lock import workbook_lock
 from mspxl.problems import Problem
 from mspxl.records import Book, Invoice
 from mspxl.writers.changes import WorkbookChanges, aging_row, collections_row, issue_changes
-from mspxl.writers.xlsx import refuse_if_lossy, refuse_if_open, update_workbook
+from mspxl.writers.xlsx import prepare_update, refuse_if_open, update_workbook
 
 
 @dataclass(frozen=True)
@@ -63,38 +65,59 @@ def collect(path: Path, as_of: date, today: date, out: Path | None = None, progr
         refuse_if_open(path)
         book, problems = load_verified(path, today)
         out_dir = output_folder(path, out, book)
-        refuse_if_lossy(path)
-        fees, result, notices, changes = collections_documents(book, as_of, out_dir, progress,
-                                                               templates_of(path, book, template_dir), replay)
+        fees, result, notices, changes = collections_documents(
+            book, as_of, out_dir, progress, templates_of(path, book, template_dir), replay,
+            lambda planned: prepare_update(path, planned, book.settings.currency, book.settings.locale),
+            bank_notes(path, book.clients, as_of))
         note_documents(fees)
         update_workbook(path, changes, book.settings.currency, book.settings.locale)
         return CollectRun(as_of, tuple(fees), result, out_dir, problems, tuple(notices), replay,
                           book.collections_as_of)
 
 
+def collections_rows(result: CollectionsResult, as_of: date, bank: Mapping[str, str]) -> list[tuple[object, ...]]:
+    """The Collections sheet: a row per client in collections, and per client with bank details to update."""
+    rows = []
+    for status in result.statuses:
+        note = bank.get(status.client_id)
+        if note:
+            status = replace(status, notes="; ".join(n for n in (status.notes, note) if n))
+        if status.on_collections_sheet or note:
+            rows.append(collections_row(status, as_of))
+    return rows
+
+
 def collections_documents(book: Book, as_of: date, out_dir: Path, progress: Progress = no_progress,
-                          template_dir: Path | None = None, replay: bool = False
+                          template_dir: Path | None = None, replay: bool = False,
+                          check: Callable[[WorkbookChanges], object] | None = None,
+                          bank: Mapping[str, str] | None = None,
                           ) -> tuple[list[Invoice], CollectionsResult, list[Path], WorkbookChanges]:
     """Collections on loaded records: fee invoices numbered and rendered, a notice for each client whose state
     changed, and the workbook changes (fee register rows, Collections and Aging sheets) left to the caller to apply.
-    A replay gives the Collections and Aging sheets only; any other run earlier than the last is refused."""
+    A replay gives the Collections and Aging sheets only; any other run earlier than the last is refused.
+    `check` is given the changes before any document is written (a workbook that cannot take them stops here);
+    `bank` (client -> "update the client's bank details: ...") puts a notification of change on the client's row."""
     if not replay:
         refuse_back_dated(book, as_of)
     result = run_collections(book.settings, book.clients, book.invoices, book.payments, as_of,
                              book.collection_states)
     if replay:
         changes = WorkbookChanges()
-        changes.replace["Collections"] = [collections_row(s, as_of) for s in result.statuses
-                                          if s.on_collections_sheet]
+        changes.replace["Collections"] = collections_rows(result, as_of, bank or {})
         changes.replace["Aging"] = [aging_row(r, as_of) for r in result.aging]
         return [], result, [], changes
     fees = assign_numbers(result.new_fees, book.invoices, book.settings)
+    if check is not None:
+        planned = issue_changes(fees)
+        planned.replace["Collections"] = collections_rows(result, as_of, bank or {})
+        planned.replace["Aging"] = [aging_row(r, as_of) for r in result.aging]
+        check(planned)
     if fees:
         fees = render_documents(book, fees, out_dir, progress, template_dir)
     notices = render_notices(replace(book, invoices=(*book.invoices, *fees)), result.statuses, as_of, out_dir,
                              template_dir)
     changes = issue_changes(fees)
-    changes.replace["Collections"] = [collections_row(s, as_of) for s in result.statuses if s.on_collections_sheet]
+    changes.replace["Collections"] = collections_rows(result, as_of, bank or {})
     changes.replace["Aging"] = [aging_row(r, as_of) for r in result.aging]
     return fees, result, notices, changes
 

@@ -29,7 +29,7 @@ from mspxl.money import NotANumber, to_decimal
 from mspxl.problems import Problem
 from mspxl.records import Book, Invoice
 from mspxl.writers.changes import issue_changes
-from mspxl.writers.xlsx import refuse_if_lossy, refuse_if_open, update_workbook
+from mspxl.writers.xlsx import prepare_update, refuse_if_open, update_workbook
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,9 @@ def issue_credit(path: Path, invoice_number: str, today: date, reason: str, amou
         book, problems = load_verified(path, today)
         credited, note, reissued = plan_credit(book, invoice_number, on, reason, amount, lines, reissue)
         out_dir = output_folder(path, out, book)
-        refuse_if_lossy(path)
         drafts = [note] if reissued is None else [note, reissued]
+        # whatever cannot be written is found before any document is
+        prepare_update(path, issue_changes(drafts), book.settings.currency, book.settings.locale)
         templates = templates_of(path, book, template_dir)
         done = render_documents(book, drafts, out_dir, progress, templates)
         note_documents(done)

@@ -20,7 +20,7 @@ from mspxl.money import ZERO
 from mspxl.problems import Problem
 from mspxl.records import Book, Invoice
 from mspxl.writers.changes import issue_changes
-from mspxl.writers.xlsx import WorkbookRefused, refuse_if_lossy, refuse_if_open, update_workbook
+from mspxl.writers.xlsx import WorkbookRefused, prepare_update, refuse_if_open, update_workbook
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,8 @@ def invoice(path: Path, period: str, today: date, out: Path | None = None, dry_r
                          previous_totals(book, plan.new), plan.notes, gap)
         if dry_run or not plan.new:
             return run
-        refuse_if_lossy(path)
+        # whatever cannot be written is found before any document is
+        prepare_update(path, issue_changes(plan.new), book.settings.currency, book.settings.locale)
         issued = render_documents(book, list(plan.new), out_dir, progress, templates_of(path, book, template_dir))
         note_documents(issued)
         update_workbook(path, issue_changes(issued), book.settings.currency, book.settings.locale)

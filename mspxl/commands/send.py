@@ -22,7 +22,6 @@ from pathlib import Path
 
 import openpyxl
 
-from mspxl.ach.sheet import append_rows, sheet_for
 from mspxl.audit import audited, note_issued
 from mspxl.billing.calendar import parse_period
 from mspxl.commands.common import billed_clients, load_checked, output_folder, templates_of
@@ -37,9 +36,10 @@ from mspxl.delivery.notice_files import NoticeFile, notice_files
 from mspxl.delivery.outbox import Delivered, send_smtp, write_eml
 from mspxl.lock import run_lock
 from mspxl.problems import Problem
-from mspxl.records import Invoice
+from mspxl.records import Book, Invoice
 from mspxl.schema import header_key
-from mspxl.writers.xlsx import open_for_update, refuse_if_lossy, refuse_if_open, save_atomically
+from mspxl.writers.changes import RecordRows, WorkbookChanges
+from mspxl.writers.xlsx import prepare_update, refuse_if_open, update_workbook
 
 SENT_SHEET = "Sent"
 SENT_HEADERS = ("Invoice Number", "Notice", "Notice Date", "Client ID", "Email", "Sent At", "Via", "Message ID")
@@ -194,16 +194,17 @@ def _send_invoices(path: Path, period: str, today_now: datetime, smtp: str | Non
     if dry_run or not ready:
         sent = tuple(Outcome(i.number, c.id, c.email, True, "would send") for i, c, _ in ready) if dry_run else ()
         return SendRun(period, via, sent, tuple(failed), tuple(already), dry_run, out_dir, problems)
-    refuse_if_lossy(path)
+    ids = {inv.number: str(msg["Message-ID"]) for inv, _, msg in ready}
+    check_recordable(path, book, [{"Invoice Number": inv.number, "Client ID": c.id, "Email": c.email, "Via": via,
+                                   "Message ID": ids[inv.number]} for inv, c, _ in ready], today_now)
     results = deliver([(inv.number, c.name, msg) for inv, c, msg in ready], smtp, out_dir)
     sent = []
     for (inv, client, _msg), result in zip(ready, results, strict=True):
         outcome = Outcome(inv.number, client.id, client.email, result.ok, result.detail)
         (sent if result.ok else failed).append(outcome)
     if sent:
-        ids = {inv.number: str(msg["Message-ID"]) for inv, _, msg in ready}
         note_issued({"sent": len(sent)}, None)
-        record_sent(path, [{"Invoice Number": o.invoice_number, "Client ID": o.client_id, "Email": o.email,
+        record_sent(path, book, [{"Invoice Number": o.invoice_number, "Client ID": o.client_id, "Email": o.email,
                             "Via": o.detail, "Message ID": ids[o.invoice_number]} for o in sent], today_now)
     return SendRun(period, via, tuple(sent), tuple(failed), tuple(already), dry_run, out_dir, problems)
 
@@ -247,27 +248,38 @@ def _send_notices(path: Path, as_of: date, today_now: datetime, smtp: str | None
     if dry_run or not ready:
         sent = tuple(outcome(n, True, "would send") for n, _ in ready) if dry_run else ()
         return NoticeSendRun(as_of, via, sent, tuple(failed), tuple(already), dry_run, out_dir, problems)
-    refuse_if_lossy(path)
+    ids = {(n.client_id, n.notice): str(msg["Message-ID"]) for n, msg in ready}
+    check_recordable(path, book, [{"Notice": n.notice, "Notice Date": as_of, "Client ID": n.client_id,
+                                   "Email": clients[n.client_id].email, "Via": via,
+                                   "Message ID": ids[(n.client_id, n.notice)]} for n, _ in ready], today_now)
     results = deliver([(n.stem, clients[n.client_id].name, msg) for n, msg in ready], smtp, out_dir)
     done_now = []
     for (notice, _msg), result in zip(ready, results, strict=True):
         (done_now if result.ok else failed).append(outcome(notice, result.ok, result.detail))
     if done_now:
-        ids = {(n.client_id, n.notice): str(msg["Message-ID"]) for n, msg in ready}
         note_issued({"notices": len(done_now)}, None)
-        record_sent(path, [{"Notice": o.notice, "Notice Date": o.notice_date, "Client ID": o.client_id,
+        record_sent(path, book, [{"Notice": o.notice, "Notice Date": o.notice_date, "Client ID": o.client_id,
                             "Email": o.email, "Via": o.detail, "Message ID": ids[(o.client_id, o.notice)]}
                            for o in done_now], today_now)
     return NoticeSendRun(as_of, via, tuple(done_now), tuple(failed), tuple(already), dry_run, out_dir, problems)
 
 
-def record_sent(path: Path, rows: list[dict[str, object]], when: datetime) -> None:
-    """Append a Sent row for each message delivered (Sent At is `when`, local time without zone)."""
-    wb = open_for_update(path)
-    ws = sheet_for(wb, SENT_SHEET, SENT_HEADERS)
+def sent_changes(rows: list[dict[str, object]], when: datetime) -> WorkbookChanges:
+    """A Sent row for each message delivered (Sent At is `when`, local time without zone)."""
     stamp = when.replace(tzinfo=None, microsecond=0)
-    append_rows(ws, "Client ID", [{**row, "Sent At": stamp} for row in rows])
-    save_atomically(wb, path)
+    return WorkbookChanges(records={SENT_SHEET: RecordRows(
+        SENT_HEADERS, "Client ID", [{**row, "Sent At": stamp} for row in rows],
+        {"Notice Date": "date"})})
+
+
+def record_sent(path: Path, book: Book, rows: list[dict[str, object]], when: datetime) -> None:
+    """Append a Sent row for each message delivered, through the workbook writer: only the Sent sheet changes."""
+    update_workbook(path, sent_changes(rows, when), book.settings.currency, book.settings.locale)
+
+
+def check_recordable(path: Path, book: Book, rows: list[dict[str, object]], when: datetime) -> None:
+    """Before anything is sent: the Sent rows of every message about to go can be written (nothing is saved)."""
+    prepare_update(path, sent_changes(rows, when), book.settings.currency, book.settings.locale)
 
 
 def run_send(path: Path, period: str | None, as_of: date | None, now: datetime, smtp: str | None = None,

@@ -24,6 +24,7 @@ from mspxl.workbook.table import cell_ref
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # a real accountant's workbook unpacks to a few MB; this is a zip bomb
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .xls files and of encrypted .xlsx files
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"  # ISO/IEC 29500 Strict, not Transitional
 SAVE_AS_XLSX = "open it in Excel and save it as an Excel Workbook (.xlsx)"
 REFUSED_SUFFIXES = {
     ".csv": "is a CSV file, not a readable .xlsx workbook: " + SAVE_AS_XLSX,
@@ -77,11 +78,16 @@ def refuse_unreadable(path: Path) -> None:
         with zipfile.ZipFile(path) as package:
             names = set(package.namelist())
             unpacked = sum(info.file_size for info in package.infolist())
+            strict = "xl/workbook.xml" in names and STRICT_NAMESPACE in package.read("xl/workbook.xml")[:4096]
     except (zipfile.BadZipFile, OSError) as exc:
         raise UnreadableWorkbook(f"{name} is not a readable .xlsx workbook: the file is damaged ({exc})") from exc
     if "xl/workbook.xml" not in names:
         raise UnreadableWorkbook(f"{name} is not a readable .xlsx workbook: it is a zip file but not an Excel "
                                  "workbook (no xl/workbook.xml inside)")
+    if strict:
+        raise UnreadableWorkbook(
+            f"{name} is saved as a Strict Open XML Spreadsheet, which mspxl cannot update: in Excel choose File > "
+            "Save As, pick the type Excel Workbook (*.xlsx), and run again")
     if unpacked > MAX_UNPACKED_BYTES:
         raise UnreadableWorkbook(
             f"{name} would unpack to {unpacked // 2**20:,} MB, more than mspxl's limit of "

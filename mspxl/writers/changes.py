@@ -13,13 +13,28 @@ Value = object
 
 @dataclass(frozen=True)
 class CellMark:
-    """Write `value` into column `header` of the data row whose `key_header` holds `key` (e.g. WorkLog Entry ID)."""
+    """Write `value` into column `header` of the data row whose `key_header` holds `key` (e.g. WorkLog Entry ID);
+    `kind` picks its number format as for an output column ("date", "money", ...; "text" keeps the cell's)."""
 
     sheet: str
     key_header: str
     key: str
     header: str
     value: Value
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class RecordRows:
+    """Rows added below the last row of a sheet whose columns the accountant may have arranged (Payments) or of a
+    record sheet (Sent): each value goes under its header wherever that is, a missing column is added after the
+    last one, a missing sheet is made with `headers`; an Excel table on the sheet grows with the rows. `kinds`:
+    header -> number format kind ("date", "money", ...); a header not named there is "text"."""
+
+    headers: tuple[str, ...]
+    key_header: str
+    rows: list[dict[str, Value]]
+    kinds: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -28,10 +43,12 @@ class WorkbookChanges:
     replace: dict[str, list[tuple[Value, ...]]] = field(default_factory=dict)  # output sheet -> its new rows
     marks: list[CellMark] = field(default_factory=list)
     row_marks: list[tuple[str, int, str, Value]] = field(default_factory=list)  # (sheet, Excel row, header, value)
+    records: dict[str, RecordRows] = field(default_factory=dict)  # sheet -> rows to add under its headers
 
     @property
     def empty(self) -> bool:
-        return not (any(self.append.values()) or self.replace or self.marks or self.row_marks)
+        return not (any(self.append.values()) or self.replace or self.marks or self.row_marks
+                    or any(r.rows for r in self.records.values()))
 
 
 def invoice_row(inv: Invoice) -> tuple[Value, ...]:

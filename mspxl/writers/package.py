@@ -176,7 +176,7 @@ class Package:
                     result.append((part, self.xml(part)))
         return result
 
-    def add_table(self, sheet: SheetXml, name: str, ref: str, headers: Sequence[str]) -> None:
+    def add_table(self, sheet: SheetXml, name: str, ref: str, headers: Sequence[str]) -> etree._Element:
         folder = posixpath.dirname(self.workbook_part)
         part = self._free_part(posixpath.join(folder, "tables", "table{}.xml"))
         ids = [0]
@@ -213,6 +213,7 @@ class Package:
         parts.set("count", str(len(parts)))
         self._override(part, TABLE_CT)
         self.touch("[Content_Types].xml")
+        return root
 
     def drop_calc_chain(self) -> None:
         """After a formula cell is cleared, Excel's calculation chain would name a cell with no formula: drop it."""
@@ -230,6 +231,8 @@ class Package:
 
     def save(self, target: Path) -> None:
         for sheet in self.sheets.values():
+            if not sheet.dirty:
+                continue
             self.changed[sheet.part] = b""
             if sheet.formulas_cleared:
                 self.drop_calc_chain()

@@ -20,12 +20,10 @@ from mspxl.schema import OUTPUT_SHEETS, header_key, table_name
 from mspxl.workbook.raw import gc_paused
 from mspxl.writers.atomic import replace_workbook
 from mspxl.writers.cells import Writer
-from mspxl.writers.changes import Value, WorkbookChanges
-from mspxl.writers.ooxml import (
-    column_letter,
-    q,
-)
+from mspxl.writers.changes import CellMark, RecordRows, Value, WorkbookChanges
+from mspxl.writers.ooxml import column_letter, q
 from mspxl.writers.package import Package
+from mspxl.writers.tables import absorb_sheet_filter, bounds, free_table_name, register_table, resize
 from mspxl.writers.worksheet import SheetXml
 
 
@@ -70,26 +68,25 @@ def write_rows(writer: Writer, sheet: SheetXml, name: str, rows: Sequence[tuple[
 
 
 def fit_table(package: Package, sheet: SheetXml, name: str) -> None:
-    """The output sheet's data as an Excel table with filters, resized to its rows (as the openpyxl writer does)."""
+    """The output sheet's data as an Excel table with filters, resized to its rows, keeping the columns the
+    accountant added (see mspxl.writers.tables)."""
     last_row = max(sheet.last_data_row(), 2)
     last_col = len(OUTPUT_SHEETS[name])
-    ref = f"A1:{column_letter(last_col)}{last_row}"
-    tables = package.tables_of(sheet)
     title = table_name(name)
-    for part, table in tables:
-        if table.get("displayName") == title or table.get("name") == title:
-            table.set("ref", ref)
-            auto = table.find(q("autoFilter"))
-            if auto is not None:
-                auto.set("ref", ref)
-            package.touch(part)
-            return
-    if tables:  # the accountant made a table of their own here: leave it alone
+    found = register_table(package, sheet, title)
+    if found is not None:
+        resize(package, sheet, *found, last_row, last_col, shrink=True)
+        return
+    if package.tables_of(sheet):  # the accountant made a table of their own here, not over the register: leave it
         return
     headers = sheet.row_values(1)
+    while headers.get(last_col + 1) is not None:  # the accountant's own columns beside the register
+        last_col += 1
+    ref = f"A1:{column_letter(last_col)}{last_row}"
     names = [str(headers.get(col) if headers.get(col) is not None else f"Column{col}")
              for col in range(1, last_col + 1)]
-    package.add_table(sheet, title, ref, names)
+    table = package.add_table(sheet, free_table_name(package, title), ref, names)
+    absorb_sheet_filter(package, sheet, table)
 
 
 def _column_for(writer: Writer, sheet: SheetXml, where: dict[str, int], header: str, top: int) -> int:
@@ -102,7 +99,38 @@ def _column_for(writer: Writer, sheet: SheetXml, where: dict[str, int], header: 
 
 
 def _key_text(value: object) -> str:
-    return str(value)
+    return str(value).strip()
+
+
+def append_records(package: Package, writer: Writer, name: str, records: RecordRows) -> None:
+    """The rows below the sheet's last row, each value under its header (see RecordRows)."""
+    sheet = package.sheet(name)
+    if sheet is None:
+        sheet = package.add_sheet(name)
+        cols = etree.Element(q("cols"))
+        for col, header in enumerate(records.headers, start=1):
+            etree.SubElement(cols, q("col"), min=str(col), max=str(col), width=str(max(12, len(header) + 4)),
+                             customWidth="1")
+        sheet.data.addprevious(cols)
+        for col, header in enumerate(records.headers, start=1):
+            writer.set_text(sheet, 1, col, header)
+    top = sheet.header_row(records.key_header)
+    where = sheet.header_map(top)
+    start = max(sheet.last_data_row(), top) + 1
+    for offset, values in enumerate(records.rows):
+        for header, value in values.items():
+            col = _column_for(writer, sheet, where, header, top)
+            writer.set_value(sheet, start + offset, col, value, records.kinds.get(header, "text"))
+    grow_tables(package, sheet, top, start + len(records.rows) - 1, max(where.values(), default=1))
+
+
+def grow_tables(package: Package, sheet: SheetXml, top: int, last_row: int, last_col: int) -> None:
+    """An Excel table whose header row is the sheet's takes in the rows written, and the columns added just after
+    its last one (each named by its header cell)."""
+    for part, table in package.tables_of(sheet):
+        where = bounds(table.get("ref", ""))
+        if where is not None and where[0] == top:
+            resize(package, sheet, part, table, last_row, last_col, shrink=False)
 
 
 def apply_changes(package: Package, changes: WorkbookChanges, money_format: str) -> None:
@@ -120,23 +148,26 @@ def apply_changes(package: Package, changes: WorkbookChanges, money_format: str)
                 sheet.clear(cell)
         write_rows(writer, sheet, name, rows, 2)
         fit_table(package, sheet, name)
-    by_sheet: dict[str, list] = {}
+    for name, records in changes.records.items():
+        if records.rows:
+            append_records(package, writer, name, records)
+    by_sheet: dict[tuple[str, str], list[CellMark]] = {}
     for mark in changes.marks:
-        by_sheet.setdefault(mark.sheet, []).append(mark)
-    for name, marks in by_sheet.items():
+        by_sheet.setdefault((mark.sheet, mark.key_header), []).append(mark)
+    for (name, key_header), marks in by_sheet.items():
         sheet = package.sheet(name)
         if sheet is None:
             raise KeyError(name)
-        top = sheet.header_row(marks[0].key_header)
+        top = sheet.header_row(key_header)
         where = sheet.header_map(top)
-        key_col = where[header_key(marks[0].key_header)]
-        target = _column_for(writer, sheet, where, marks[0].header, top)
+        key_col = where[header_key(key_header)]
         keys = {}
         for number in sorted(n for n in sheet.rows if n > top):
             cell = sheet.cells(number).get(key_col)
             keys[_key_text(sheet.value(cell) if cell is not None else None)] = number
         for mark in marks:
-            writer.set_value(sheet, keys[mark.key], target, mark.value, "text")
+            target = _column_for(writer, sheet, where, mark.header, top)
+            writer.set_value(sheet, keys[mark.key], target, mark.value, mark.kind)
     targets: dict[str, tuple[int, dict[str, int]]] = {}
     for name, row, header, value in changes.row_marks:
         sheet = package.sheet(name)
@@ -148,14 +179,25 @@ def apply_changes(package: Package, changes: WorkbookChanges, money_format: str)
         top, where = targets[name]
         writer.set_value(sheet, row, _column_for(writer, sheet, where, header, top), value, "text")
     for sheet in package.sheets.values():
-        sheet.fix_dimension(1, 1)
+        if sheet.dirty:
+            sheet.fix_dimension(1, 1)
+
+
+def prepared_package(path: Path, changes: WorkbookChanges, money_format: str) -> Package:
+    """The workbook's package with `changes` applied in memory; nothing is written."""
+    package = Package(path)
+    with gc_paused():  # a register of thousands of rows is built as many small objects, none of them in a cycle
+        apply_changes(package, changes, money_format)
+    return package
 
 
 def update_package(path: Path, changes: WorkbookChanges, money_format: str) -> None:
     """Apply `changes` to the workbook at `path` in place, atomically: a temp file beside it, then a replace."""
-    package = Package(path)
-    with gc_paused():  # a register of thousands of rows is built as many small objects, none of them in a cycle
-        apply_changes(package, changes, money_format)
+    save_package(prepared_package(path, changes, money_format), path)
+
+
+def save_package(package: Package, path: Path) -> None:
+    """The package saved in the place of `path`: a temp file beside it, then a replace."""
     fd, tmp = tempfile.mkstemp(prefix=".mspxl-", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:

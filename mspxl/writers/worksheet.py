@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
@@ -42,6 +42,7 @@ class SheetXml:
     last_row: int = 0
     pending: list[str] = field(default_factory=list)
     pending_last: int = 0
+    dirty: bool = False  # a sheet only read is copied as stored, not written again
     _cells: dict[int, dict[int, etree._Element]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -54,6 +55,9 @@ class SheetXml:
             row.set("r", str(number))
             self.rows[number] = row
         self.last_row = max(self.rows, default=0)
+        # a sheet whose SpreadsheetML namespace is bound to a prefix (`<x:row>`) gets its new rows as elements, not
+        # as unprefixed text that would land in no namespace
+        self.prefixed = self.root.nsmap.get(None) != MAIN
 
     # reading
     def cells(self, row: int) -> dict[int, etree._Element]:
@@ -86,11 +90,14 @@ class SheetXml:
             return None
         if kind == "s":
             return self.strings[int(v.text)]
-        if kind in ("str", "e"):
+        if kind in ("str", "e", "d"):  # "d": a date as ISO 8601 text, as some writers save it
             return v.text
         if kind == "b":
             return v.text == "1"
-        number = Decimal(v.text)
+        try:
+            number = Decimal(v.text)
+        except InvalidOperation:
+            return v.text
         return int(number) if number == number.to_integral_value() else v.text
 
     def row_values(self, row: int) -> dict[int, object]:
@@ -120,6 +127,7 @@ class SheetXml:
     # writing
     def row(self, number: int) -> etree._Element:
         self.flush()
+        self.dirty = True
         element = self.rows.get(number)
         if element is None:
             element = etree.Element(q("row"), r=str(number))
@@ -151,11 +159,15 @@ class SheetXml:
         (unless a later edit touches the sheet's rows: `flush`)."""
         self.pending.extend(rows)
         self.pending_last = self.last_row = last
+        self.dirty = True
+        if self.prefixed:
+            self.flush()
 
     def flush(self) -> None:
         if self.pending:
             rows, self.pending = self.pending, []
             self.append_rows(_parse(f'<sheetData xmlns="{MAIN}">{"".join(rows)}</sheetData>'.encode()))
+            self.pending_last = 0
 
     def serialise(self) -> bytes:
         if not self.pending:
@@ -170,6 +182,7 @@ class SheetXml:
 
     def append_rows(self, fragment: etree._Element) -> None:
         """Rows after the last one, taken from a parsed <sheetData> fragment."""
+        self.dirty = True
         for row in list(fragment):
             self.data.append(row)
             number = int(row.get("r"))
@@ -177,6 +190,7 @@ class SheetXml:
             self.last_row = number
 
     def clear(self, cell: etree._Element) -> None:
+        self.dirty = True
         for child in list(cell):
             if child.tag == F:
                 self.formulas_cleared = True

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -38,13 +39,37 @@ def lock_file(path: Path) -> Path:
     return path.with_name("~$" + path.name)
 
 
+def libreoffice_lock_file(path: Path) -> Path:
+    """LibreOffice's lock beside a workbook it has open: `.~lock.Book.xlsx#`."""
+    return path.with_name(f".~lock.{path.name}#")
+
+
 def refuse_if_open(path: Path) -> None:
-    """A workbook open in Excel is refused with a clear message, not overwritten."""
+    """A workbook open in Excel or LibreOffice, or marked read-only, is refused with a clear message, not
+    overwritten."""
     if lock_file(path).exists():
         raise WorkbookRefused(
             f"{path.name} is open in Excel ({lock_file(path).name} exists): close it first, "
             "or use the MSP Billing ribbon inside Excel."
         )
+    if libreoffice_lock_file(path).exists():
+        raise WorkbookRefused(
+            f"{path.name} is open in LibreOffice ({libreoffice_lock_file(path).name} exists): close it first.")
+    refuse_if_read_only(path)
+
+
+def refuse_if_read_only(path: Path) -> None:
+    """A workbook marked read-only (file permissions, or the Read-only attribute on Windows) is left as it is: the
+    mark is the accountant's, and replacing the file would silently undo it (a process running as root or an
+    administrator could otherwise write it anyway)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    if not mode & stat.S_IWUSR:
+        raise WorkbookRefused(
+            f"{path.name} is read-only: mspxl leaves a read-only workbook as it is. Make it writable (Properties > "
+            "clear Read-only, or chmod u+w) and run again.")
 
 
 LOSSY_PARTS = {
@@ -200,18 +225,23 @@ def apply_changes(wb: Workbook, changes: WorkbookChanges, currency: str, locale:
                 cell.value = None
         write_rows(ws, name, rows, 2, fmt)
         fit_table(ws, name)
-    by_sheet: dict[str, list] = {}
+    for sheet, records in changes.records.items():
+        if records.rows:
+            from mspxl.writers.openpyxl_records import append_rows, sheet_for
+
+            append_rows(sheet_for(wb, sheet, records.headers), records.key_header, records.rows, records.kinds, fmt)
+    by_sheet: dict[tuple[str, str], list] = {}
     for mark in changes.marks:
-        by_sheet.setdefault(mark.sheet, []).append(mark)
-    for sheet, marks in by_sheet.items():
+        by_sheet.setdefault((mark.sheet, mark.key_header), []).append(mark)
+    for (sheet, key_header), marks in by_sheet.items():
         ws = wb[sheet]
-        top = header_row(ws, marks[0].key_header)
+        top = header_row(ws, key_header)
         where = header_map(ws, top)
-        key_col = where[header_key(marks[0].key_header)]
-        target = column_for(ws, where, marks[0].header, top)
-        rows = {str(_text(ws.cell(row=r, column=key_col).value)): r for r in range(top + 1, ws.max_row + 1)}
+        key_col = where[header_key(key_header)]
+        rows = {str(_text(ws.cell(row=r, column=key_col).value)).strip(): r for r in range(top + 1, ws.max_row + 1)}
         for mark in marks:
-            set_value(ws.cell(row=rows[mark.key], column=target), mark.value, "text", fmt)
+            target = column_for(ws, where, mark.header, top)
+            set_value(ws.cell(row=rows[mark.key], column=target), mark.value, mark.kind, fmt)
     for sheet, row, header, value in changes.row_marks:
         ws = wb[sheet]
         top = header_row(ws, "Client ID")  # every sheet with row marks (Usage) has a Client ID column
@@ -247,18 +277,26 @@ def save_atomically(wb: Workbook, path: Path) -> None:
         raise
 
 
-def update_workbook(path: Path, changes: WorkbookChanges, currency: str, locale: str,
-                    writer: str | None = None) -> None:
-    """Apply and save atomically; refuse when Excel holds the file or saving would lose something.
+def prepare_update(path: Path, changes: WorkbookChanges, currency: str, locale: str,
+                   writer: str | None = None) -> Callable[[], None]:
+    """Apply `changes` to the workbook in memory and return the step that saves it: whatever cannot be written is
+    found here, before a command writes any document; refused when Excel holds the file or saving would lose
+    something.
 
     `writer` (default: MSPXL_WRITER, else "package") picks the package writer or the openpyxl reference."""
     refuse_if_open(path)
     refuse_if_lossy(path, writer)
     if writer_name(writer) == "package":
-        from mspxl.writers.update import update_package
+        from mspxl.writers.update import prepared_package, save_package
 
-        update_package(path, changes, money_format(currency, locale))
-        return
+        package = prepared_package(path, changes, money_format(currency, locale))
+        return lambda: save_package(package, path)
     wb = open_for_update(path)
     apply_changes(wb, changes, currency, locale)
-    save_atomically(wb, path)
+    return lambda: save_atomically(wb, path)
+
+
+def update_workbook(path: Path, changes: WorkbookChanges, currency: str, locale: str,
+                    writer: str | None = None) -> None:
+    """Apply and save atomically (see prepare_update)."""
+    prepare_update(path, changes, currency, locale, writer)()

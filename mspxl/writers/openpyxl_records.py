@@ -1,22 +1,17 @@
-"""Writing rows into an input sheet (Payments) or a small record sheet (Sent) of a workbook file with openpyxl.
-
-The writers of mspxl.writers.xlsx append to output sheets only; these functions append to, and update cells of,
-a sheet whose columns the accountant may have arranged: values go under their headers wherever they are, a missing
+"""The openpyxl reference writer's RecordRows: rows appended to an input sheet (Payments) or a small record sheet
+(Sent) whose columns the accountant may have arranged: values go under their headers wherever they are, a missing
 column is added after the last one, and an Excel table on the sheet grows with its rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
-from decimal import Decimal
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from mspxl.schema import header_key
-from mspxl.writers.xlsx import DATE_FORMAT, FORMULA_STARTS, column_for, header_map, header_row, last_data_row
+from mspxl.writers.xlsx import column_for, header_map, header_row, last_data_row, set_value
 
 Row = Mapping[str, object]  # header -> value
 
@@ -33,17 +28,8 @@ def sheet_for(wb: Workbook, name: str, headers: Sequence[str]) -> Worksheet:
     return ws
 
 
-def _put(ws: Worksheet, row: int, col: int, value: object, money_format: str) -> None:
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-    elif isinstance(value, date):
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, Decimal):
-        cell.number_format = money_format
-
-
-def append_rows(ws: Worksheet, key_header: str, rows: Sequence[Row], money_format: str = "#,##0.00") -> list[int]:
+def append_rows(ws: Worksheet, key_header: str, rows: Sequence[Row], kinds: Mapping[str, str],
+                money_format: str) -> list[int]:
     """Append `rows` below the sheet's last data row; returns the Excel rows written."""
     top = header_row(ws, key_header)
     where = header_map(ws, top)
@@ -51,27 +37,11 @@ def append_rows(ws: Worksheet, key_header: str, rows: Sequence[Row], money_forma
     written = []
     for offset, values in enumerate(rows):
         for header, value in values.items():
-            _put(ws, start + offset, column_for(ws, where, header, top), value, money_format)
+            cell = ws.cell(row=start + offset, column=column_for(ws, where, header, top))
+            set_value(cell, value, kinds.get(header, "text"), money_format)
         written.append(start + offset)
     _grow_tables(ws, start + len(rows) - 1, max(where.values(), default=1))
     return written
-
-
-def update_rows(ws: Worksheet, key_header: str, updates: Mapping[str, Row], money_format: str = "#,##0.00") -> None:
-    """Write each update's values into the row whose `key_header` cell holds its key."""
-    top = header_row(ws, key_header)
-    where = header_map(ws, top)
-    key_col = where[header_key(key_header)]
-    rows = {_text(ws.cell(row=r, column=key_col).value): r for r in range(top + 1, ws.max_row + 1)}
-    for key, values in updates.items():
-        for header, value in values.items():
-            _put(ws, rows[key], column_for(ws, where, header, top), value, money_format)
-
-
-def _text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is None else str(value).strip()
 
 
 def _grow_tables(ws: Worksheet, last_row: int, last_col: int) -> None:
