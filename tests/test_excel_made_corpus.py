@@ -53,17 +53,20 @@ def month_on(book: Path, folder: Path) -> Run:
     run = Run(folder / ("grafted" + book.suffix), book)
     shutil.copy(book, run.grafted)
     docs = str(folder / "docs")
-    mspxl(run, "invoice", "--period", "2026-12", "--out", docs)
-    debits = json.loads(mspxl(run, "ach", "--date", "2027-01-01", "--out", docs, "--json"))
+    # November billed, December's first debits, a return two days later, collections, a credit and the emails, all
+    # dated on or before 2026-12-03 (a credit note is never dated in the future)
+    mspxl(run, "invoice", "--period", "2026-11", "--out", docs)
+    debits = json.loads(mspxl(run, "ach", "--date", "2026-12-01", "--out", docs, "--json"))
     first = read_nacha(Path(debits["file"]).read_text())["entries"][0]  # type: ignore[index]
     returns = folder / "returns.txt"
     returns.write_text(return_file([(first["trace"], "R01", first["routing"], first["cents"], first["name"])],
-                                   "270104"))
-    mspxl(run, "returns", str(returns), "--cleared-through", "2027-01-01")
-    mspxl(run, "collect", "--as-of", "2027-01-04", "--out", docs)
-    mspxl(run, "credit", "--invoice", "INV-000001", "--reason", "duplicate charge", "--out", docs)
-    mspxl(run, "send", "--period", "2026-12", "--out", docs)
-    result = runner.invoke(cli, ["invoice", str(run.final), "--period", "2027-01", "--dry-run", "--out", docs])
+                                   "261203"))
+    mspxl(run, "returns", str(returns), "--cleared-through", "2026-12-01")
+    mspxl(run, "collect", "--as-of", "2026-12-03", "--out", docs)
+    mspxl(run, "credit", "--invoice", "INV-000001", "--reason", "duplicate charge", "--date", "2026-12-03",
+          "--out", docs)
+    mspxl(run, "send", "--period", "2026-11", "--out", docs)
+    result = runner.invoke(cli, ["invoice", str(run.final), "--period", "2026-12", "--dry-run", "--out", docs])
     run.next_invoice = (result.exit_code, result.output)
     return run
 
