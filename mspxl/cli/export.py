@@ -13,11 +13,12 @@ from typing import Annotated
 import typer
 
 from mspxl.billing.calendar import BadPeriod
-from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors, money
+from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors
 from mspxl.cli.common import out as console
 from mspxl.commands.common import WorkbookHasErrors
 from mspxl.commands.export import ExportRefused, ExportRun, MappingIncomplete, run_export
-from mspxl.export.model import FORMAT_NAMES, FORMATS
+from mspxl.commands.export_report import export_report
+from mspxl.export.model import FORMATS
 from mspxl.money import plain
 from mspxl.workbook.source_file import UnreadableWorkbook
 from mspxl.writers.xlsx import WorkbookRefused
@@ -65,27 +66,3 @@ def export_json(run: ExportRun) -> dict[str, object]:
             "exported": list(run.exported), "already": list(run.already),
             "left_out": [{"number": n, "why": why} for n, why in run.left_out], "notes": list(run.notes),
             "total": plain(run.total), "payments": run.payments}
-
-
-def export_report(run: ExportRun) -> list[str]:
-    """What the accountant reads: each file with what it holds, what was exported before, left out, and why."""
-    name = FORMAT_NAMES[run.format]
-    lines = []
-    if run.again:
-        lines.append(f"--again: every document of {run.period} is written again, also those exported before; "
-                     "import only what the accounting system does not have yet.")
-    for f in run.files:
-        lines.append(f"{f.path}: {len(f.documents)} {f.kind} for {name}")
-    for number, why in run.left_out:
-        lines.append(f"{number} not exported: {why}.")
-    lines.extend(run.notes)
-    if run.already:
-        lines.append(f"{len(run.already)} document(s) of {run.period} were exported to {name} before and are not "
-                     "written again (--again writes them again).")
-    if not run.files:
-        lines.append(f"Nothing new to export to {name} for {run.period}.")
-    else:
-        paid = f" and {run.payments} payment(s)" if run.payments else ""
-        lines.append(f"{len(run.exported) - run.payments} invoice(s) and credit note(s) totalling {money(run.total)}"
-                     f"{paid} exported; recorded on the Exports sheet.")
-    return lines

@@ -274,8 +274,8 @@ def export_to_accounting(xl: Excel, today: date | None = None) -> str:
     """Export to Accounting: the Billing Period's invoices, credit notes (and QuickBooks Desktop payments) not
     exported before, as the import file of the Accounting System on Settings, with the builder of `mspxl export`;
     the Exports and Runs rows go into the workbook, which is saved. A blank Billing Period: the last month billed."""
-    from mspxl.cli.export import export_report
     from mspxl.commands.export import ExportRefused, MappingIncomplete, build_export, choose_format
+    from mspxl.commands.export_report import export_report
 
     raw, records, _ = load(xl, today)
     before = fingerprint(raw)
