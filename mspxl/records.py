@@ -71,6 +71,7 @@ class Client:
     bank_routing: str = ""
     bank_account: str = ""
     hourly_rate: Decimal | None = None
+    terms: str = ""  # Net 15 | Net 30 | Due on receipt | "" (due on the ACH day)
     row: int = 0
 
     @property
@@ -137,6 +138,7 @@ class WorkEntry:
     row: int = 0
 
 
+TERMS_DAYS = {"Net 15": 15, "Net 30": 30, "Due on receipt": 0}  # Clients Terms: days from issue to due date
 CHARGE_CODE = "CHARGE"  # the Service Code of a Charges row's line on InvoiceLines
 
 

@@ -69,6 +69,7 @@ METHODS = ("ACH", "check", "card", "wire")
 PAYMENT_STATUSES = ("cleared", "returned", "pending")  # pending: an ACH debit sent, not yet cleared
 YES_NO = ("Y", "N")
 TIER_MODES = ("graduated", "volume")
+TERMS = ("Net 15", "Net 30", "Due on receipt")
 
 SETTINGS = Sheet(
     "Settings",
@@ -119,6 +120,7 @@ CLIENTS = Sheet(
         Column("Bank Routing", Kind.ID),
         Column("Bank Account", Kind.ID),
         Column("Hourly Rate", Kind.MONEY),
+        Column("Terms", Kind.CHOICE, choices=TERMS, width=14),  # blank: due on the ACH day
         Column("Accounting Name", Kind.TEXT, width=30),  # blank: the Name (exports to the books)
         Column("Accounting Tax Code", Kind.TEXT, width=14),
     ),

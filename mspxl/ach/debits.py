@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from mspxl.ach.routing import account_is_valid, routing_is_valid
+from mspxl.billing.terms import debit_date
 from mspxl.collections import states
 from mspxl.collections.fees import fees_by_payment, starts_retry_policy
 from mspxl.collections.history import ClientHistory, client_history
@@ -78,6 +79,7 @@ def debits_due(book: Book, on: date) -> tuple[list[DueDebit], list[NotDebited]]:
     for payment in book.payments:
         payments_of[payment.client_id].append(payment)
 
+    debit_on = {inv.number: debit_date(inv, book.settings) for inv in book.invoices}  # the ACH day, whatever the terms
     due: list[DueDebit] = []
     left_out: list[NotDebited] = []
     for client in book.clients:
@@ -88,7 +90,7 @@ def debits_due(book: Book, on: date) -> tuple[list[DueDebit], list[NotDebited]]:
         wanted = [
             DueDebit(client, item.number, item.remaining, "invoice")
             for item in history.ledger.open_items
-            if item.due_date == on and item.type in DEBITED_TYPES and item.number
+            if debit_on.get(item.number, item.due_date) == on and item.type in DEBITED_TYPES and item.number
         ]
         retries, not_retried = retries_due(book, client, history, on)
         wanted = [d for d in wanted + retries if d.invoice_number not in written]

@@ -8,6 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from mspxl.billing.calendar import due_date, invoice_date
+from mspxl.billing.terms import terms_due_date
 from mspxl.money import ZERO, cents
 from mspxl.records import Client, Invoice, InvoiceLine, Settings
 
@@ -42,8 +43,8 @@ def numbered(lines: Sequence[InvoiceLine]) -> tuple[InvoiceLine, ...]:
 
 def period_invoice(client: Client, kind: str, period: str, lines: Sequence[InvoiceLine], settings: Settings,
                    **extra: object) -> Invoice:
-    """An unnumbered invoice of the run for period M: issued on Invoice Day of M, due on ACH Day of M+1, its totals
-    from its lines and the client's tax rate."""
+    """An unnumbered invoice of the run for period M: issued on Invoice Day of M, due on ACH Day of M+1 or as the
+    client's Terms say, its totals from its lines and the client's tax rate."""
     subtotal, tax, total = invoice_totals(lines, client.tax_rate, settings.tax_rounding)
     return Invoice(
         number="",
@@ -52,7 +53,7 @@ def period_invoice(client: Client, kind: str, period: str, lines: Sequence[Invoi
         type=kind,
         period=period,
         issue_date=invoice_date(period, settings),
-        due_date=due_date(period, settings),
+        due_date=terms_due_date(invoice_date(period, settings), client.terms, due_date(period, settings)),
         subtotal=subtotal,
         tax=tax,
         total=total,

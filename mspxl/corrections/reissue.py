@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date
 
 from mspxl.billing.managed import managed_invoice
+from mspxl.billing.terms import terms_due_date
 from mspxl.billing.work import work_invoice
 from mspxl.corrections.credit import CreditRefused, uncredited
 from mspxl.money import ZERO
@@ -57,5 +58,6 @@ def reissue_draft(book: Book, credited: Invoice, credit_number: str, issue_date:
         if not entries and not charges:
             return None
         draft = work_invoice(book, client, credited.period, credited.type, entries, credited.project_id, charges)
-    return replace(draft, issue_date=issue_date, due_date=max(draft.due_date, issue_date),
+    due = max(draft.due_date, issue_date, terms_due_date(issue_date, client.terms, draft.due_date))
+    return replace(draft, issue_date=issue_date, due_date=due,
                    related_invoice=credit_number)

@@ -36,7 +36,8 @@ Fields every template gets (text, except the true/false `taxed` and `autopay` an
 - `autopay`: true when the client pays by ACH debit.
 - `debited`: true when the invoice will really be debited by ACH on its due date: the client pays by ACH, and a
   fee invoice is debited only under Settings `Debit Return Fee` Y. Otherwise the invoice says how to pay.
-- `debit_date`: the day the ACH debit is pulled (the due date) when `debited`, else empty.
+- `debit_date`: the day the ACH debit is pulled when `debited` (the ACH day, also under payment terms), else
+  empty.
 - `remittance`: how to pay by check or wire (Settings `Remittance`), its lines kept.
 - `account_last4`: `6789`, the last four digits of the client's bank account; empty when unknown or too short.
 - `retry_fee_rate`: `15%`, the processing fee charged on a returned ACH debit (Settings `Retry Fee %`).
@@ -56,6 +57,7 @@ from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from mspxl.billing.terms import debit_date
 from mspxl.billing.totals import taxable_amount
 from mspxl.records import Client, Invoice, InvoiceLine, Settings
 
@@ -263,6 +265,6 @@ def invoice_context(invoice: Invoice, client: Client, settings: Settings, projec
         "related_invoice": "" if invoice.type == "fee" else one_line(invoice.related_invoice),
         "prepaid_hours": one_line(invoice.prepaid_hours),
         "debited": debited,
-        "debit_date": due_date if debited else "",
+        "debit_date": date_text(debit_date(invoice, settings), settings) if debited else "",
         "retry_fee_rate": rate_text(settings.retry_fee, settings),
     }

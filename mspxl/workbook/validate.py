@@ -7,11 +7,11 @@ Validators are small functions `(book, places) -> problems`; all of them run and
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from mspxl.ach.routing import bank_details
 from mspxl.problems import Problem, error, warning
-from mspxl.records import Book
+from mspxl.records import TERMS_DAYS, Book
 from mspxl.workbook.table import cell_ref
 from mspxl.workbook.validate_models import blocks_are_well_formed, minimum_fits_model, tiers_are_well_formed
 from mspxl.workbook.verify import register_checks
@@ -172,6 +172,22 @@ def register_is_intact(book: Book, cols: Columns) -> list[Problem]:
     return register_checks(book, cols)
 
 
+def terms_fall_due_before_the_debit(book: Book, cols: Columns) -> list[Problem]:
+    """An autopay client with Terms that fall due before the ACH day (Net 15 on an invoice of the 5th, Due on receipt)
+    shows as past due until the debit on the ACH day: a warning, since the MSP may mean it."""
+    problems = []
+    for client in book.clients:
+        days = TERMS_DAYS.get(client.terms)
+        if not client.autopay or days is None:
+            continue
+        issued = date(2026, 2, book.settings.invoice_day)  # February leaves the fewest days to the ACH day
+        if issued + timedelta(days=days) < date(2026, 3, book.settings.ach_day):
+            problems.append(warning("Clients", _cell(cols, "Clients", client.row, "Terms"), "Terms",
+                                    "falls due before the ACH debit on ACH Day: the autopay client shows past due "
+                                    "until the debit", client.terms))
+    return problems
+
+
 Validator = Callable[[Book, Columns], list[Problem]]
 VALIDATORS: tuple[Validator, ...] = (
     bank_details,
@@ -184,6 +200,7 @@ VALIDATORS: tuple[Validator, ...] = (
     tiers_are_well_formed,
     minimum_fits_model,
     blocks_are_well_formed,
+    terms_fall_due_before_the_debit,
 )
 
 
