@@ -6,61 +6,12 @@ generator and the writers all take their sheet and column names from here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
-
+# The vocabulary of sheets is read from here as before.
+from mspxl.columns import Column as Column
+from mspxl.columns import Kind as Kind
+from mspxl.columns import Sheet as Sheet
+from mspxl.columns import header_key as header_key
 from mspxl.runs_sheet import RUNS_COLUMNS
-
-
-class Kind(StrEnum):
-    """How a cell is read."""
-
-    TEXT = "text"
-    ID = "id"  # text, stripped; numbers like 1001.0 become "1001"
-    DATE = "date"
-    MONEY = "money"  # non-negative amount, Decimal
-    AMOUNT = "amount"  # signed amount (register figures: credit notes are negative), Decimal
-    DECIMAL = "decimal"  # non-negative quantity, Decimal
-    YN = "yn"
-    PCT = "pct"  # a fraction, 0..1 (text "15%" accepted)
-    PERIOD = "period"  # YYYY-MM
-    CHOICE = "choice"
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    kind: Kind = Kind.TEXT
-    required: bool = False
-    default: object = None
-    choices: tuple[str, ...] = ()
-    width: int = 14
-
-    @property
-    def key(self) -> str:
-        return header_key(self.header)
-
-
-@dataclass(frozen=True)
-class Sheet:
-    name: str
-    columns: tuple[Column, ...]
-    required: bool = True  # a missing sheet is an error
-    id_column: str | None = None  # values must be unique
-    description: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
-
-    def column(self, header: str) -> Column:
-        for col in self.columns:
-            if col.header == header:
-                return col
-        raise KeyError(header)
-
-
-def header_key(text: object) -> str:
-    """Header matching ignores case, spaces and underscores: `Client ID` = `client_id`."""
-    return "".join(ch for ch in str(text).lower() if ch not in " _\t\n\r")
-
 
 MODELS = ("flat", "per_user", "per_device", "usage")
 FREQUENCIES = ("monthly", "quarterly", "annual")
