@@ -297,6 +297,7 @@ class Settings:
     originating_bank_routing: str = ""
     originating_bank_name: str = ""
     entry_description: str = "MSP BILL"
+    margin_floor: Decimal | None = Decimal("0.20")  # clients below it are flagged on the summary's Margin sheet
     accounting_system: str = ""
     accounting_date_format: str = ""
     accounting_income_account: str = ""

@@ -55,6 +55,8 @@ SETTING_DEFS: tuple[SettingDef, ...] = (
     SettingDef("Originating Bank Routing", "originating_bank_routing", "text", "",
                "Routing number of your bank, which sends the ACH debits."),
     SettingDef("Originating Bank Name", "originating_bank_name", "text", "", "Name of your bank."),
+    SettingDef("Margin Floor", "margin_floor", "pct", Decimal("0.20"),
+               "Clients whose margin on managed services is below this percentage are flagged in the monthly summary."),
     SettingDef("Entry Description", "entry_description", "text", "MSP BILL",
                "What the client's bank statement shows for the debit (10 characters)."),
     SettingDef("Accounting System", "accounting_system", "text", "",

@@ -95,6 +95,7 @@ SETTINGS = {
     "Originating Bank Routing": "091000019",
     "Originating Bank Name": "First Bank of Seattle",
     "Entry Description": "MSP BILL",
+    "Margin Floor": Decimal("0.55"),
     # the books: QuickBooks Desktop, income accounts on Services, work and fees to their own account
     "Accounting System": "iif",
     "Accounting Income Account": "Professional Services Income",

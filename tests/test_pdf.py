@@ -67,7 +67,7 @@ def test_summary_pdf_has_a_page_per_sheet_and_the_figures(converted: tuple[list[
     pdfs, _ = converted
     summary = pdfs[-1]
     assert summary.name == "summary-2026-11.pdf"
-    assert pages(summary) == 7  # Overview, Revenue by client / service, Invoices, Collections, Aging, Trend
+    assert pages(summary) == 8  # Overview, Revenue by client / service, Invoices, Collections, Aging, Trend, Margin
     text = pdf_text(summary)
     for expected in ("monthly summary, Nov 2026", "Monthly recurring revenue (MRR)", "$1,450.00", "$1,120.00",
                      "$2,845.00", "=1+2", "@Globex", "+Acme Corp", "Payment failed"):

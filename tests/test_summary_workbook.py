@@ -27,7 +27,8 @@ from mspxl.summary.cells import FORMULA_STARTS, SheetWriter
 
 D = Decimal
 TODAY = date(2026, 12, 2)
-SHEETS = ["Overview", "Revenue by client", "Revenue by service", "Invoices", "Collections", "Aging", "Trend"]
+SHEETS = ["Overview", "Revenue by client", "Revenue by service", "Invoices", "Collections", "Aging", "Trend",
+          "Margin"]
 
 
 def write_text_book(path: Path, sheets: dict[str, list[dict[str, object]]]) -> Path:
@@ -123,10 +124,10 @@ def test_client_text_never_becomes_a_formula(files: tuple[Path, Path]) -> None:
                 if cell.value in found:
                     assert cell.data_type == "s", (ws.title, cell.coordinate)
                     found[cell.value] += 1
-    assert found == {"+Acme Corp": 5, "@Globex": 3, "=1+2": 1}  # by client, invoices, collections, aging
+    assert found == {"+Acme Corp": 6, "@Globex": 3, "=1+2": 1}  # by client, invoices, collections, aging, margin
     with zipfile.ZipFile(path) as z:
         sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
-        assert len(sheets) == 7
+        assert len(sheets) == 8
         assert not any(re.search(r"<f[ >]", z.read(n).decode()) for n in sheets)
 
 
@@ -168,13 +169,13 @@ def test_native_charts(files: tuple[Path, Path]) -> None:
     with zipfile.ZipFile(path) as z:
         charts = sorted(n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
         xml = [z.read(n).decode() for n in charts]
-    assert len(xml) == 4
+    assert len(xml) == 5
     assert sum(bool(re.search(r"<(c:)?lineChart>", x)) for x in xml) == 1
-    assert sum(bool(re.search(r"<(c:)?barChart>", x)) for x in xml) == 3
+    assert sum(bool(re.search(r"<(c:)?barChart>", x)) for x in xml) == 4
     assert sum(bool(re.search(r'<(c:)?grouping val="stacked"/>', x)) for x in xml) == 1
     titles = [re.findall(r"<a:t>([^<]*)</a:t>", x)[0] for x in xml]
     assert sorted(titles) == ["Aging by client", "Clients by collections state", "MRR and cash collected",
-                              "Revenue by service"]
+                              "Revenue and cost by client", "Revenue by service"]
 
 
 def test_invoice_files_link_to_their_documents(files: tuple[Path, Path]) -> None:

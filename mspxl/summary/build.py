@@ -19,6 +19,7 @@ from mspxl.collections.model import ClientStatus
 from mspxl.money import ZERO
 from mspxl.records import Book, Client, Invoice
 from mspxl.summary import figures as F
+from mspxl.summary.margin import margin_report
 from mspxl.summary.model import INVOICE_TYPES, ClientRevenue, MonthlySummary, TrendPoint
 
 
@@ -134,4 +135,5 @@ def build_summary(
         trend=tuple(trend_point(book, p, clients) for p in F.trend_periods(period)),
         documents=dict(documents or {}),
         unissued_fees=len(result.new_fees),
+        margin=margin_report(book, invoices),
     )

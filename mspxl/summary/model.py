@@ -9,6 +9,7 @@ from decimal import Decimal
 from mspxl.collections.model import AgingRow, ClientStatus
 from mspxl.money import ZERO
 from mspxl.records import Invoice, Settings
+from mspxl.summary.margin import MarginReport
 
 INVOICE_TYPES: tuple[str, ...] = ("managed", "service", "project", "fee", "credit")
 
@@ -118,6 +119,7 @@ class MonthlySummary:
     trend: tuple[TrendPoint, ...]
     documents: dict[str, str]  # invoice number -> path of its document relative to the summary, when found
     unissued_fees: int = 0  # returned debits whose fee is not yet in the register (run `collect`)
+    margin: MarginReport | None = None  # the Margin sheet (mspxl.summary.margin)
 
     @property
     def billed_total(self) -> Decimal:

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from mspxl.summary import sheets
 from mspxl.summary.cells import money_format
 from mspxl.summary.charts import add_charts
+from mspxl.summary.margin_sheet import write_margin
 from mspxl.summary.model import MonthlySummary
 
 
@@ -24,6 +25,7 @@ def summary_workbook(summary: MonthlySummary) -> Workbook:
     sheets.write_collections(wb, summary)
     aging = sheets.write_aging(wb, summary)
     trend = sheets.write_trend(wb, summary)
+    write_margin(wb, summary)
     fmt = money_format(summary.settings.currency, summary.settings.locale)
     add_charts(wb, {"states": states, "service": service, "aging": aging, "trend": trend}, fmt)
     wb.active = 0

@@ -1,0 +1,85 @@
+"""The summary's Margin sheet: revenue, cost, margin and margin % of the month's managed services per client and per
+service (mspxl.summary.margin), the clients below Settings `Margin Floor` flagged, and a chart of each client's
+revenue against its cost."""
+
+from __future__ import annotations
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import PatternFill
+from openpyxl.workbook import Workbook
+
+from mspxl.summary.cells import Col, Value, print_setup
+from mspxl.summary.margin import MarginReport, MarginRow
+from mspxl.summary.model import MonthlySummary
+from mspxl.summary.sheets import Block, section, writer
+
+MARGIN = "Margin"
+PCT_FORMAT = "0.0%"
+FLAG_FILL = PatternFill("solid", fgColor="FCE4D6")
+CLIENT_COLS = (Col("Client ID", "text"), Col("Client Name", "text"), Col("Revenue", "money"), Col("Cost", "money"),
+               Col("Margin", "money"), Col("Margin %", "text"), Col("Below Floor", "text"), Col("Note", "text"))
+SERVICE_COLS = (Col("Service Code", "text"), Col("Name", "text"), Col("Revenue", "money"), Col("Cost", "money"),
+                Col("Margin", "money"), Col("Margin %", "text"), Col("Note", "text"))
+
+
+def note(row: MarginRow) -> str | None:
+    return f"no Unit Cost: {', '.join(row.costless)}" if row.costless else None
+
+
+def write_margin(wb: Workbook, s: MonthlySummary) -> Block | None:
+    """The Margin sheet and its chart; None (no sheet) when the summary has no margin report."""
+    report: MarginReport | None = s.margin
+    if report is None:
+        return None
+    w = writer(wb, MARGIN, s)
+    floor = f"{report.floor:.0%}" if report.floor is not None else "none set"
+    w.put(1, 1, f"Margin on managed services, {s.period}: invoices before tax against Unit Cost (Services, or "
+                f"Subscriptions where set); work, fees and credit notes are left out. Margin Floor: {floor}.",
+          fit=False)
+    section(w, 3, "By client")
+    rows: list[list[Value]] = [[r.key, r.name, r.revenue, r.cost, r.margin, r.margin_pct,
+                                "below floor" if r.below_floor else None, note(r)] for r in report.by_client]
+    first, last = w.table("MarginByClient", 4, 1, CLIENT_COLS, rows)
+    total = report.total
+    w.totals_row(last + 1, 1, CLIENT_COLS, ["Total", f"{sum(r.below_floor for r in report.by_client)} below floor",
+                                            total.revenue, total.cost, total.margin, total.margin_pct, None, None])
+    for number, row in enumerate(report.by_client, start=first):
+        if row.below_floor:
+            for column in range(1, len(CLIENT_COLS) + 1):
+                w.ws.cell(row=number, column=column).fill = FLAG_FILL
+    start = last + 4
+    section(w, start - 1, "By service")
+    service_rows: list[list[Value]] = [[r.key, r.name, r.revenue, r.cost, r.margin, r.margin_pct, note(r)]
+                                       for r in report.by_service]
+    _, service_last = w.table("MarginByService", start, 1, SERVICE_COLS, service_rows)
+    for number in list(range(first, last + 2)) + list(range(start + 1, service_last + 1)):
+        w.ws.cell(row=number, column=6).number_format = PCT_FORMAT
+    w.fit_widths(minimum=10)
+    print_setup(w.ws, s.settings.locale, freeze="A5")
+    block = Block(MARGIN, first, last)
+    chart = margin_chart(wb, block, w.money)
+    if chart is not None:
+        w.ws.add_chart(chart, "J3")
+    return block
+
+
+def margin_chart(wb: Workbook, block: Block, money_format: str) -> BarChart | None:
+    """Bars: each client's revenue and cost in the month, first client on top."""
+    if block.last < block.first:
+        return None
+    ws = wb[block.sheet]
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Revenue and cost by client"
+    chart.add_data(Reference(ws, min_col=3, max_col=4, min_row=block.first - 1, max_row=block.last),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=block.first, max_row=block.last))
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.y_axis.numFmt = money_format.replace(".00", "")
+    chart.legend.position = "b"
+    chart.width, chart.height = 16.0, max(7.5, 1.0 + 0.5 * (block.last - block.first + 1))
+    return chart
+
+
+__all__ = ["MARGIN", "write_margin"]
