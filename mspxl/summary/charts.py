@@ -112,3 +112,21 @@ def add_charts(wb: Workbook, blocks: dict[str, Block], money_format: str, anchor
     aging = aging_chart(wb, blocks["aging"], money_format)
     if aging is not None:
         wb[blocks["aging"].sheet].add_chart(aging, "K1")
+
+
+def margin_chart(wb: Workbook, block: Block, money_format: str) -> BarChart | None:
+    """Bars: each client's revenue and cost in the month, first client on top."""
+    if block.last < block.first:
+        return None
+    ws = wb[block.sheet]
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Revenue and cost by client"
+    chart.add_data(Reference(ws, min_col=3, max_col=4, min_row=block.first - 1, max_row=block.last),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=block.first, max_row=block.last))
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.legend.position = "b"
+    _axes_shown(chart, money_format)
+    chart.height = max(HEIGHT_CM, 1.0 + 0.5 * (block.last - block.first + 1))
+    return chart

@@ -4,11 +4,11 @@ revenue against its cost."""
 
 from __future__ import annotations
 
-from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import PatternFill
 from openpyxl.workbook import Workbook
 
 from mspxl.summary.cells import Col, Value, print_setup
+from mspxl.summary.charts import margin_chart
 from mspxl.summary.margin import MarginReport, MarginRow
 from mspxl.summary.model import MonthlySummary
 from mspxl.summary.sheets import Block, section, writer
@@ -61,25 +61,6 @@ def write_margin(wb: Workbook, s: MonthlySummary) -> Block | None:
     if chart is not None:
         w.ws.add_chart(chart, "J3")
     return block
-
-
-def margin_chart(wb: Workbook, block: Block, money_format: str) -> BarChart | None:
-    """Bars: each client's revenue and cost in the month, first client on top."""
-    if block.last < block.first:
-        return None
-    ws = wb[block.sheet]
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "Revenue and cost by client"
-    chart.add_data(Reference(ws, min_col=3, max_col=4, min_row=block.first - 1, max_row=block.last),
-                   titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=2, min_row=block.first, max_row=block.last))
-    chart.x_axis.scaling.orientation = "maxMin"
-    chart.x_axis.delete = chart.y_axis.delete = False
-    chart.y_axis.numFmt = money_format.replace(".00", "")
-    chart.legend.position = "b"
-    chart.width, chart.height = 16.0, max(7.5, 1.0 + 0.5 * (block.last - block.first + 1))
-    return chart
 
 
 __all__ = ["MARGIN", "write_margin"]
