@@ -12,6 +12,7 @@ from scenario import run_periods
 
 from mspxl.billing.run import plan_period
 from mspxl.money import cents
+from mspxl.records import Book, Invoice
 
 CODES = ("BASE", "STD", "PREM", "SRV", "AV", "STOR")
 PERIODS = ("2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12", "2027-01")
@@ -53,6 +54,19 @@ def books(draw: st.DrawFn) -> dict[str, list[dict[str, object]]]:
             "WorkLog": work}
 
 
+def assert_re_adds_and_a_second_run_is_a_no_op(book: Book, issued: list[Invoice], periods: list[str]) -> None:
+    """Every invoice re-adds from its lines (each line quantity x unit price, rounded to cents), and billing the
+    same periods again issues nothing."""
+    for inv in issued:
+        assert inv.subtotal == sum((ln.amount for ln in inv.lines), start=Decimal(0))
+        assert inv.total == inv.subtotal + inv.tax
+        for ln in inv.lines:
+            assert ln.amount == cents(ln.quantity * ln.unit_price)
+            assert ln.amount == ln.amount.quantize(Decimal("0.01"))
+    for period in periods:
+        assert plan_period(book, period).new == ()
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(books(), st.lists(st.sampled_from(PERIODS), min_size=1, max_size=4, unique=True).map(sorted))
 def test_totals_re_add_numbers_are_gapless_and_a_second_run_is_a_no_op(sheets, periods) -> None:  # noqa: ANN001
@@ -62,17 +76,10 @@ def test_totals_re_add_numbers_are_gapless_and_a_second_run_is_a_no_op(sheets, p
     tests/test_rule_register.py.)"""
     book, issued = run_periods(book_of(sheets), *periods)
     every = [inv for run in issued.values() for inv in run]
-    for inv in every:
-        assert inv.subtotal == sum((ln.amount for ln in inv.lines), start=Decimal(0))
-        assert inv.total == inv.subtotal + inv.tax
-        for ln in inv.lines:
-            assert ln.amount == cents(ln.quantity * ln.unit_price)
-            assert ln.amount == ln.amount.quantize(Decimal("0.01"))
+    assert_re_adds_and_a_second_run_is_a_no_op(book, every, periods)
     numbers = [int(inv.number[4:]) for inv in book.invoices]
     assert numbers == list(range(1, len(numbers) + 1))
     assert len({inv.key for inv in book.invoices}) == len(book.invoices)
-    for period in periods:
-        assert plan_period(book, period).new == ()
     entries = [entry for inv in every for entry in inv.work_entry_ids]
     assert len(entries) == len(set(entries))  # no work row billed twice
 
@@ -109,13 +116,7 @@ def test_tiers_minimums_additions_and_blocks_keep_totals_and_a_second_run_a_no_o
     sheets, setting_rows = case
     book, issued = run_periods(book_of(sheets, settings=setting_rows), *periods)
     every = [inv for run in issued.values() for inv in run]
-    for inv in every:
-        assert inv.subtotal == sum((ln.amount for ln in inv.lines), start=Decimal(0))
-        assert inv.total == inv.subtotal + inv.tax
-        for ln in inv.lines:
-            assert ln.amount == cents(ln.quantity * ln.unit_price)
-    for period in periods:
-        assert plan_period(book, period).new == ()
+    assert_re_adds_and_a_second_run_is_a_no_op(book, every, periods)
     bought = [b for inv in every for b in inv.block_ids]
     assert len(bought) == len(set(bought))  # a block's purchase is billed once
     drawn: dict[str, Decimal] = {}
