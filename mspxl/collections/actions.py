@@ -6,6 +6,8 @@ Choices where the rules are silent:
   `current`.
 - A past_due client's next action is the date its credit hold would start; a current client with an open
   invoice is told of its next due amount (an ACH debit for autopay clients, a payment due for the others).
+- An ACH debit already sent for that due date (pending: neither cleared nor returned) is not announced again: the
+  next action says the debit is pending and since when, with no date of its own (the bank's answer is awaited).
 - The notes speak of the client's open episode, or of the one that ended when it last became current.
 """
 
@@ -62,10 +64,14 @@ def service_hold_action(settings: Settings, history: ClientHistory) -> tuple[str
 
 
 def next_due_action(history: ClientHistory) -> tuple[str, date | None]:
-    """`current` with an open invoice: what is due next, and when."""
+    """`current` with an open invoice: what is due next, and when; an ACH debit already sent for it is pending."""
     oldest = oldest_unpaid_due(history.ledger)
     if oldest is None:
         return "", None
+    pending = [p for p in history.pending_debits if p.date >= oldest]
+    if pending:
+        return (f"ACH debit of {money_text(sum((p.amount for p in pending), ZERO))} pending since "
+                f"{min(p.date for p in pending).isoformat()}", None)
     amount = sum((item.remaining for item in history.ledger.open_items if item.due_date == oldest), ZERO)
     if history.client.autopay:
         return f"ACH debit for {money_text(amount)} on {oldest.isoformat()}", oldest

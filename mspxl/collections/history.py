@@ -63,6 +63,7 @@ class ClientHistory:
     new_fees: tuple[Invoice, ...]  # fee drafts this replay charged, in return-date order
     fees_charged: Decimal
     episode: Episode | None  # the open episode, else the last one that ended
+    pending_debits: tuple[Payment, ...] = ()  # ACH debits sent and not yet cleared or returned, in date order
 
 
 def invoice_ref(invoice: Invoice, order: int) -> str:
@@ -95,6 +96,7 @@ class _Replay:
         # register fees dated their returned payment's day: charged when that return is replayed, like drafts
         self.fees_due_with_return: dict[str, tuple[int, Invoice]] = {}
         self.pending_debit: date | None = None  # the latest ACH debit sent and not yet cleared or returned
+        self.pending_debits: list[Payment] = []
 
     def move(self, day: date, state: str) -> None:
         if state == self.state:
@@ -168,6 +170,7 @@ class _Replay:
         bank yet) is only noted: it keeps the client from turning past due."""
         if fee_rules.is_pending(payment):
             self.pending_debit = day
+            self.pending_debits.append(payment)
             return
         in_register = self.fees_due_with_return.pop(payment.id, None)
         if in_register is not None:
@@ -261,4 +264,5 @@ def client_history(
         new_fees=tuple(replay.new_fees),
         fees_charged=sum(fees_issued, ZERO),
         episode=replay.episode,
+        pending_debits=tuple(replay.pending_debits),
     )
