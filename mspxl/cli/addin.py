@@ -9,9 +9,10 @@ from typing import Annotated
 
 import typer
 
+from mspxl.cli.help import Command, Group
 from mspxl.commands.addin import AddinError, install, places, remove
 
-addin_app = typer.Typer(add_completion=False, no_args_is_help=True,
+addin_app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True,
                         help="Install or remove the MSP Billing ribbon add-in for Excel.")
 
 FolderOpt = Annotated[Path | None, typer.Option("--folder", help="Excel's startup folder (XLSTART), when it is "
@@ -26,7 +27,7 @@ def _where(folder: Path | None):  # noqa: ANN202
         raise typer.Exit(2) from None
 
 
-@addin_app.command("install")
+@addin_app.command("install", cls=Command)
 def install_command(folder: FolderOpt = None) -> None:
     """Put the add-in where Excel loads it at start, set to run this Python."""
     where = _where(folder)
@@ -44,7 +45,7 @@ def install_command(folder: FolderOpt = None) -> None:
         typer.echo("The MSPXL_ worksheet functions work in Excel for Windows only; every button works on a Mac.")
 
 
-@addin_app.command("remove")
+@addin_app.command("remove", cls=Command)
 def remove_command(folder: FolderOpt = None) -> None:
     """Take the add-in out of Excel's startup folder and its settings out of the configuration."""
     where = _where(folder)

@@ -16,6 +16,7 @@ from mspxl.cli.common import out
 from mspxl.cli.credit import credit
 from mspxl.cli.demo import demo
 from mspxl.cli.export import export
+from mspxl.cli.help import Command, Group
 from mspxl.cli.invoice import invoice
 from mspxl.cli.payments import ach, returns, send
 from mspxl.cli.reconcile import reconcile
@@ -23,7 +24,8 @@ from mspxl.cli.statement import statement
 from mspxl.cli.summary import summary
 from mspxl.cli.templates import templates_app
 
-cli = typer.Typer(add_completion=False, no_args_is_help=True, help="Billing and collections for MSPs, in Excel.")
+cli = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True,
+                  help="Billing and collections for MSPs, in Excel.")
 
 
 def _version(value: bool) -> None:
@@ -41,10 +43,10 @@ def main_options(
 
 
 for command in (init, check, invoice, collect, demo, summary, statement):
-    cli.command()(command)
+    cli.command(cls=Command)(command)
 cli.add_typer(addin_app, name="addin")
 for command in (ach, returns, send, credit, verify, export, reconcile):
-    cli.command()(command)
+    cli.command(cls=Command)(command)
 cli.add_typer(templates_app, name="templates")
 
 

@@ -33,8 +33,8 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's workbook and files.")] = Path("out"),
     as_json: JsonOpt = False,
 ) -> None:
-    """Copy the sample workbook to DIR and run it: invoices for October to December 2026, collections as of
-    20 December 2026, the ACH file of 1 January 2027 and December's summary workbook."""
+    """Copy the sample workbook into the --out folder and run it: invoices for October to December 2026,
+    collections as of 20 December 2026, the ACH file of 1 January 2027 and December's summary workbook."""
     book = out_dir / SAMPLE_NAME
     run = reported(book, as_json, lambda: run_demo(out_dir, date.today(), no_bar if as_json else progress_bar))
     if as_json:

@@ -10,12 +10,13 @@ import typer
 from mspxl.cli.common import (
     out,
 )
+from mspxl.cli.help import Command, Group
 from mspxl.resources import export_templates
 
-templates_app = typer.Typer(no_args_is_help=True, help="The document templates mspxl ships.")
+templates_app = typer.Typer(cls=Group, no_args_is_help=True, help="The document templates mspxl ships.")
 
 
-@templates_app.command("export")
+@templates_app.command("export", cls=Command)
 def templates_export(
     folder: Annotated[Path, typer.Argument(help="Where to write the templates.", show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="Replace templates already in the folder.")] = False,
