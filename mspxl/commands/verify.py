@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from mspxl import schema as S
 from mspxl.problems import Problem, Severity, error
 from mspxl.workbook.load import load_raw
+from mspxl.workbook.sheet_names import renamed_sheets
 from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
 from mspxl.workbook.verify import register_checks, same_issue, sheet_places, verify_book
 
@@ -23,6 +25,9 @@ def verify_file(path: Path, today: date) -> list[Problem]:
     loaded = load_raw(raw, today)
     if loaded.book is None:
         return loaded.problems
+    renamed = renamed_sheets(raw, (S.INVOICES, S.INVOICE_LINES))
+    if renamed:  # the register cannot be verified without its sheet: that one problem, not one per line
+        return list(renamed.values())
     cols, line_rows = sheet_places(raw)
     found = verify_book(loaded.book, cols, line_rows)
     placed = {same_issue(p) for p in found}

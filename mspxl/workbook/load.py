@@ -11,7 +11,8 @@ from mspxl import schema as S
 from mspxl.problems import Problem, error, has_errors
 from mspxl.records import Book, Settings
 from mspxl.workbook import build
-from mspxl.workbook.raw import RawBook, RawSheet, gc_paused
+from mspxl.workbook.raw import RawBook, gc_paused
+from mspxl.workbook.sheet_names import find_sheet, renamed_sheets
 from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
 from mspxl.workbook.table import Row, cell_ref, locate_header, read_rows
 from mspxl.workbook.validate import validate
@@ -27,16 +28,6 @@ class Loaded:
         return self.book is not None and not has_errors(self.problems)
 
 
-def _find_sheet(raw: RawBook, name: str) -> RawSheet | None:
-    if name in raw:
-        return raw[name]
-    wanted = S.header_key(name)
-    for key, sheet in raw.items():
-        if S.header_key(key) == wanted:
-            return sheet
-    return None
-
-
 def load_raw(raw: RawBook, today: date) -> Loaded:
     """Every input sheet read by the schema, records built, cross-sheet rules checked."""
     with gc_paused():
@@ -49,10 +40,13 @@ def _load_raw(raw: RawBook, today: date) -> Loaded:
     cols: dict[str, dict[str, int]] = {}
     all_sheets = (*S.INPUT_SHEETS, S.INVOICES, S.INVOICE_LINES, S.COLLECTIONS)
     schema = {sheet.name: sheet for sheet in all_sheets}
+    renamed = renamed_sheets(raw, all_sheets)
     for sheet in all_sheets:
-        found = _find_sheet(raw, sheet.name)
+        found = find_sheet(raw, sheet.name)
         if found is None:
-            if sheet.required:
+            if sheet.name in renamed:
+                problems.append(renamed[sheet.name])
+            elif sheet.required:
                 problems.append(error(sheet.name, "", "", "sheet is missing (run `mspxl init` to see the layout)"))
             rows[sheet.name] = []
             continue
@@ -68,8 +62,9 @@ def _load_raw(raw: RawBook, today: date) -> Loaded:
         return build.build_records(schema[name], rows[name])
 
     invoices, register_problems = build.build_register(rows["Invoices"], rows["InvoiceLines"])
-    problems.extend(register_problems)
-    problems.extend(lines_without_invoice(rows["Invoices"], rows["InvoiceLines"], cols.get("InvoiceLines", {})))
+    if not renamed:  # else every row pointing to the renamed sheet would be reported too
+        problems.extend(register_problems)
+        problems.extend(lines_without_invoice(rows["Invoices"], rows["InvoiceLines"], cols.get("InvoiceLines", {})))
     book = Book(
         settings=settings,
         services=build.first_by_id(records("Services"), "code"),
@@ -96,7 +91,8 @@ def _load_raw(raw: RawBook, today: date) -> Loaded:
         for sheet in S.INPUT_SHEETS
         if sheet.id_column
     }
-    problems.extend(validate(book, cols, ids, today))
+    if not renamed:
+        problems.extend(validate(book, cols, ids, today))
     return Loaded(book, problems)
 
 

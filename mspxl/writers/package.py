@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
+from mspxl.columns import header_key
 from mspxl.writers.ooxml import (
     CALC_CHAIN_REL,
     CT_NS,
@@ -113,8 +114,15 @@ class Package:
         return result
 
     def sheet(self, name: str) -> SheetXml | None:
+        """The sheet called `name`, else one whose name differs only in case, spaces or underscores (`invoices`), as
+        the reader finds it: a second `Invoices` beside `invoices` would be a workbook Excel cannot open."""
+        if name in self.sheets:
+            return self.sheets[name]
+        names = self.sheet_names()
+        if name not in names:
+            name = next((n for n in names if header_key(n) == header_key(name)), name)
         if name not in self.sheets:
-            part = self.sheet_names().get(name)
+            part = names.get(name)
             if part is None:
                 return None
             self.sheets[name] = SheetXml(name, part, self.xml(part), self.strings)

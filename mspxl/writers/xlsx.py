@@ -158,10 +158,18 @@ def header_row(ws: Worksheet, header: str) -> int:
     return 1
 
 
+def sheet_named(wb: Workbook, name: str) -> str:
+    """The workbook's name for sheet `name`: itself, else one differing only in case, spaces or underscores (as the
+    reader finds it), else `name`."""
+    if name in wb.sheetnames:
+        return name
+    return next((n for n in wb.sheetnames if header_key(n) == header_key(name)), name)
+
+
 def ensure_output_sheet(wb: Workbook, name: str) -> Worksheet:
     columns = OUTPUT_SHEETS[name]
-    if name in wb.sheetnames:
-        ws = wb[name]
+    if sheet_named(wb, name) in wb.sheetnames:
+        ws = wb[sheet_named(wb, name)]
         if ws.max_row >= 1 and any(c.value is not None for c in ws[1]):
             return ws
     else:
@@ -232,7 +240,7 @@ def apply_changes(wb: Workbook, changes: WorkbookChanges, currency: str, locale:
     for mark in changes.marks:
         by_sheet.setdefault((mark.sheet, mark.key_header), []).append(mark)
     for (sheet, key_header), marks in by_sheet.items():
-        ws = wb[sheet]
+        ws = wb[sheet_named(wb, sheet)]
         top = header_row(ws, key_header)
         where = header_map(ws, top)
         key_col = where[header_key(key_header)]
@@ -241,7 +249,7 @@ def apply_changes(wb: Workbook, changes: WorkbookChanges, currency: str, locale:
             target = column_for(ws, where, mark.header, top)
             set_value(ws.cell(row=rows[mark.key], column=target), mark.value, mark.kind, fmt)
     for sheet, row, header, value in changes.row_marks:
-        ws = wb[sheet]
+        ws = wb[sheet_named(wb, sheet)]
         top = header_row(ws, "Client ID")  # every sheet with row marks (Usage) has a Client ID column
         target = column_for(ws, header_map(ws, top), header, top)
         set_value(ws.cell(row=row, column=target), value, "text", fmt)
@@ -270,8 +278,8 @@ Row = Mapping[str, object]  # header -> value
 
 def sheet_for(wb: Workbook, name: str, headers: Sequence[str]) -> Worksheet:
     """The sheet, made with `headers` in row 1 when the workbook does not have it yet."""
-    if name in wb.sheetnames:
-        return wb[name]
+    if sheet_named(wb, name) in wb.sheetnames:
+        return wb[sheet_named(wb, name)]
     ws = wb.create_sheet(name)
     for col, header in enumerate(headers, start=1):
         ws.cell(row=1, column=col, value=header)
