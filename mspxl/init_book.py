@@ -164,7 +164,7 @@ def _lay_out_input_sheet(ws: Worksheet, sheet: Sheet) -> None:
         if validation is not None:
             validation.add(f"{letter}2:{letter}{LAST_VALIDATED_ROW}")
             ws.add_data_validation(validation)
-    table = Table(displayName=sheet.name, ref=f"A1:{get_column_letter(len(sheet.columns))}2")
+    table = Table(displayName=schema.table_name(sheet.name), ref=f"A1:{get_column_letter(len(sheet.columns))}2")
     table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
     ws.add_table(table)
 

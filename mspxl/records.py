@@ -41,6 +41,18 @@ class Tier:
 
 
 @dataclass(frozen=True)
+class PriceChange:
+    """A row of the Price Changes sheet: a service's Unit Price from the first day of `effective_from` (YYYY-MM), for
+    one client or (client_id blank) for every client."""
+
+    service_code: str
+    effective_from: str
+    unit_price: Decimal
+    client_id: str = ""
+    row: int = 0
+
+
+@dataclass(frozen=True)
 class Block:
     """A row of the Blocks sheet: prepaid support hours bought by a client."""
 
@@ -248,6 +260,7 @@ class Book:
     charges: tuple[Charge, ...] = ()
     tiers: dict[str, tuple[Tier, ...]] = field(default_factory=dict)  # Tiers sheet, by Service Code
     blocks: tuple[Block, ...] = ()  # Blocks sheet: prepaid hours
+    price_changes: tuple[PriceChange, ...] = ()  # Price Changes sheet
 
     # Per-client views, built once per Book (a frozen record: the cache is filled on first use), so billing a
     # client looks at its own rows instead of every row of the workbook.
@@ -263,6 +276,15 @@ class Book:
         """The client's rows of one sheet (`subscriptions`, `users`, `devices`, `usage`, `work`, `charges`,
         `invoices`, `blocks`), in sheet order."""
         return self._by_client.get(client_id, {}).get(name, ())
+
+    @cached_property
+    def price_history(self) -> dict[tuple[str, str], tuple[PriceChange, ...]]:
+        """The Price Changes sheet by (Service Code, Client ID; "" for every client), each key's rows by Effective
+        From."""
+        history: dict[tuple[str, str], list[PriceChange]] = defaultdict(list)
+        for change in self.price_changes:
+            history[(change.service_code, change.client_id)].append(change)
+        return {key: tuple(sorted(rows, key=lambda c: (c.effective_from, c.row))) for key, rows in history.items()}
 
     def client(self, client_id: str) -> Client:
         for client in self.clients:
@@ -320,6 +342,7 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "Payment",
+    "PriceChange",
     "Project",
     "Seat",
     "Service",

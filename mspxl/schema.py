@@ -228,6 +228,18 @@ BLOCKS = Sheet(
     description="Prepaid blocks of support hours; billable work draws the oldest unexpired block down first.",
 )
 
+PRICE_CHANGES = Sheet(
+    "Price Changes",
+    (
+        Column("Service Code", Kind.ID, required=True),
+        Column("Client ID", Kind.ID, width=10),  # blank: every client (the catalogue price)
+        Column("Effective From", Kind.PERIOD, required=True, width=14),
+        Column("Unit Price", Kind.MONEY, required=True),
+    ),
+    required=False,
+    description="Prices with effective dates: month M is billed at the price in effect on M's first day.",
+)
+
 INPUT_SHEETS: tuple[Sheet, ...] = (
     SETTINGS,
     SERVICES,
@@ -243,6 +255,7 @@ INPUT_SHEETS: tuple[Sheet, ...] = (
     CHARGES,
     TIERS,
     BLOCKS,
+    PRICE_CHANGES,
 )
 
 # Output sheets: (header, number format kind) where kind is "text", "date", "money", "int", "decimal".

@@ -26,6 +26,7 @@ from mspxl.billing.calendar import (
 )
 from mspxl.billing.counting import count_at_cutoff
 from mspxl.billing.minimums import seat_noun
+from mspxl.billing.prices import price_in_effect
 from mspxl.money import cents, line_amount
 from mspxl.records import Book, Client, Invoice, InvoiceLine, Seat, Service, Subscription
 
@@ -87,13 +88,12 @@ def _newcomers(seats: Sequence[Seat], client_id: str, since: date, cutoff: date,
 
 
 def _cycle_price(book: Book, sub: Subscription, service: Service, billed_lines: Sequence[InvoiceLine],
-                 months: int) -> Decimal:
+                 periods: Sequence[str]) -> Decimal:
     """The price per unit for the whole cycle: the cycle invoice's price for the service (its last tier band's, the
-    marginal one), else the subscription's or the catalogue's price x months."""
+    marginal one), else the price in effect when the cycle began x months."""
     if billed_lines:
         return billed_lines[-1].unit_price
-    price = sub.unit_price if sub.unit_price is not None else service.unit_price
-    return price * months
+    return price_in_effect(book, sub.client_id, service, periods[0], sub) * len(periods)
 
 
 def addition_lines(book: Book, client: Client, period: str, subs: Sequence[Subscription]) -> list[InvoiceLine]:
@@ -122,7 +122,7 @@ def addition_lines(book: Book, client: Client, period: str, subs: Sequence[Subsc
         net = count_at_cutoff(seats, client.id, cutoff, device_type) - int(billed)
         if net <= 0:
             continue
-        price = _cycle_price(book, sub, service, on_cycle, len(periods))
+        price = _cycle_price(book, sub, service, on_cycle, periods)
         added = _newcomers(seats, client.id, cycle_cutoff, cutoff, device_type)[:net]
         dates = [s.added_on for s in added] + [cutoff] * (net - len(added))
         for day in sorted(set(dates)):

@@ -17,6 +17,7 @@ from mspxl.billing.calendar import (
 )
 from mspxl.billing.counting import billed_count, count_at_cutoff
 from mspxl.billing.minimums import at_minimum, counted_on, minimum_note, seat_noun
+from mspxl.billing.prices import catalogue_price, own_price, price_in_effect
 from mspxl.billing.tiers import bands_text, tier_bands
 from mspxl.billing.totals import numbered, period_invoice
 from mspxl.money import line_amount
@@ -36,11 +37,6 @@ def subscriptions_in_force(book: Book, client: Client, cutoff) -> list[Subscript
     """A subscription applies to period M when its Start Date <= the cutoff and End Date is blank or > the cutoff,
     so an upgrade or downgrade entered mid-month shows on the next bill."""
     return [s for s in book.of_client(client.id, "subscriptions") if s.in_force(cutoff)]
-
-
-def unit_price(subscription: Subscription, service: Service) -> Decimal:
-    """A price in the Subscriptions row overrides the catalog."""
-    return subscription.unit_price if subscription.unit_price is not None else service.unit_price
 
 
 def previous_managed(book: Book, client_id: str, period: str) -> Invoice | None:
@@ -108,9 +104,10 @@ def subscription_lines(book: Book, client: Client, sub: Subscription, periods: t
         billed = at_minimum(counted, sub.minimum_qty)
         note = minimum_note(counted, billed, seat_noun(service))
         quantity = Decimal(billed)
-    tiers = book.tiers.get(service.code, ()) if sub.unit_price is None else ()
+    own = own_price(book, client.id, service, periods[0], sub)
+    tiers = book.tiers.get(service.code, ()) if own is None else ()
     if not tiers:
-        price = unit_price(sub, service) * months
+        price = (own if own is not None else catalogue_price(book, service, periods[0])) * months
         return [InvoiceLine(0, service.code, f"{service.name}, {label}{note}", quantity, price,
                             line_amount(quantity, price), service.taxable, service.unit)]
     return tiered_lines(service, tiers, quantity, months, f"{service.name}, {label}", note)
@@ -145,14 +142,14 @@ def usage_in_arrears(book: Book, client: Client, period: str) -> list[UsageRow]:
     ]
 
 
-def usage_line(book: Book, client: Client, row: UsageRow, cutoff) -> InvoiceLine:  # noqa: ANN001
+def usage_line(book: Book, client: Client, row: UsageRow, period: str, cutoff) -> InvoiceLine:  # noqa: ANN001
     """Per row: quantity minus the service's Included Qty (never below 0), x price, on its own line naming the usage
-    month, shown even when it comes to 0.00 so the client sees the allowance at work."""
+    month, shown even when it comes to 0.00 so the client sees the allowance at work. The price is the one in effect
+    on the first day of the invoice's month."""
     service = book.services[row.service_code]
-    price = service.unit_price
-    for sub in subscriptions_in_force(book, client, cutoff):
-        if sub.service_code == service.code and sub.unit_price is not None:
-            price = sub.unit_price
+    priced = [s for s in subscriptions_in_force(book, client, cutoff)
+              if s.service_code == service.code and s.unit_price is not None]
+    price = price_in_effect(book, client.id, service, period, priced[-1] if priced else None)
     billable = max(row.quantity - service.included_qty, Decimal(0))
     unit = f" {service.unit}" if service.unit else ""
     description = (f"{service.name}, {month_label(row.period)}: {_qty(row.quantity)}{unit} used, "
@@ -185,7 +182,7 @@ def managed_invoice(book: Book, client: Client, period: str) -> Invoice | Skippe
              for line in subscription_lines(book, client, s, periods, previous, later)]
     usage_rows = [r for r in usage_in_arrears(book, client, period) if r.service_code in book.services]
     usage_rows.sort(key=lambda r: (r.period, r.service_code, r.row))
-    lines += [usage_line(book, client, r, cutoff) for r in usage_rows]
+    lines += [usage_line(book, client, r, period, cutoff) for r in usage_rows]
     if not lines or all(line.amount == 0 for line in lines):
         return Skipped(client.id, client.name, "all lines come to 0.00")
     lines_t = numbered(lines)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from mspxl.billing.calendar import add_months, cycle_periods, invoice_date
-from mspxl.billing.managed import managed_invoice, unit_price
+from mspxl.billing.managed import managed_invoice
+from mspxl.billing.prices import price_in_effect
 from mspxl.records import Book, Client, Invoice, Subscription
 
 
@@ -64,7 +65,7 @@ def billed_quantities(book: Book, period: str) -> dict[tuple[str, str], Billed]:
             sub = subs.get(code)
             price = prices.get(code)
             if price is None:
-                price = unit_price(sub, book.services[code]) if sub else book.services[code].unit_price
+                price = price_in_effect(book, client.id, book.services[code], period, sub)
             number = invoice.number if invoice is not None and code in prices else ""
             result[(client.id, code)] = Billed(quantities.get(code, Decimal(0)), price, sub, number)
     return result

@@ -20,6 +20,7 @@ from mspxl.records import (
     Invoice,
     InvoiceLine,
     Payment,
+    PriceChange,
     Project,
     Seat,
     Service,
@@ -114,6 +115,7 @@ RECORDS: dict[str, tuple[type, dict[str, str]]] = {
     "Charges": (Charge, {}),
     "Blocks": (Block, {}),
     "Tiers": (Tier, {}),
+    "Price Changes": (PriceChange, {}),
     "Projects": (Project, {"Project ID": "id"}),
     "Payments": (Payment, {"Payment ID": "id"}),
 }

@@ -80,6 +80,7 @@ def _load_raw(raw: RawBook, today: date) -> Loaded:
         charges=tuple(records("Charges")),
         tiers=build.tiers_by_service(records("Tiers")),
         blocks=tuple(records("Blocks")),
+        price_changes=tuple(records("Price Changes")),
         collection_states={str(r["Client ID"]): str(r["State"]) for r in rows["Collections"]
                            if r.ok and r["State"] is not None},
         collections_as_of=max((as_date(r["As Of"]) for r in rows["Collections"]

@@ -13,7 +13,12 @@ from mspxl.ach.routing import bank_details
 from mspxl.problems import Problem, error, warning
 from mspxl.records import TERMS_DAYS, Book
 from mspxl.workbook.table import cell_ref
-from mspxl.workbook.validate_models import blocks_are_well_formed, minimum_fits_model, tiers_are_well_formed
+from mspxl.workbook.validate_models import (
+    blocks_are_well_formed,
+    minimum_fits_model,
+    price_changes_are_well_formed,
+    tiers_are_well_formed,
+)
 from mspxl.workbook.verify import register_checks
 
 Columns = dict[str, dict[str, int]]  # sheet -> header -> 0-based column
@@ -65,6 +70,9 @@ def unknown_references(book: Book, cols: Columns, known: dict[str, set[str]]) ->
     for charge in book.charges:
         check("Charges", charge.row, "Client ID", charge.client_id, clients, "Client ID (Clients sheet)")
         check("Charges", charge.row, "Project ID", charge.project_id, projects, "Project ID (Projects sheet)")
+    for change in book.price_changes:
+        check("Price Changes", change.row, "Service Code", change.service_code, services, "Service Code (Services)")
+        check("Price Changes", change.row, "Client ID", change.client_id, clients, "Client ID (Clients sheet)")
     for project in book.projects.values():
         check("Projects", project.row, "Client ID", project.client_id, clients, "Client ID (Clients sheet)")
     for pay in book.payments:
@@ -200,6 +208,7 @@ VALIDATORS: tuple[Validator, ...] = (
     tiers_are_well_formed,
     minimum_fits_model,
     blocks_are_well_formed,
+    price_changes_are_well_formed,
     terms_fall_due_before_the_debit,
 )
 

@@ -1,4 +1,5 @@
-"""Validation of the billing models' own sheets and columns: Tiers and Tier Mode, Minimum Qty, Blocks.
+"""Validation of the billing models' own sheets and columns: Tiers and Tier Mode, Minimum Qty, Blocks, Price
+Changes.
 
 Small functions `(book, cols) -> problems`, run with the other validators; every problem names its cell.
 """
@@ -87,4 +88,27 @@ def blocks_are_well_formed(book: Book, cols: Columns) -> list[Problem]:
             problems.append(error("Blocks", _cell(cols, "Blocks", block.row, "Expires On"), "Expires On",
                                   f"is before Purchased On ({block.purchased_on.isoformat()})",
                                   block.expires_on.isoformat()))
+    return problems
+
+
+def price_changes_are_well_formed(book: Book, cols: Columns) -> list[Problem]:
+    """One price per service, client and month: a second Price Changes row with the same Service Code, Client ID and
+    Effective From is an error (which one holds would be a guess). A change for every client of a service priced by
+    its Tiers rows would not apply (the tiers do): an error too. Unknown services and clients are reported with the
+    other references; a month that is not YYYY-MM and a negative price by the cell reader."""
+    problems = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for change in book.price_changes:
+        key = (change.service_code, change.client_id, change.effective_from)
+        who = f"client {change.client_id}" if change.client_id else "every client"
+        if key in seen:
+            problems.append(error("Price Changes", _cell(cols, "Price Changes", change.row, "Effective From"),
+                                  "Effective From", f"repeats row {seen[key]}: a second price of "
+                                  f"{change.service_code} for {who} from that month", change.effective_from))
+        else:
+            seen[key] = change.row
+        if not change.client_id and change.service_code in book.tiers:
+            problems.append(error("Price Changes", _cell(cols, "Price Changes", change.row, "Service Code"),
+                                  "Service Code", "is priced by its Tiers rows, so a change for every client would "
+                                  "not apply: change the Tiers rows, or give a Client ID", change.service_code))
     return problems
