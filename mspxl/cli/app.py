@@ -20,6 +20,7 @@ from mspxl.cli.help import Command, Group
 from mspxl.cli.invoice import invoice
 from mspxl.cli.payments import ach, returns, send
 from mspxl.cli.reconcile import reconcile
+from mspxl.cli.reprice import reprice
 from mspxl.cli.statement import statement
 from mspxl.cli.summary import summary
 from mspxl.cli.templates import templates_app
@@ -45,7 +46,7 @@ def main_options(
 for command in (init, check, invoice, collect, demo, summary, statement):
     cli.command(cls=Command)(command)
 cli.add_typer(addin_app, name="addin")
-for command in (ach, returns, send, credit, verify, export, reconcile):
+for command in (ach, returns, send, credit, verify, export, reconcile, reprice):
     cli.command(cls=Command)(command)
 cli.add_typer(templates_app, name="templates")
 
