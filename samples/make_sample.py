@@ -137,6 +137,13 @@ for _service in SERVICES:  # the accounting mapping: income account, and tax cod
 CATALOG = {str(s["Service Code"]): s for s in SERVICES}
 
 # How the sample vendor files (samples/make_vendor_files.py) name Northwind's clients and services.
+# A 5% increase of Standard from January 2027, as `mspxl reprice --percent 5 --from 2027-01 --service STANDARD`
+# writes it: after the sample's months, so none of them changes.
+PRICE_CHANGES: tuple[dict[str, object], ...] = (
+    {"Service Code": "STANDARD", "Effective From": "2027-01", "Unit Price": Decimal("131.25")},
+    {"Service Code": "STANDARD", "Client ID": "C006", "Effective From": "2027-01", "Unit Price": Decimal("115.50")},
+)
+
 VENDOR_MAP: tuple[dict[str, object], ...] = (
     {"Vendor Customer": "Birchwood Family Law PLLC", "Client ID": "C002"},
     {"Vendor": "microsoft", "Vendor Item": "Microsoft 365 Business Premium", "Service Code": "M365"},
@@ -753,6 +760,7 @@ def main(out: Path = DEFAULT_OUT) -> Path:
         (schema.PROJECTS, list(PROJECTS)),
         (schema.PAYMENTS, sample.payments),
         (schema.VENDOR_MAP, list(VENDOR_MAP)),
+        (schema.PRICE_CHANGES, list(PRICE_CHANGES)),
     )
     for sheet, rows in sheets:
         fill_sheet(book[sheet.name], sheet, rows)
