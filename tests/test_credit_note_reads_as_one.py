@@ -8,10 +8,13 @@ from datetime import UTC, datetime
 from email import policy
 from pathlib import Path
 
+import pytest
 from test_credit_notes import credit, issued_book
 from test_documents import document_text
 
 from mspxl.commands.send import send_invoices
+
+pytestmark = pytest.mark.usefixtures("no_pdf_converter")  # the .docx is attached: no LibreOffice run
 
 
 def test_credit_note_document_and_email(tmp_path: Path) -> None:

@@ -74,11 +74,13 @@ def month_on(book: Path, folder: Path) -> Run:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
     done = {}
-    for name in FILES:
-        folder = tmp_path_factory.mktemp(name.replace(".", "_"))
-        book = folder / name
-        graft(EXCEL_MADE / name, sample_workbook(), book, CLIENTS)
-        done[name] = month_on(book, folder)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MSPXL_SOFFICE", "/nonexistent/soffice")  # send attaches the .docx: no LibreOffice per file
+        for name in FILES:
+            folder = tmp_path_factory.mktemp(name.replace(".", "_"))
+            book = folder / name
+            graft(EXCEL_MADE / name, sample_workbook(), book, CLIENTS)
+            done[name] = month_on(book, folder)
     return done
 
 

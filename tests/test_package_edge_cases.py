@@ -30,6 +30,8 @@ from mspxl.schema import INVOICES_COLUMNS
 from mspxl.workbook.load import load_file
 from mspxl.writers import update
 
+pytestmark = pytest.mark.usefixtures("no_pdf_converter")  # the .docx is attached: no LibreOffice run
+
 TODAY = date(2026, 12, 20)
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 runner = CliRunner()

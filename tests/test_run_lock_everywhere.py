@@ -19,6 +19,8 @@ from mspxl.commands.send import send_invoices, send_notices
 from mspxl.lock import lock_path
 from mspxl.writers import atomic
 
+pytestmark = pytest.mark.usefixtures("no_pdf_converter")  # the .docx is attached: no LibreOffice run
+
 
 def test_every_save_happens_under_the_run_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     book = book_for_month(tmp_path)

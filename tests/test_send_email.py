@@ -21,6 +21,8 @@ from mspxl.commands.send import send_invoices
 from mspxl.delivery.message import EmailTemplateError, render_text
 from mspxl.delivery.outbox import SmtpProblem
 
+pytestmark = pytest.mark.usefixtures("no_pdf_converter")  # the .docx is attached: no LibreOffice run
+
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
@@ -92,6 +94,7 @@ def test_send_over_smtp_once(tmp_path: Path, inbox: tuple[Inbox, str], monkeypat
     (mail_from, rcpts, raw), = handler.received
     assert (mail_from, rcpts) == ("billing@northwind.example", ["c1@example.com"])
     msg = email.message_from_bytes(raw, policy=policy.default)
+    assert msg["X-Unsent"] is None  # a draft mark only on .eml files
     assert msg["Subject"].strip() == "Invoice INV-000001 from Northwind Managed IT: $500.00 due December 1, 2026"
     assert msg["To"] == "c1@example.com"
     body = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
@@ -116,7 +119,8 @@ def test_eml_files_without_a_server(tmp_path: Path) -> None:
     book = invoiced_book(tmp_path)
     docs = tmp_path / "docs"
     dry = send_invoices(book, "2026-11", NOW, dry_run=True, out=docs)
-    assert [o.detail for o in dry.sent] == ["would send", "would send"] and not list(docs.glob("*.eml"))
+    assert [o.detail for o in dry.sent] == ["file INV-000001 Alpha Dental.eml", "file INV-000002 Birch Law.eml"]
+    assert not list(docs.glob("*.eml"))
     run = send_invoices(book, "2026-11", NOW, out=docs)
     assert [o.detail for o in run.sent] == ["file INV-000001 Alpha Dental.eml", "file INV-000002 Birch Law.eml"]
     msg = email.message_from_bytes((docs / "INV-000002 Birch Law.eml").read_bytes(), policy=policy.default)

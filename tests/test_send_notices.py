@@ -27,6 +27,8 @@ from mspxl.commands.send import send_notices
 from mspxl.delivery.message import EmailTemplateError
 from mspxl.resources import export_templates, packaged_templates
 
+pytestmark = pytest.mark.usefixtures("no_pdf_converter")  # the .docx is attached: no LibreOffice run
+
 AS_OF = date(2026, 12, 3)
 NOW = datetime(2026, 12, 3, 15, 30, tzinfo=UTC)
 C1_NOTICE = "Notice 2026-12-03 payment_failed Client C1.docx"
@@ -132,7 +134,7 @@ def test_dry_run_writes_nothing(book: Path, inbox: tuple[Inbox, str]) -> None:
     files = sorted(p.name for p in docs.iterdir())
     run = send_notices(book, AS_OF, NOW, server, dry_run=True, out=docs)
     assert [(o.client_id, o.notice, o.detail) for o in run.sent] == [
-        ("C1", "payment_failed", "would send"), ("C2", "bank_details", "would send")]
+        ("C1", "payment_failed", f"smtp {server}"), ("C2", "bank_details", f"smtp {server}")]
     assert handler.received == [] and book.read_bytes() == before
     assert sorted(p.name for p in docs.iterdir()) == files
 
@@ -195,11 +197,15 @@ def test_cli_sends_notices_and_adds_a_runs_row(book: Path) -> None:
     dry = runner.invoke(cli, ["send", str(book), "--notices", "--as-of", "2026-12-03", "--out", str(docs),
                               "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "would send payment_failed notice to C1 c1@example.com" in dry.output
+    assert ("  would write Notice 2026-12-03 payment_failed Client C1.eml for c1@example.com (attached: Notice "
+            "2026-12-03 payment_failed Client C1.docx)") in dry.output
+    assert "Notices of 2026-12-03 (dry run, nothing written): 2 would be written as .eml files" in dry.output
     assert "Sent" not in openpyxl.load_workbook(book).sheetnames
     result = runner.invoke(cli, ["send", str(book), "--notices", "--as-of", "2026-12-03", "--out", str(docs)])
     assert result.exit_code == 0, result.output
-    assert "Notices of 2026-12-03: 2 sent, 0 failed, 0 sent before (files)." in result.output
+    assert (f"Notices of 2026-12-03: 2 written as .eml files in {docs}, to open and send from your mail program "
+            "(they open as drafts); 0 failed, 0 written or sent before.") in result.output
+    assert " sent," not in result.output
     runs = sheet_rows(book, "Runs")
     assert [(r["Command"], r["Arguments"], r["Issued"]) for r in runs][-1] == (
         "send", "book.xlsx --notices --as-of 2026-12-03", "notices 2")

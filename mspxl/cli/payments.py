@@ -130,13 +130,19 @@ def send(
                                               show_default=False)] = None,
     smtp: Annotated[str | None, typer.Option(
         "--smtp", help="SMTP server HOST:PORT (STARTTLS when offered; login from MSPXL_SMTP_USER and "
-                       "MSPXL_SMTP_PASSWORD). Without it, .eml files are written to the output folder.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")] = False,
+                       "MSPXL_SMTP_PASSWORD). Without it, each message is written to the output folder as a "
+                       ".eml draft, to open and send from a mail program.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be written or sent; write and send "
+                                                           "nothing.")] = False,
+    include_credited: Annotated[bool, typer.Option(
+        "--include-credited", help="Also send invoices that credit notes cancel in full (by default only their "
+                                   "credit notes and reissues are sent).")] = False,
     out_dir: OutOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Email each invoice of the period (--period), or each collections notice of a collections run (--notices
-    --as-of), to its client, the document attached; nothing is ever sent twice."""
+    --as-of), to its client, the document attached as a PDF (made when LibreOffice, or Word with docx2pdf, is
+    there); nothing is ever sent twice."""
     from datetime import datetime
 
     from mspxl.billing.calendar import BadPeriod
@@ -150,7 +156,7 @@ def send(
     now = datetime.now().astimezone()
     run: SendRun | NoticeSendRun
     try:
-        run = run_send(book, period, day, now, smtp, dry_run, out_dir)
+        run = run_send(book, period, day, now, smtp, dry_run, out_dir, include_credited)
     except BadPeriod as exc:
         raise fail(str(exc), as_json, 2) from None
     except WorkbookHasErrors as exc:
@@ -165,44 +171,83 @@ def send(
         raise typer.Exit(1)
 
 
+def _doing(run: SendRun | NoticeSendRun) -> str:
+    """What happens to each message: written as a .eml file, sent over SMTP, or on a dry run what would."""
+    if run.via == "files":
+        return "would write" if run.dry_run else "written"
+    return "would send" if run.dry_run else "sent"
+
+
+def _message_line(run: SendRun | NoticeSendRun, what: str, email: str, detail: str, attached: str) -> str:
+    """`  written INV-000001 Alpha.eml for ap@alpha.test (attached: INV-000001 Alpha.pdf)`, or with a server
+    `  sent INV-000001 to ap@alpha.test over smtp HOST:PORT (attached: ...)`."""
+    with_file = f" (attached: {attached})" if attached else ""
+    if run.via == "files":
+        return f"  {_doing(run)} {detail.removeprefix('file ')} for {email}{with_file}"
+    return f"  {_doing(run)} {what} to {email} over {detail}{with_file}"
+
+
+def _summary(run: SendRun | NoticeSendRun, head: str, skipped: str = "") -> str:
+    """The last line: how many went and how (files to send from a mail program, or sent), then the rest."""
+    done, rest = len(run.sent), f"{skipped}{len(run.failed)} failed, {len(run.already)}"
+    if run.via == "files":
+        if run.dry_run:
+            return (f"{head} (dry run, nothing written): {done} would be written as .eml files, {rest} written or "
+                    "sent before.")
+        return (f"{head}: {done} written as .eml files in {run.out_dir}, to open and send from your mail program "
+                f"(they open as drafts); {rest} written or sent before.")
+    if run.dry_run:
+        return f"{head} (dry run, nothing sent): {done} would be sent ({run.via}), {rest} sent before."
+    return f"{head}: {done} sent ({run.via}), {rest} sent before."
+
+
 def _present_invoices(run: SendRun, as_json: bool) -> None:
     if as_json:
         print(json.dumps({
             "ok": not run.failed, "period": run.period, "via": run.via, "dry_run": run.dry_run,
-            "sent": [{"invoice": o.invoice_number, "client_id": o.client_id, "email": o.email, "via": o.detail}
-                     for o in run.sent],
+            "action": _doing(run),
+            "sent": [{"invoice": o.invoice_number, "client_id": o.client_id, "email": o.email, "via": o.detail,
+                      "attached": o.attached} for o in run.sent],
             "failed": [{"invoice": o.invoice_number, "client_id": o.client_id, "reason": o.detail}
                        for o in run.failed],
+            "skipped": [{"invoice": s.invoice_number, "client_id": s.client_id, "reason": s.reason}
+                        for s in run.skipped],
             "already_sent": list(run.already),
+            "docx_only": run.pdf_note,
         }))
         return
-    verb = "would send" if run.dry_run else "sent"
     for o in run.sent:
-        out.print(f"  {verb} {o.invoice_number} to {o.email} ({o.detail})")
+        out.print(_message_line(run, o.invoice_number, o.email, o.detail, o.attached))
+    for s in run.skipped:
+        out.print(f"  skipped {s.invoice_number} {s.client_id}: {s.reason}; not sent (--include-credited sends it "
+                  "too)")
     for o in run.failed:
         out.print(f"  not sent {o.invoice_number} {o.client_id}: {o.detail} (tried again next run)")
-    out.print(f"{run.period}: {len(run.sent)} {verb}, {len(run.failed)} failed, {len(run.already)} sent "
-              f"before ({run.via}).")
+    if run.pdf_note:
+        out.print(run.pdf_note)
+    out.print(_summary(run, run.period, f"{len(run.skipped)} skipped, " if run.skipped else ""))
 
 
 def _present_notices(run: NoticeSendRun, as_json: bool) -> None:
     if as_json:
         print(json.dumps({
             "ok": not run.failed, "as_of": run.as_of.isoformat(), "via": run.via, "dry_run": run.dry_run,
+            "action": _doing(run),
             "sent": [{"notice": o.notice, "client_id": o.client_id, "email": o.email, "document": o.document,
                       "via": o.detail} for o in run.sent],
             "failed": [{"notice": o.notice, "client_id": o.client_id, "document": o.document, "reason": o.detail}
                        for o in run.failed],
             "already_sent": list(run.already),
+            "docx_only": run.pdf_note,
         }))
         return
-    verb = "would send" if run.dry_run else "sent"
     for o in run.sent:
-        out.print(f"  {verb} {o.notice} notice to {o.client_id} {o.email} ({o.detail})")
+        out.print(_message_line(run, f"{o.notice} notice of {o.client_id}", o.email, o.detail, o.document))
     for o in run.failed:
         out.print(f"  not sent {o.notice} notice {o.client_id}: {o.detail} (tried again next run)")
     if not (run.sent or run.failed or run.already):
         out.print(f"  no notice of {run.as_of.isoformat()} in {run.out_dir} (run `mspxl collect --as-of "
                   f"{run.as_of.isoformat()}` first)")
-    out.print(f"Notices of {run.as_of.isoformat()}: {len(run.sent)} {verb}, {len(run.failed)} failed, "
-              f"{len(run.already)} sent before ({run.via}).")
+    if run.pdf_note:
+        out.print(run.pdf_note)
+    out.print(_summary(run, f"Notices of {run.as_of.isoformat()}"))

@@ -6,6 +6,7 @@ or the command line; they are only sent over an encrypted connection.
 
 from __future__ import annotations
 
+import copy
 import os
 import smtplib
 import ssl
@@ -39,11 +40,19 @@ def parse_server(text: str) -> tuple[str, int]:
     return host, int(port)
 
 
+def eml_name(key: str, client_name: str) -> str:
+    """`{Invoice Number} {Client Name}.eml`, named like the document it carries."""
+    return document_filename(key, client_name).removesuffix(".docx") + ".eml"
+
+
 def write_eml(msg: EmailMessage, out_dir: Path, key: str, client_name: str) -> Path:
-    """The message as `{Invoice Number} {Client Name}.eml`, which any mail program opens and sends."""
+    """The message as `{Invoice Number} {Client Name}.eml`, marked `X-Unsent: 1`: Outlook (and other mail programs
+    that know the header) opens it as a draft, ready to send, rather than as a message received."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / (document_filename(key, client_name).removesuffix(".docx") + ".eml")
-    target.write_bytes(bytes(msg))
+    target = out_dir / eml_name(key, client_name)
+    draft = copy.deepcopy(msg)
+    draft["X-Unsent"] = "1"
+    target.write_bytes(bytes(draft))
     return target
 
 
