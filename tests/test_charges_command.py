@@ -42,8 +42,8 @@ def test_invoice_marks_charges_and_the_project_document_shows_labor_and_material
     marks = {row[0].value: row[8].value for row in ws.iter_rows(min_row=2)}
     assert marks == {"CH1": "INV-000001", "CH2": None}  # December's fee waits for the January run
     text = document_text(tmp_path / "d" / "INV-000001 Harbor View Hotel.docx")
-    for expected in ("Labor", "2026-11-12 Switch install", "Labor subtotal", "$845.00",
-                     "Materials", "2026-11-12 Switch, 24-port", "$389.00", "Materials subtotal", "$778.00",
+    for expected in ("Labor", "November 12, 2026 Switch install", "Labor subtotal", "$845.00",
+                     "Materials", "November 12, 2026 Switch, 24-port", "$389.00", "Materials subtotal", "$778.00",
                      "$62.24", "$1,685.24", "Project total to date"):
         assert expected in text, expected
     assert verify_file(book, TODAY) == []

@@ -225,7 +225,9 @@ def test_each_invoice_type_renders_its_figures(kind: str, renderer: InvoiceRende
                      "billing@northwind-it.example", "Attn: Jane Roe", "November 2026", "November 5, 2026"):
         assert expected in text, expected
     rows = line_rows(path)
-    assert [row[0] for row in rows] == [line.description for line in invoice.lines]
+    written = {"2026-11-03 New user setup: M. Chen": "November 3, 2026 New user setup: M. Chen",
+               "2026-11-19 Printer driver rollout": "November 19, 2026 Printer driver rollout"}
+    assert [row[0] for row in rows] == [written.get(line.description, line.description) for line in invoice.lines]
     amounts = {"managed": ["$1,140.00", "$255.00", "$51.56"], "service": ["$300.00", "$90.00"],
                "project": ["$2,160.00", "$1,234.50"], "fee": ["$234.89"]}[kind]
     assert [row[4] for row in rows] == amounts

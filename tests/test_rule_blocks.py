@@ -109,12 +109,13 @@ def test_the_block_balance_is_on_the_clients_invoice_document(tmp_path) -> None:
     path = InvoiceRenderer(default_template_dir()).render(inv, book.client("C1"), book.settings, tmp_path)
     document = Document(str(path))
     cells = [cell.text for cell in all_cells(document)]
-    assert cells[cells.index("Prepaid hours") + 1] == "B1: 6.5 h left (until 2027-06-30)"
+    assert cells[cells.index("Prepaid hours") + 1] == "B1: 6.5 h left (until June 30, 2027)"
     lines = [[c.text for c in row.cells] for table in document.tables for row in table.rows
              if row.cells[0].text.startswith("Prepaid support hours") or "from block" in row.cells[0].text]
     assert [row[:5] for row in lines] == [
-        ["2026-10-10 job W1 (A. Tech): from block B1: 3.5 h, 6.5 h left", "3.5", "h", "$0.00", "$0.00"],
-        ["Prepaid support hours, block B1: 10 h, valid until 2027-06-30", "1", "block", "$1,200.00", "$1,200.00"]]
+        ["October 10, 2026 job W1 (A. Tech): from block B1: 3.5 h, 6.5 h left", "3.5", "h", "$0.00", "$0.00"],
+        ["Prepaid support hours, block B1: 10 h, valid until June 30, 2027", "1", "block", "$1,200.00",
+         "$1,200.00"]]
 
 
 def test_the_block_balance_is_on_the_clients_statement(tmp_path) -> None:  # noqa: ANN001

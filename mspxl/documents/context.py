@@ -138,8 +138,34 @@ def rate_text(rate: Decimal, settings: Settings) -> str:
 
 
 def date_text(day: date, settings: Settings) -> str:
-    """A date in the locale's long format: `December 1, 2026` (en_US), `1 December 2026` (en_GB)."""
+    """A date in the locale's long format: `December 1, 2026` (en_US), `1 December 2026` (en_GB). Every date a
+    document shows is written by this function: header dates, and the dates inside texts (`dated_text`)."""
     return _date(day, babel_locale(settings))
+
+
+_ISO_DAY = re.compile(r"(?<![\w-])(\d{4})-(\d{2})(?:-(\d{2}))?(?![\w-])")
+
+
+def dated_text(value: str, settings: Settings) -> str:
+    """Text for one line of a document (as `one_line`) with each ISO date in it written as `date_text` writes
+    dates, and each YYYY-MM month as `period_label` writes it: `2026-09-08 Core switch replacement` -> `September 8,
+    2026 Core switch replacement`, `managed services 2026-11, due 2026-12-01` -> `managed services November 2026,
+    due December 1, 2026`. The register keeps the ISO dates it was issued with (sortable, the same in every
+    language); only the document is localised. Digits that are no real date (`2026-02-30`, `2026-13`) stay."""
+    return _dated(one_line(value), babel_locale(settings))
+
+
+@lru_cache(maxsize=1 << 14)
+def _dated(text: str, locale: str) -> str:
+    def written(match: re.Match[str]) -> str:
+        year, month, day = match.group(1, 2, 3)
+        try:
+            first = date(int(year), int(month), int(day or 1))
+        except ValueError:
+            return match.group(0)
+        return _date(first, locale) if day else _month(first, locale)
+
+    return _ISO_DAY.sub(written, text) if "-" in text else text
 
 
 def period_label(period: str, settings: Settings) -> str:
@@ -165,7 +191,7 @@ def line_context(line: InvoiceLine, settings: Settings) -> dict[str, str]:
     return {
         "number": str(line.line),
         "service_code": one_line(line.service_code),
-        "description": one_line(line.description),
+        "description": dated_text(line.description, settings),
         "quantity": quantity_text(line.quantity, settings),
         "unit": one_line(line.unit),
         "unit_price": price_text(line.unit_price, settings),
@@ -263,7 +289,7 @@ def invoice_context(invoice: Invoice, client: Client, settings: Settings, projec
         "project_id": one_line(invoice.project_id),
         "project_name": project,
         "related_invoice": "" if invoice.type == "fee" else one_line(invoice.related_invoice),
-        "prepaid_hours": one_line(invoice.prepaid_hours),
+        "prepaid_hours": dated_text(invoice.prepaid_hours, settings),
         "debited": debited,
         "debit_date": date_text(debit_date(invoice, settings), settings) if debited else "",
         "retry_fee_rate": rate_text(settings.retry_fee, settings),
