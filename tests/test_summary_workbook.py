@@ -164,6 +164,59 @@ def test_tables_formats_frozen_headers_widths_and_print_settings(files: tuple[Pa
         assert ws.sheet_properties.pageSetUpPr.fitToPage
 
 
+def shown(value: object, number_format: str) -> str:
+    """A cell as Excel shows it in the summary's formats: money with its symbol and cents, dates ISO."""
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")  # type: ignore[attr-defined]
+    if number_format.startswith('"$"'):
+        return f"${dec(value):,.2f}"
+    return f"{value:,}" if isinstance(value, int | float) else str(value)
+
+
+@pytest.mark.parametrize("name", ["Collections", "Revenue by client"])
+def test_collections_and_revenue_by_client_print_readably(files: tuple[Path, Path], name: str) -> None:
+    """Landscape, one page wide; no cell runs into the next (a value fits its column, text is indented away from
+    the amount before it); a long text wraps in a row made tall enough; headings wrap onto two lines."""
+    _, path = files
+    ws = openpyxl.load_workbook(path)[name]
+    index = SHEETS.index(name) + 1
+    with zipfile.ZipFile(path) as z:
+        xml = z.read(f"xl/worksheets/sheet{index}.xml").decode()
+    assert '<pageSetUpPr fitToPage="1"' in xml
+    setup = re.search(r"<pageSetup [^>]*>", xml).group(0)  # type: ignore[union-attr]
+    assert 'orientation="landscape"' in setup and 'fitToWidth="1"' in setup and 'fitToHeight="0"' in setup
+
+    widths = {letter: dim.width for letter, dim in ws.column_dimensions.items()}
+    assert set(widths) == {c.column_letter for c in ws[1]}
+    # Excel prints a column w characters wide as 7w + 5 pixels, 0.75 pt each; a landscape Letter page less the
+    # 0.4-inch margins is 734 pt wide: fitted to that width, the sheet prints at this scale.
+    scale = min(1.0, 734 / sum((7 * w + 5) * 0.75 for w in widths.values()))
+    assert scale >= 0.7, widths
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            text = shown(cell.value, cell.number_format)
+            if not text:
+                continue
+            width = widths[cell.column_letter]
+            if cell.alignment.wrap_text:
+                lines = -(-len(text) // int(width - 2))
+                assert (ws.row_dimensions[cell.row].height or 15) >= 15 * lines, (cell.coordinate, text)
+            else:
+                assert len(text) + 1 <= width, (cell.coordinate, text, width)
+            if isinstance(cell.value, str):
+                assert cell.alignment.indent >= 1, cell.coordinate
+    headings = [c for c in ws[1]]
+    assert all(c.alignment.wrap_text for c in headings)
+    assert ws.row_dimensions[1].height == 30  # two lines
+    if name == "Collections":
+        assert widths["F"] < len("Oldest Unpaid Invoice")  # "Oldest Unpaid / Invoice"
+        notes = {c.value: c for c in ws["I"][1:]}
+        long = notes["retry ACH for 1,500.00 on 2026-11-09 (fee 225.00 debited separately)"]
+        assert long.alignment.wrap_text and ws.row_dimensions[long.row].height == 30
+
+
 def test_native_charts(files: tuple[Path, Path]) -> None:
     _, path = files
     with zipfile.ZipFile(path) as z:

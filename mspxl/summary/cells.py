@@ -3,6 +3,7 @@ formula, Excel tables, fitted column widths and print settings."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -32,6 +33,11 @@ Value = str | Decimal | int | date | None
 class Col(NamedTuple):
     header: str
     kind: str  # text | money | date | int | qty
+    wrap: int = 0  # a long text (a name, a note): the column is at most this wide and its cells wrap
+
+
+LINE_HEIGHT = 15  # points, one line of the default 11-point font
+TEXT_GAP = 1  # text cells are indented one character, so a right-aligned amount never runs into the next text
 
 
 def money_format(currency: str, locale: str) -> str:
@@ -52,6 +58,7 @@ class SheetWriter:
         self.ws = ws
         self.money = money
         self.widths: dict[int, int] = {}
+        self.wraps: dict[int, int] = {}
 
     def put(self, row: int, column: int, value: Value, kind: str = "text", fit: bool = True) -> None:
         """Write one value with its number format. Text stays text: a string starting with = + - @ tab or CR is
@@ -71,23 +78,45 @@ class SheetWriter:
         if fit:
             self.widths[column] = max(self.widths.get(column, 0), display_width(value, kind))
 
-    def header(self, row: int, column: int, names: Sequence[str]) -> None:
+    def header(self, row: int, column: int, names: Sequence[str], wrapped: bool = False) -> None:
+        """Column headings; `wrapped` headings (a sheet's first row, two lines high) need only be half as wide."""
         for offset, name in enumerate(names):
-            self.put(row, column + offset, name)
+            self.put(row, column + offset, name, fit=not wrapped)
+            if wrapped:
+                self.widths[column + offset] = max(self.widths.get(column + offset, 0), two_line_width(name))
             cell = self.ws.cell(row=row, column=column + offset)
             cell.font = HEADER_FONT
             cell.fill = HEADER_FILL
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=False)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=wrapped)
+
+    def align(self, row: int, column: int, cols: Sequence[Col]) -> None:
+        """Text indented (and wrapped in a column that wraps), every cell at the top of a row wrapped text makes
+        taller."""
+        tall = any(col.wrap for col in cols)
+        for c, col in enumerate(cols, start=column):
+            if col.kind == "text":
+                self.ws.cell(row=row, column=c).alignment = Alignment(
+                    horizontal="left", indent=TEXT_GAP, vertical="top" if tall else None, wrap_text=bool(col.wrap))
+            elif tall:
+                self.ws.cell(row=row, column=c).alignment = Alignment(vertical="top")
 
     def table(
         self, name: str, row: int, column: int, cols: Sequence[Col], rows: Sequence[Sequence[Value]]
     ) -> tuple[int, int]:
         """A header and rows; an Excel table named `name` when there are rows. Returns (first, last) data rows
         (last < first when there are none)."""
-        self.header(row, column, [c.header for c in cols])
+        self.header(row, column, [c.header for c in cols], wrapped=row == 1)
+        for c, col in enumerate(cols, start=column):
+            if col.wrap:
+                self.wraps[c] = col.wrap
         for r, values in enumerate(rows, start=row + 1):
             for c, (col, value) in enumerate(zip(cols, values, strict=True), start=column):
                 self.put(r, c, value, col.kind)
+            self.align(r, column, cols)
+            lines = max((wrapped_lines(v, col.wrap) for col, v in zip(cols, values, strict=True) if col.wrap),
+                        default=1)
+            if lines > 1:  # set, not left to the spreadsheet: LibreOffice may keep a wrapped row one line high
+                self.ws.row_dimensions[r].height = LINE_HEIGHT * lines
         last = row + len(rows)
         if rows:
             ref = f"{get_column_letter(column)}{row}:{get_column_letter(column + len(cols) - 1)}{last}"
@@ -100,11 +129,30 @@ class SheetWriter:
         for c, (col, value) in enumerate(zip(cols, values, strict=True), start=column):
             self.put(row, c, value, col.kind)
             self.ws.cell(row=row, column=c).font = BOLD
+        self.align(row, column, cols)
 
     def fit_widths(self, minimum: int = MIN_WIDTH) -> None:
-        """Column widths fitted to their content (header included), within bounds."""
+        """Column widths fitted to their content (header included), within bounds; a wrapping column at most its
+        wrap width."""
         for column, width in self.widths.items():
-            self.ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, minimum), MAX_WIDTH)
+            widest = min(self.wraps.get(column, MAX_WIDTH), MAX_WIDTH)
+            self.ws.column_dimensions[get_column_letter(column)].width = min(max(width + 2, minimum), widest)
+
+
+def wrapped_lines(value: Value, wrap: int) -> int:
+    """About how many lines a text takes in a column `wrap` characters wide, its indent and a character of padding
+    taken off (a width counts digits; most letters are narrower)."""
+    if not isinstance(value, str) or len(value) + TEXT_GAP + 1 <= wrap:
+        return 1
+    return max(len(textwrap.wrap(value, wrap - TEXT_GAP - 1, break_on_hyphens=False)), 1)
+
+
+def two_line_width(text: str) -> int:
+    """The width a heading needs on two lines, broken at the space that balances them best: `Oldest Unpaid
+    Invoice` needs 13 (`Oldest Unpaid` / `Invoice`), not 21."""
+    words = text.split()
+    return min((max(len(" ".join(words[:i])), len(" ".join(words[i:]))) for i in range(1, len(words))),
+               default=len(text))
 
 
 def display_width(value: Value, kind: str) -> int:
@@ -112,12 +160,12 @@ def display_width(value: Value, kind: str) -> int:
     if value is None:
         return 0
     if kind == "money" and isinstance(value, Decimal | int):
-        return len(f"{value:,.2f}") + 2
+        return len(f"{value:,.2f}") + 1  # the currency symbol; a minus sign is counted in the digits
     if isinstance(value, date):
         return 10
     if isinstance(value, Decimal | int):
         return len(f"{value:,}")
-    return max((len(part) for part in str(value).splitlines()), default=0)
+    return max((len(part) for part in str(value).splitlines()), default=0) + (TEXT_GAP if kind == "text" else 0)
 
 
 def print_setup(ws: Worksheet, locale: str, title_rows: str | None = None, freeze: str | None = None) -> None:

@@ -140,8 +140,11 @@ def seat_values(change: SeatChange) -> list[Value]:
     return [change.billed, change.previous, change.change, change.added, change.decreased]
 
 
+# Column widths (characters) of long texts, which wrap beyond them: the usual next action ("ACH debit for 2,597.00
+# on 2027-01-01") stays on one line.
+NAME_WIDTH, ACTION_WIDTH, NOTE_WIDTH = 28, 40, 30
 BY_CLIENT_COLS = (
-    Col("Client ID", "text"), Col("Client Name", "text"),
+    Col("Client ID", "text"), Col("Client Name", "text", NAME_WIDTH),
     *(Col(type_label(kind), "money") for kind in INVOICE_TYPES),
     Col("Subtotal", "money"), Col("Tax", "money"), Col("Total", "money"), Col("MRR", "money"),
     Col("Billed Users", "int"), Col("Billed Devices", "int"), Col("Balance", "money"), Col("State", "text"),
@@ -187,7 +190,8 @@ def write_by_service(wb: Workbook, s: MonthlySummary) -> Block:
 
 
 INVOICE_COLS = (
-    Col("Invoice Number", "text"), Col("Client ID", "text"), Col("Client Name", "text"), Col("Type", "text"),
+    Col("Invoice Number", "text"), Col("Client ID", "text"), Col("Client Name", "text", NAME_WIDTH),
+    Col("Type", "text"),
     Col("Period", "text"), Col("Issue Date", "date"), Col("Due Date", "date"), Col("Subtotal", "money"),
     Col("Tax", "money"), Col("Total", "money"), Col("Billed Users", "int"), Col("Billed Devices", "int"),
     Col("Related Invoice", "text"), Col("Project ID", "text"), Col("File", "text"),
@@ -220,10 +224,10 @@ def write_invoices(wb: Workbook, s: MonthlySummary) -> Block:
 
 
 COLLECTION_COLS = (
-    Col("Client ID", "text"), Col("Client Name", "text"), Col("State", "text"), Col("Since", "date"),
+    Col("Client ID", "text"), Col("Client Name", "text", NAME_WIDTH), Col("State", "text"), Col("Since", "date"),
     Col("Balance", "money"), Col("Oldest Unpaid Invoice", "text"), Col("Days Past Due", "int"),
-    Col("Fees Charged", "money"), Col("Next Action", "text"), Col("Next Action Date", "date"),
-    Col("Notes", "text"), Col("As Of", "date"),
+    Col("Fees Charged", "money"), Col("Next Action", "text", ACTION_WIDTH), Col("Next Action Date", "date"),
+    Col("Notes", "text", NOTE_WIDTH), Col("As Of", "date"),
 )
 
 
@@ -243,7 +247,7 @@ def write_collections(wb: Workbook, s: MonthlySummary) -> Block:
 
 
 AGING_COLS = (
-    Col("Client ID", "text"), Col("Client Name", "text"), Col("Current", "money"), Col("1-30", "money"),
+    Col("Client ID", "text"), Col("Client Name", "text", NAME_WIDTH), Col("Current", "money"), Col("1-30", "money"),
     Col("31-60", "money"), Col("61-90", "money"), Col("Over 90", "money"), Col("Total", "money"),
     Col("As Of", "date"),
 )
