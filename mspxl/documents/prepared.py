@@ -9,7 +9,7 @@ import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from docxtpl import DocxTemplate
 from jinja2 import Template
@@ -21,6 +21,7 @@ from mspxl.documents.template import (
     _Document,
     template_errors,
 )
+from mspxl.zipcopy import Deflated, Laid, deflated, laid_out, write_zip
 
 _PREPARED_HEADER = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
@@ -28,31 +29,36 @@ _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.foo
 
 
 class _PreparedDocument:
-    """A rendered document's bytes, saved the way `DocxTemplate.save` is called."""
+    """A rendered document, saved the way `DocxTemplate.save` is called: the template's unchanged parts as their
+    stored bytes, then the rendered parts, then the zip's directory."""
 
-    def __init__(self, data: bytes) -> None:
-        self.data = data
+    def __init__(self, kept: Laid, rendered: list[Deflated]) -> None:
+        self._kept = kept
+        self._rendered = rendered
 
-    def save(self, out: Any) -> None:
-        out.write(self.data)
+    def save(self, out: BinaryIO) -> None:
+        write_zip(out, self._kept, self._rendered)
 
 
 class PreparedTemplate:
     """A template made ready once: its Word XML cleaned and its Jinja compiled, its unchanged parts kept compressed.
 
     Each invoice then costs a Jinja render of the body, headers and footers, docxtpl's clean-up of the result
-    (paragraph breaks, listings, table grids, drawing ids), and an append of those parts to a copy of the stored
-    package, instead of re-reading the template and re-serialising every part (styles, theme...) per invoice.
-    `prepare` returns None for a template it cannot take (template fields in the document properties); the
-    renderer then uses the full docxtpl path for it, as it does for any error, so messages stay the same.
+    (paragraph breaks, listings), those parts deflated, and the template's other parts copied as the compressed
+    bytes the template stores. The body is parsed again (docxtpl's table-grid fix and drawing ids) only when the
+    template could need it: a table whose rendered rows might not fill its grid, or a drawing (`_body_is_final`,
+    decided once per template). `prepare` returns None for a template it cannot take (template fields in the
+    document properties); the renderer then uses the full docxtpl path for it, as it does for any error, so
+    messages stay the same.
     """
 
-    def __init__(self, document: _Document, parts: list[tuple[str, Template, str]], body: tuple[bytes, bytes],
-                 base: bytes) -> None:
+    def __init__(self, document: _Document, parts: list[tuple[zipfile.ZipInfo, Template, str]],
+                 body: tuple[bytes, bytes], kept: Laid, parse_body: bool) -> None:
         self._document = document
-        self._parts = parts  # (part name in the zip, compiled template, encoding); "" encoding: the body
+        self._parts = parts  # (the part's zip entry, compiled template, encoding); "" encoding: the body
         self._body = body
-        self._base = base
+        self._kept = kept
+        self.parse_body = parse_body
 
     @classmethod
     def prepare(cls, source: bytes, env: SandboxedEnvironment, patched: dict[str, str]) -> PreparedTemplate | None:
@@ -68,47 +74,45 @@ class PreparedTemplate:
         docx = document.docx
         if any("{" in (getattr(docx.core_properties, name) or "") for name in _CORE_PROPERTIES):
             return None
-        parts: list[tuple[str, Template, str]] = []
+        sources: list[tuple[str, str, str]] = []  # (part name, cleaned XML, encoding)
         body_src = document.patch_xml(document.get_xml())
-        parts.append((docx.part.partname.lstrip("/"), _compile(env, body_src), ""))
+        sources.append((docx.part.partname.lstrip("/"), body_src, ""))
         for uri in (document.HEADER_URI, document.FOOTER_URI):
             for _key, part in document.get_headers_footers(uri):
                 xml = document.get_part_xml(part)
                 encoding = document.get_headers_footers_encoding(xml)
-                parts.append((part.partname.lstrip("/"), _compile(env, document.patch_xml(xml)), encoding))
+                sources.append((part.partname.lstrip("/"), document.patch_xml(xml), encoding))
         for part in docx.part.package.parts:
             if part.content_type == _FOOTNOTES:
                 blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
-                parts.append((part.partname.lstrip("/"), _compile(env, document.patch_xml(blob)), "utf-8"))
+                sources.append((part.partname.lstrip("/"), document.patch_xml(blob), "utf-8"))
         root = copy.deepcopy(docx.element)
         marker = etree.Element("mspxl-body")
         root.replace(root.body, marker)
         before, after = etree.tostring(root, encoding="UTF-8", standalone=True).split(b"<mspxl-body/>")
-        rendered = {name for name, _, _ in parts}
-        base = io.BytesIO()
-        with zipfile.ZipFile(io.BytesIO(source)) as template, zipfile.ZipFile(base, "w") as package:
-            for info in template.infolist():
-                if info.filename not in rendered:
-                    package.writestr(info, template.read(info), compress_type=info.compress_type)
-        return cls(document, parts, (before, after), base.getvalue())
+        rendered = {name for name, _, _ in sources}
+        with zipfile.ZipFile(io.BytesIO(source)) as template:
+            parts = [(template.getinfo(name), _compile(env, xml), encoding) for name, xml, encoding in sources]
+            kept = laid_out(template, [name for name in template.namelist() if name not in rendered])
+        return cls(document, parts, (before, after), kept, not _body_is_final(body_src))
 
     def render(self, context: Mapping[str, Any]) -> _PreparedDocument:
         document = self._document
-        document.docx_ids_index = 1000
         values = _as_document_text(dict(context))
-        out = io.BytesIO(self._base)
-        out.seek(0, io.SEEK_END)
-        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as package:
-            for name, template, encoding in self._parts:
-                xml = _finish(document, template.render(values))
-                if not encoding:
+        rendered = []
+        for info, template, encoding in self._parts:
+            xml = _finish(document, template.render(values))
+            if not encoding:
+                if self.parse_body:
+                    document.docx_ids_index = 1000
                     tree = _fix_tables(document, xml)
                     document.fix_docpr_ids(tree)
-                    data = self._body[0] + etree.tostring(tree, encoding="unicode").encode("utf-8") + self._body[1]
-                else:
-                    data = _PREPARED_HEADER + xml.encode(encoding)
-                package.writestr(name, data)
-        return _PreparedDocument(out.getvalue())
+                    xml = etree.tostring(tree, encoding="unicode")
+                data = self._body[0] + xml.encode("utf-8") + self._body[1]
+            else:
+                data = _PREPARED_HEADER + xml.encode(encoding)
+            rendered.append(deflated(info, data))
+        return _PreparedDocument(self._kept, rendered)
 
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -143,19 +147,84 @@ def _fix_tables(document: DocxTemplate, xml: str) -> etree._Element:
     return tree
 
 
+_JINJA = re.compile(r"{%|{{|{#")
+_OPENS = re.compile(r"{%-?\s*(?:if|for)\b")
+_CLOSES = re.compile(r"{%-?\s*end(?:if|for)\b")
+_TR, _TC, _TC_PR = f"{{{_W}}}tr", f"{{{_W}}}tc", f"{{{_W}}}tcPr"
+
+
+def _body_is_final(body_src: str) -> bool:
+    """Whether every rendering of this cleaned template body leaves its tables as docxtpl's `fix_tables` would
+    (so the rendered body need not be parsed), and has no drawing whose id docxtpl renumbers.
+
+    True when every table has a grid, and every row of the template fills it exactly (spans written as numbers);
+    the template's tags sit only between rows (a row repeated or left out: `{%tr for %}`, `{%tr if %}`) or inside
+    a cell's paragraphs with their blocks closed in the same cell (never around cells, never in a cell's
+    properties: `{%tc %}`, `colspan`, `hm`, `vm`); and each table has a row outside every such block, so no
+    rendering leaves a table without a full row. A rendered row is then a copy of a full row, which is what
+    docxtpl's fix leaves unchanged. Anything else: parsed and fixed per document, as docxtpl does."""
+    if "docPr" in body_src:
+        return False
+    tree = etree.fromstring(body_src)
+    if tree.nsmap.get("w") != _W:
+        return False
+    for table in tree.iter(_TBL):
+        grid = table.find(_TBL_GRID)
+        if grid is None or _ODD_SPAN(table):
+            return False
+        columns = len(grid.findall(_GRID_COL))
+        depth, kept_row = 0, False
+        for child in table:
+            depth += _block_change(child.getprevious().tail if child.getprevious() is not None else table.text)
+            if depth < 0:
+                return False
+            if child.tag != _TR:
+                continue
+            if not _row_is_final(child, columns):
+                return False
+            kept_row = kept_row or depth == 0
+        depth += _block_change(table[-1].tail if len(table) else table.text)
+        if depth != 0 or not kept_row:
+            return False
+    return True
+
+
+def _block_change(text: str | None) -> int:
+    return len(_OPENS.findall(text or "")) - len(_CLOSES.findall(text or ""))
+
+
+def _row_is_final(row: etree._Element, columns: int) -> bool:
+    width = 0
+    for part in [row.text, *(child.tail for child in row)]:
+        if _JINJA.search(part or ""):
+            return False
+    for child in row:
+        if child.tag != _TC:
+            if _JINJA.search(etree.tostring(child, encoding="unicode")):
+                return False
+            continue
+        properties = child.find(_TC_PR)
+        if properties is not None and _JINJA.search(etree.tostring(properties, encoding="unicode")):
+            return False
+        if _block_change(etree.tostring(child, encoding="unicode", with_tail=False)) != 0:
+            return False
+        span = properties.find(f"{{{_W}}}gridSpan") if properties is not None else None
+        width += int(span.get(f"{{{_W}}}val")) if span is not None else 1
+    return width == columns
+
+
 def _compile(env: SandboxedEnvironment, src_xml: str) -> Template:
     """The template docxtpl's `render_xml_part` compiles for a part (each paragraph on its own line)."""
     return env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml))
 
 
-_PARAGRAPH_BREAK = re.compile(r"\n<w:p([ >])")
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # the paragraphs docxtpl's resolve_listing walks
 _LISTING_CHARS = ("\t", "\a", "\n", "\f")
 
 
 def _finish(document: DocxTemplate, dst_xml: str) -> str:
     """What docxtpl's `render_xml_part` does to a part's rendered text."""
-    dst_xml = _PARAGRAPH_BREAK.sub(r"<w:p\1", dst_xml)
+    dst_xml = dst_xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # docxtpl's `\n<w:p([ >])`
     dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     return _resolve_listing(document, dst_xml)
 
@@ -163,10 +232,27 @@ def _finish(document: DocxTemplate, dst_xml: str) -> str:
 def _resolve_listing(document: DocxTemplate, xml: str) -> str:
     """docxtpl's `resolve_listing` (tabs, line and page breaks in text become Word runs), handed only the
     paragraphs that hold one of those characters: it leaves every other paragraph exactly as it is."""
-    if not any(char in xml for char in _LISTING_CHARS):
+    found = sorted(at for char in _LISTING_CHARS if char in xml for at in _positions(xml, char))
+    if not found:
         return xml
-    return _PARAGRAPH.sub(lambda m: document.resolve_listing(m.group(0))
-                          if any(char in m.group(0) for char in _LISTING_CHARS) else m.group(0), xml)
+    pieces, done, next_char = [], 0, 0
+    for match in _PARAGRAPH.finditer(xml):
+        while next_char < len(found) and found[next_char] < match.start():
+            next_char += 1
+        if next_char == len(found):
+            break
+        if found[next_char] < match.end():
+            pieces += [xml[done:match.start()], document.resolve_listing(match.group(0))]
+            done = match.end()
+    return "".join([*pieces, xml[done:]])
+
+
+def _positions(text: str, char: str) -> list[int]:
+    at, found = text.find(char), []
+    while at >= 0:
+        found.append(at)
+        at = text.find(char, at + 1)
+    return found
 
 
 def _render_prepared(prepared: PreparedTemplate, template: Path, context: Mapping[str, Any]) -> _PreparedDocument:

@@ -29,6 +29,7 @@ MAX_NAME_CHARS = 150
 MAX_NAME_BYTES = 240  # most file systems allow 255 bytes of UTF-8 per name
 SUFFIX = ".docx"
 _FORBIDDEN = re.compile(r'[/\\:*?"<>|\x00-\x1f\x7f]')
+_TO_ESCAPE = re.compile("[&<>\"'_]")  # what `escape` and the `_` reference change
 _RESERVED = frozenset(
     ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
     + [f"{dev}{n}" for dev in ("COM", "LPT") for n in [*"123456789", "¹", "²", "³"]]
@@ -106,8 +107,14 @@ def _as_document_text(value: Any) -> Any:
     """A context value made literal for docxtpl: XML-escaped text, lists and dicts converted item by item.
 
     docxtpl turns `{_{` into `{{` in what it renders; writing `_` as the character reference `&#95;` keeps a name
-    such as `{_{ x }_}` exactly as typed.
+    such as `{_{ x }_}` exactly as typed. Text with nothing to escape is left as it is (the sandbox's autoescape
+    then writes it unchanged), which is most of a context.
     """
+    kind = type(value)
+    if kind is str and _TO_ESCAPE.search(value) is None:
+        return value
+    if kind is dict:
+        return {key: _as_document_text(item) for key, item in value.items()}
     if isinstance(value, str):
         return Markup(str(escape(value)).replace("_", "&#95;"))
     if isinstance(value, Mapping):

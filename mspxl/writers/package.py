@@ -3,15 +3,12 @@ and tables it adds; a part it does not edit is copied as stored."""
 
 from __future__ import annotations
 
-import copy
 import posixpath
-import struct
 import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO
 
 from lxml import etree
 
@@ -37,6 +34,7 @@ from mspxl.writers.ooxml import (
 )
 from mspxl.writers.styles import Styles
 from mspxl.writers.worksheet import SheetXml
+from mspxl.zipcopy import stored_bytes, write_stored
 
 # Elements that come after <tableParts> in a worksheet; a new <tableParts> goes before the first of these.
 AFTER_TABLE_PARTS = ("extLst",)
@@ -255,7 +253,7 @@ class Package:
                 if info.filename in self.changed:
                     out.writestr(info.filename, self._bytes(info.filename))
                 else:
-                    _copy_stored(source, info, out)
+                    write_stored(out, info, stored_bytes(source, info))
                 written.add(info.filename)
             for part in self.changed:
                 if part not in written and part not in self.removed:
@@ -266,29 +264,6 @@ class Package:
             if sheet.part == part:
                 return sheet.serialise()
         return _serialise(self.xml(part))
-
-
-def _copy_stored(source: BinaryIO, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
-    """Copy a member's compressed bytes as they are stored: no inflating and deflating again.
-
-    The local header is written afresh (sizes and CRC in it, no data descriptor); the central directory entry is
-    the same ZipInfo, at its new offset."""
-    source.seek(info.header_offset)
-    local = source.read(30)
-    if local[:4] != b"PK\x03\x04" or info.flag_bits & 0x1:
-        raise zipfile.BadZipFile(f"{info.filename}: unexpected local header")
-    name_length, extra_length = struct.unpack("<HH", local[26:30])
-    source.seek(info.header_offset + 30 + name_length + extra_length)
-    data = source.read(info.compress_size)
-    copied = copy.copy(info)
-    copied.flag_bits &= ~0x08
-    copied.header_offset = out.fp.tell()
-    out.fp.write(copied.FileHeader())
-    out.fp.write(data)
-    out.filelist.append(copied)
-    out.NameToInfo[copied.filename] = copied
-    out.start_dir = out.fp.tell()
-    out._didModify = True
 
 
 def _attr(text: str) -> str:
