@@ -1,4 +1,5 @@
-"""Write the invoice templates (`invoice-managed.docx`, `-service`, `-project`, `-fee`, `-credit`) into this folder.
+"""Write the invoice templates (`invoice-managed.docx`, `-service`, `-project`, `-combined`, `-fee`, `-credit`) into
+this folder.
 
 The templates are ordinary Word documents with docxtpl (Jinja) tags; an MSP may restyle them in Word as long as the
 tags survive. Every field they use is listed in `mspxl/documents/context.py`. Run `make templates` after changing
@@ -57,6 +58,7 @@ KINDS = (
     Kind("managed", "Managed Services Invoice", COLUMNS, counts=True),
     Kind("service", "Service Invoice", COLUMNS),  # work performed and one-off charges
     Kind("project", "Project Invoice: {{ project_name }}", COLUMNS, title_size=13),  # labor and materials
+    Kind("combined", "Invoice", COLUMNS, counts=True),  # One Invoice: the month's managed, service and project lines
     Kind(
         "fee",
         "Processing Fee",
