@@ -84,6 +84,7 @@ class Client:
     bank_account: str = ""
     hourly_rate: Decimal | None = None
     terms: str = ""  # Net 15 | Net 30 | Due on receipt | "" (due on the ACH day)
+    one_invoice: bool = False  # Y: the month's managed, service, project and charge lines on one invoice
     row: int = 0
 
     @property
@@ -152,6 +153,9 @@ class WorkEntry:
 
 TERMS_DAYS = {"Net 15": 15, "Net 30": 30, "Due on receipt": 0}  # Clients Terms: days from issue to due date
 CHARGE_CODE = "CHARGE"  # the Service Code of a Charges row's line on InvoiceLines
+WORK_CODES = ("LABOR", CHARGE_CODE, "BLOCK")  # lines of work, charges and prepaid blocks: not managed services
+COMBINED = "combined"  # the Type of a One Invoice client's invoice for the month
+PERIOD_TYPES = ("managed", "service", "project", COMBINED)  # the invoices of a monthly run
 
 
 @dataclass(frozen=True)

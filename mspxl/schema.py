@@ -72,6 +72,7 @@ CLIENTS = Sheet(
         Column("Bank Account", Kind.ID),
         Column("Hourly Rate", Kind.MONEY),
         Column("Terms", Kind.CHOICE, choices=TERMS, width=14),  # blank: due on the ACH day
+        Column("One Invoice", Kind.YN, default=False, width=12),  # Y: the month's lines on one invoice
         Column("Accounting Name", Kind.TEXT, width=30),  # blank: the Name (exports to the books)
         Column("Accounting Tax Code", Kind.TEXT, width=14),
     ),

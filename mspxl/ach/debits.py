@@ -34,9 +34,9 @@ from mspxl.collections import states
 from mspxl.collections.fees import fees_by_payment, starts_retry_policy
 from mspxl.collections.history import ClientHistory, client_history
 from mspxl.money import ZERO, cents
-from mspxl.records import Book, Client, Invoice, Payment
+from mspxl.records import PERIOD_TYPES, Book, Client, Invoice, Payment
 
-DEBITED_TYPES = ("managed", "service", "project")
+DEBITED_TYPES = PERIOD_TYPES
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from mspxl.billing.calendar import (
 )
 from mspxl.billing.counting import count_at_cutoff
 from mspxl.billing.minimums import seat_noun
+from mspxl.billing.one_invoice import managed_part
 from mspxl.billing.prices import price_in_effect
 from mspxl.money import cents, line_amount
 from mspxl.records import Book, Client, Invoice, InvoiceLine, Seat, Service, Subscription
@@ -48,8 +49,8 @@ def additions_since(book: Book, client_id: str, previous: Invoice | None, period
     if previous is None:
         return []
     low, high = period_index(previous.period), period_index(period)
-    return [inv for inv in book.of_client(client_id, "invoices")
-            if inv.type == "managed" and low < period_index(inv.period) < high and additions_only(inv)]
+    parts = (managed_part(inv) for inv in book.of_client(client_id, "invoices"))
+    return [inv for inv in parts if inv is not None and low < period_index(inv.period) < high and additions_only(inv)]
 
 
 def current_cycle(client: Client, period: str, book: Book) -> tuple[str, ...] | None:
@@ -64,8 +65,8 @@ def current_cycle(client: Client, period: str, book: Book) -> tuple[str, ...] | 
 
 def cycle_invoice(book: Book, client: Client, periods: tuple[str, ...]) -> Invoice | None:
     """The managed invoice that billed the cycle, when it was issued."""
-    for inv in book.of_client(client.id, "invoices"):
-        if inv.type == "managed" and inv.period == periods[0] and not additions_only(inv):
+    for inv in map(managed_part, book.of_client(client.id, "invoices")):
+        if inv is not None and inv.period == periods[0] and not additions_only(inv):
             return inv
     return None
 

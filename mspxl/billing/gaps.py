@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from mspxl.billing.calendar import BadPeriod, period_from_index, period_index
-from mspxl.records import Book
-
-PERIOD_TYPES = ("managed", "service", "project")
+from mspxl.records import PERIOD_TYPES, Book
 
 
 def latest_period_billed(book: Book) -> str | None:

@@ -17,6 +17,7 @@ from mspxl.billing.calendar import (
 )
 from mspxl.billing.counting import billed_count, count_at_cutoff
 from mspxl.billing.minimums import at_minimum, counted_on, minimum_note, seat_noun
+from mspxl.billing.one_invoice import managed_part
 from mspxl.billing.prices import catalogue_price, own_price, price_in_effect
 from mspxl.billing.tiers import bands_text, tier_bands
 from mspxl.billing.totals import numbered, period_invoice
@@ -41,10 +42,11 @@ def subscriptions_in_force(book: Book, client: Client, cutoff) -> list[Subscript
 
 def previous_managed(book: Book, client_id: str, period: str) -> Invoice | None:
     """The client's latest managed invoice for a period before `period` that bills its cycle (an invoice holding
-    only additions billed mid-cycle is not one)."""
+    only additions billed mid-cycle is not one); of a One Invoice client, its combined invoice's managed lines."""
+    parts = (managed_part(inv) for inv in book.of_client(client_id, "invoices"))
     earlier = [
-        inv for inv in book.of_client(client_id, "invoices")
-        if inv.type == "managed" and period_index(inv.period) < period_index(period) and not additions_only(inv)
+        inv for inv in parts
+        if inv is not None and period_index(inv.period) < period_index(period) and not additions_only(inv)
     ]
     return max(earlier, key=lambda inv: (period_index(inv.period), inv.issue_date), default=None)
 

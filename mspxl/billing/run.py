@@ -8,9 +8,10 @@ from mspxl.billing.blocks import block_balances, blocks_text, expired_unused, le
 from mspxl.billing.calendar import invoice_date
 from mspxl.billing.charges import charges_in_arrears, project_total_to_date
 from mspxl.billing.managed import Skipped, managed_invoice
+from mspxl.billing.one_invoice import one_invoice_month
 from mspxl.billing.register import assign_numbers, not_yet_issued
 from mspxl.billing.work import work_invoices, work_to_bill
-from mspxl.records import Book, Client, Invoice
+from mspxl.records import PERIOD_TYPES, Book, Client, Invoice
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class PeriodPlan:
 
 def period_drafts(book: Book, period: str) -> tuple[list[Invoice], list[Skipped]]:
     """Within one run, invoices are in Clients-sheet order; for each client: managed, then service, then project
-    invoices by Project ID."""
+    invoices by Project ID (or, with One Invoice Y, one invoice holding them all)."""
     drafts: list[Invoice] = []
     skipped: list[Skipped] = []
     for client in book.clients:
@@ -36,6 +37,8 @@ def period_drafts(book: Book, period: str) -> tuple[list[Invoice], list[Skipped]
             mine.append(managed)
         mine.extend(work_invoices(book, client, period, work_to_bill(book, client, period),
                                   charges_in_arrears(book, client, period)))
+        mine = one_invoice_month(client, period, mine, book.of_client(client.id, "invoices"), book.settings,
+                                 book.projects)
         drafts.extend(with_prepaid_hours(book, client, period, mine))
     return drafts, skipped
 
@@ -58,7 +61,7 @@ def plan_period(book: Book, period: str) -> PeriodPlan:
     drafts, skipped = period_drafts(book, period)
     new = not_yet_issued(drafts, book.invoices)
     numbered = with_project_totals(assign_numbers(new, book.invoices, book.settings), book.invoices)
-    already = sum(1 for inv in book.invoices if inv.period == period and inv.type in ("managed", "service", "project"))
+    already = sum(1 for inv in book.invoices if inv.period == period and inv.type in PERIOD_TYPES)
     return PeriodPlan(period, tuple(numbered), already, tuple(skipped), tuple(expired_block_notes(book, period)))
 
 

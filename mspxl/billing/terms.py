@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from mspxl.billing.calendar import due_date
-from mspxl.records import TERMS_DAYS, Invoice, Settings
+from mspxl.records import PERIOD_TYPES, TERMS_DAYS, Invoice, Settings
 
 
 def terms_due_date(issue_date: date, terms: str, ach_due: date) -> date:
@@ -18,6 +18,6 @@ def terms_due_date(issue_date: date, terms: str, ach_due: date) -> date:
 def debit_date(invoice: Invoice, settings: Settings) -> date:
     """Autopay clients are still debited on the ACH day, whatever their terms: a managed, service or project
     invoice of period M on ACH Day of M+1; a fee invoice with the retry, on its due date."""
-    if invoice.type in ("managed", "service", "project"):
+    if invoice.type in PERIOD_TYPES:
         return due_date(invoice.period, settings)
     return invoice.due_date

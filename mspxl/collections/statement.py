@@ -33,7 +33,7 @@ def client_balance(
     return issued - paid
 
 
-WHAT = {"managed": "managed services", "service": "services", "project": "project"}
+WHAT = {"managed": "managed services", "service": "services", "project": "project", "combined": "monthly invoice"}
 
 
 def _invoice_line(invoice: Invoice, paid_by: dict[str, str]) -> tuple[str, str]:

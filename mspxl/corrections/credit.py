@@ -20,7 +20,7 @@ from decimal import Decimal
 from mspxl.money import ZERO, cents
 from mspxl.records import Book, Invoice, InvoiceLine
 
-CREDITABLE_TYPES = ("managed", "service", "project", "fee")
+CREDITABLE_TYPES = ("managed", "service", "project", "combined", "fee")
 
 
 class CreditRefused(Exception):

@@ -65,6 +65,7 @@ TITLES = {
     "managed": "Managed Services Invoice",
     "service": "Service Invoice",
     "project": "Project Invoice",
+    "combined": "Invoice",
     "fee": "Processing Fee",
     "credit": "Credit Note",
 }
@@ -203,14 +204,14 @@ def line_context(line: InvoiceLine, settings: Settings) -> dict[str, str]:
 def sections_context(invoice: Invoice, shown: list[dict[str, str]], settings: Settings) -> list[dict[str, Any]]:
     """The invoice's lines (`shown`: their contexts, in the same order) grouped under their sections, in order.
     Headings and section subtotals show when the invoice has more than one section, and always on a project
-    invoice."""
+    invoice and a One Invoice client's combined invoice."""
     groups: list[tuple[str, list[InvoiceLine], list[dict[str, str]]]] = []
     for line, text in zip(invoice.lines, shown, strict=True):
         if not groups or groups[-1][0] != line.section:
             groups.append((line.section, [], []))
         groups[-1][1].append(line)
         groups[-1][2].append(text)
-    titled = len(groups) > 1 or invoice.type == "project"
+    titled = len(groups) > 1 or invoice.type in ("project", "combined")
     return [
         {
             "title": one_line(title) if titled else "",

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from mspxl.billing.calendar import add_months, cycle_periods, invoice_date
 from mspxl.billing.managed import managed_invoice
+from mspxl.billing.one_invoice import managed_part
 from mspxl.billing.prices import price_in_effect
 from mspxl.records import Book, Client, Invoice, Subscription
 
@@ -29,7 +30,8 @@ def covering_invoice(book: Book, client: Client, period: str) -> tuple[Invoice |
         months = cycle_periods(client, start, book.settings)
         if months is None or period not in months:
             continue
-        issued = [inv for inv in book.of_client(client.id, "invoices") if inv.type == "managed" and inv.period == start]
+        issued = [part for part in map(managed_part, book.of_client(client.id, "invoices"))
+                  if part is not None and part.period == start]
         if issued:
             return issued[0], len(months)
         draft = managed_invoice(book, client, start)

@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 from mspxl.billing.calendar import CYCLE_MONTHS, add_months, first_day, last_day, period_index
+from mspxl.billing.one_invoice import managed_part
 from mspxl.collections.fees import counts_as_paid, returned_amount
 from mspxl.money import ZERO, cents
 from mspxl.records import Client, Invoice, Payment, Service
@@ -80,8 +81,8 @@ def covering_invoices(
 ) -> dict[str, Invoice]:
     """For each client, its latest managed invoice whose cycle covers the period."""
     found: dict[str, Invoice] = {}
-    for inv in invoices:
-        if inv.type != "managed" or not covers(inv, cycle_months(clients.get(inv.client_id)), period):
+    for inv in filter(None, map(managed_part, invoices)):
+        if not covers(inv, cycle_months(clients.get(inv.client_id)), period):
             continue
         held = found.get(inv.client_id)
         if held is None or (inv.period, inv.issue_date) > (held.period, held.issue_date):

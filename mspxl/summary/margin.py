@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from mspxl.billing.calendar import CYCLE_MONTHS
+from mspxl.billing.one_invoice import managed_part
 from mspxl.money import ZERO, cents
 from mspxl.records import Book, Invoice, InvoiceLine, Subscription
 
@@ -77,7 +78,7 @@ def line_cost(book: Book, invoice: Invoice, line: InvoiceLine, used: dict[tuple[
 
 def margin_report(book: Book, invoices: tuple[Invoice, ...]) -> MarginReport:
     """Margin per client (in Clients order) and per service (in catalog order) of the period's invoices."""
-    managed = [inv for inv in invoices if inv.type == "managed"]
+    managed = [part for part in map(managed_part, invoices) if part is not None]
     used: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     numbers = {inv.number for inv in managed}
     for row in book.usage:

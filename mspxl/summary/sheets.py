@@ -50,6 +50,7 @@ STATE_COLS = (Col("State", "text"), Col("Clients", "int"))
 STATE_LABELS = {"current": "Current", "past_due": "Past due", "payment_failed": "Payment failed",
                 "credit_hold": "Credit hold", "service_hold": "Service hold"}
 TYPE_LABELS = {"managed": "Managed services", "service": "Service (work)", "project": "Project",
+               "combined": "One invoice (all of the month)",
                "fee": "Fees", "credit": "Credit notes"}
 
 

@@ -18,7 +18,7 @@ from mspxl import schema as S
 from mspxl.billing.totals import invoice_tax
 from mspxl.money import ZERO, NotANumber, cents, plain, to_decimal
 from mspxl.problems import Problem, error, warning
-from mspxl.records import CHARGE_CODE, Block, Book, Charge, Invoice, UsageRow, WorkEntry
+from mspxl.records import CHARGE_CODE, COMBINED, Block, Book, Charge, Invoice, UsageRow, WorkEntry
 from mspxl.workbook.raw import RawBook
 from mspxl.workbook.table import cell_ref, locate_header
 
@@ -146,16 +146,16 @@ def marks_point_at_invoices(book: Book, places: _Places) -> list[Problem]:
     """Every WorkLog, Usage, Charges and Blocks row marked invoiced points at an existing invoice of its client that
     bills it: a service or project invoice for work, a managed invoice with a line of the row's Service Code for
     usage, its project's invoice (else a service invoice) with a charge line for a charge, an invoice with a
-    prepaid-block line for a block."""
+    prepaid-block line for a block. A One Invoice client's combined invoice bills them all."""
     register = {inv.number: inv for inv in book.invoices}
 
     def work(w: WorkEntry, inv: Invoice) -> str:
-        if inv.client_id != w.client_id or inv.type not in ("service", "project"):
+        if inv.client_id != w.client_id or inv.type not in ("service", "project", COMBINED):
             return f"is a {inv.type} invoice of {inv.client_id}, not a service or project invoice of {w.client_id}"
         return ""
 
     def usage(u: UsageRow, inv: Invoice) -> str:
-        if inv.client_id != u.client_id or inv.type != "managed" or \
+        if inv.client_id != u.client_id or inv.type not in ("managed", COMBINED) or \
                 not any(ln.service_code == u.service_code for ln in inv.lines):
             return f"has no {u.service_code} line for {u.client_id}"
         return ""
@@ -200,9 +200,11 @@ def _marks(sheet: str, rows: Iterable[Marked], wrong: Callable[[Marked, Invoice]
 
 def bills_charges_of(inv: Invoice, client_id: str, project_id: str) -> bool:
     """`inv` is an invoice of the client that can carry the charge: a charge line on its project's invoice, or on a
-    service invoice for a charge without a project."""
+    service invoice for a charge without a project, or on the client's combined invoice."""
     if inv.client_id != client_id or not any(ln.service_code == CHARGE_CODE for ln in inv.lines):
         return False
+    if inv.type == COMBINED:
+        return True
     return (inv.type, inv.project_id) == ("project", project_id) if project_id else inv.type == "service"
 
 

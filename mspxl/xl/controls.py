@@ -10,7 +10,7 @@ from datetime import date
 from mspxl import schema as S
 from mspxl.billing.calendar import BadPeriod, add_months, parse_period, period_of
 from mspxl.problems import Problem, error
-from mspxl.records import Book
+from mspxl.records import PERIOD_TYPES, Book
 from mspxl.workbook.cells import CellError, read_date, read_text
 from mspxl.workbook.raw import RawBook
 from mspxl.xl.excel import Excel, excel_value
@@ -62,7 +62,7 @@ def _settings_name(raw: RawBook) -> str:
 
 def next_period_to_bill(book: Book, today: date) -> str:
     """The month after the latest period in the register, or this month when nothing has been issued."""
-    periods = [inv.period for inv in book.invoices if inv.type in ("managed", "service", "project") and inv.period]
+    periods = [inv.period for inv in book.invoices if inv.type in PERIOD_TYPES and inv.period]
     return add_months(max(periods), 1) if periods else period_of(today)
 
 

@@ -26,18 +26,19 @@ from typing import Any
 import xlwings as xw
 
 from mspxl.billing.calendar import BadPeriod, parse_period
+from mspxl.billing.one_invoice import managed_part
 from mspxl.billing.run import plan_period
 from mspxl.collections import run_collections
 from mspxl.collections.statement import client_balance
 from mspxl.problems import has_errors
-from mspxl.records import Book, Invoice
+from mspxl.records import PERIOD_TYPES, Book, Invoice
 from mspxl.workbook.cells import CellError, read_date, read_text
 from mspxl.workbook.load import load_raw
 from mspxl.xl.excel import Excel, excel_value
 
 CACHE_SECONDS = 2.0
 PREVIEW_HEADERS = ["Invoice Number", "Type", "Description", "Quantity", "Unit Price", "Amount"]
-BILLED_TYPES = ("managed", "service", "project")
+BILLED_TYPES = PERIOD_TYPES
 
 
 class Unanswerable(Exception):
@@ -98,7 +99,7 @@ def period_invoices(book: Book, client_id: str, period: str) -> list[Invoice]:
 
 def billed_users(book: Book, client_id: str, period: str) -> int | None:
     """Users billed on the client's managed invoice of the period (None when it has no per-user line)."""
-    managed = [inv for inv in period_invoices(book, client_id, period) if inv.type == "managed"]
+    managed = [part for part in map(managed_part, period_invoices(book, client_id, period)) if part is not None]
     if not managed:
         raise Unanswerable(f"no managed invoice for {client_id} in {period}")
     return managed[0].billed_users
