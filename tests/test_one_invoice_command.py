@@ -58,7 +58,8 @@ def test_one_invoice_client_register_document_collections_and_export(tmp_path: P
                      "Labor", "November 10, 2026 Printer fix", "$260.00", "Labor subtotal",
                      "Project Network refresh: Labor", "November 12, 2026 Switch install", "$845.00",
                      "Project Network refresh: Labor subtotal", "Project Network refresh: Materials",
-                     "November 12, 2026 Switch, 24-port", "$389.00", "$778.00", "Project Network refresh: Materials subtotal",
+                     "November 12, 2026 Switch, 24-port", "$389.00", "$778.00",
+                     "Project Network refresh: Materials subtotal",
                      "Subtotal", "$2,683.00", "$126.24", "Total", "$2,809.24",
                      "Please pay $2,809.24 by January 1, 2027 and quote invoice number INV-000001 with your payment."):
         assert expected in lines, expected
