@@ -127,3 +127,43 @@ def test_tiers_minimums_additions_and_blocks_keep_totals_and_a_second_run_a_no_o
                 drawn[block_id] = drawn.get(block_id, Decimal(0)) + ln.quantity
     hours = {b.block_id: b.hours for b in book.blocks}
     assert all(drawn[b] <= hours[b] for b in drawn)  # never more hours from a block than it holds
+
+
+def _billed_lines(issued: dict[str, tuple[Invoice, ...]]) -> dict[tuple[str, str], list[tuple[object, ...]]]:
+    lines: dict[tuple[str, str], list[tuple[object, ...]]] = {}
+    for period, run in issued.items():
+        for inv in run:
+            lines.setdefault((inv.client_id, period), []).extend(
+                (ln.service_code, ln.quantity, ln.unit_price, ln.amount) for ln in inv.lines)
+    return lines
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(books(), st.lists(st.sampled_from(PERIODS), min_size=1, max_size=4, unique=True).map(sorted), st.data())
+def test_one_invoice_bills_the_same_lines_once_and_price_changes_keep_totals(sheets, periods, data) -> None:  # noqa: ANN001
+    """With random clients on One Invoice and random Price Changes, each client's month bills the same lines as it
+    would on separate invoices, on one invoice; totals re-add, numbers stay gapless, a second run is a no-op."""
+    sheets["Price Changes"] = [{"Service Code": code, "Client ID": data.draw(st.sampled_from(
+        [None, *(c["Client ID"] for c in sheets["Clients"])])), "Effective From": period, "Unit Price": price}
+        for code, period, price in data.draw(st.lists(st.tuples(st.sampled_from(CODES), st.sampled_from(PERIODS),
+                                                                money), max_size=3, unique_by=lambda t: t[:2]))]
+    _, separate = run_periods(book_of(sheets), *periods)
+    ones = {str(c["Client ID"]) for c in sheets["Clients"] if data.draw(st.booleans())}
+    sheets["Clients"] = [{**c, "One Invoice": "Y" if c["Client ID"] in ones else "N"} for c in sheets["Clients"]]
+    book, combined = run_periods(book_of(sheets), *periods)
+    assert _billed_lines(combined) == _billed_lines(separate)
+    def subtotals(issued: dict[str, tuple[Invoice, ...]]) -> dict[tuple[str, str], Decimal]:
+        sums: dict[tuple[str, str], Decimal] = {}
+        for period, run in issued.items():
+            for inv in run:
+                sums[(inv.client_id, period)] = sums.get((inv.client_id, period), Decimal(0)) + inv.subtotal
+        return sums
+
+    assert subtotals(combined) == subtotals(separate)
+    for run in combined.values():
+        assert all((inv.type == "combined") == (inv.client_id in ones) for inv in run)
+        assert len({inv.client_id for inv in run if inv.client_id in ones}) == sum(inv.client_id in ones for inv in run)
+    every = [inv for run in combined.values() for inv in run]
+    assert_re_adds_and_a_second_run_is_a_no_op(book, every, periods)
+    numbers = [int(inv.number[4:]) for inv in book.invoices]
+    assert numbers == list(range(1, len(numbers) + 1))

@@ -76,6 +76,11 @@ def test_one_invoice_client_register_document_collections_and_export(tmp_path: P
     iif = [line.split("\t") for line in (tmp_path / "books" / "quickbooks-2026-12.iif").read_text().splitlines()]
     trns = [row for row in iif if row[0] == "TRNS"]
     assert len(trns) == 1 and "INV-000001" in trns[0] and "2809.24" in trns[0]
+    statement = runner.invoke(cli, ["statement", str(path), "--client", "C1", "--as-of", "2026-12-31", "--out",
+                                    str(tmp_path / "st")])
+    assert statement.exit_code == 0, statement.output
+    told = document_text(next((tmp_path / "st").glob("*.docx")))
+    assert "Invoice INV-000001: monthly invoice December 2026, due January 1, 2027" in told
     again = runner.invoke(cli, ["invoice", str(path), "--period", "2026-12", "--out", str(docs)])
     assert again.exit_code == 0, again.output
     assert len(list(openpyxl.load_workbook(path)["Invoices"].iter_rows(min_row=2))) == 1  # numbered once, ever
