@@ -21,7 +21,7 @@ NS = "{http://schemas.microsoft.com/office/2006/01/customui}"
 CUSTOMUI_ELEMENTS = {"customUI", "ribbon", "tabs", "tab", "group", "button", "separator", "menu", "splitButton",
                      "toggleButton", "box", "buttonGroup", "labelControl", "dialogBoxLauncher", "qat",
                      "officeMenu", "contextualTabs", "tabSet", "commands", "command"}
-BUTTONS = {"Check Workbook", "Preview Invoices", "Generate Invoices", "Credit Note", "Run Collections",
+BUTTONS = {"Check Workbook", "Preview Invoices", "Generate Invoices", "Credit Note", "Reconcile", "Run Collections",
            "Statement for Client", "Export Monthly Summary", "Open Output Folder", "Help"}
 
 
@@ -68,12 +68,13 @@ def test_every_onaction_is_a_ribbon_sub_in_the_vba() -> None:
     modules = vba_modules()
     subs = set().union(*(ribbon_subs(code) for code in modules.values()))
     actions = {b.get("onAction") for b in ribbon().iter(f"{NS}button")}
-    assert actions == {"OnButton", "OnCreditNote"}
+    assert actions == {"OnButton", "OnCreditNote", "OnReconcile"}
     assert actions <= subs
 
 
 def test_every_tag_names_a_function_of_mspxl_xl() -> None:
-    tags = [b.get("tag") for b in ribbon().iter(f"{NS}button") if b.get("onAction") in ("OnButton", "OnCreditNote")]
+    tags = [b.get("tag") for b in ribbon().iter(f"{NS}button")
+            if b.get("onAction") in ("OnButton", "OnCreditNote", "OnReconcile")]
     assert tags and all(tags)
     for tag in tags:
         assert callable(getattr(mspxl.xl, tag, None)), tag
@@ -97,6 +98,20 @@ def test_the_credit_note_sub_asks_for_a_reason_and_passes_it_as_code_units() -> 
     reason = 'Billed "twice" \\ \U0001F600'
     units = list(reason.encode("utf-16-le"))
     assert mspxl.xl.text_of([units[i] | units[i + 1] << 8 for i in range(0, len(units), 2)]) == reason
+
+
+def test_the_reconcile_sub_asks_for_vendor_files_and_passes_their_paths_as_code_units() -> None:
+    code = vba_modules()["MspxlRibbon"]
+    sub = code[code.index("Sub OnReconcile"):]
+    sub = sub[:sub.index("End Sub")]
+    assert sub.count("Application.GetOpenFilename(") == 2  # Windows with a filter, the Mac without one
+    assert "#If Mac Then" in sub and "MultiSelect:=True" in sub and ", , True)" in sub
+    assert "If Not IsArray(picked) Then Exit Sub" in sub  # Cancel returns False: nothing runs
+    assert ('RunPython "import mspxl.xl; mspxl.xl." & control.Tag & "(files=mspxl.xl.text_of([" & '
+            'CodeUnits(paths) & "]))"') in sub
+    paths = 'C:\\Users\\Ann O"Neil\\Downloads\\partner-center.csv\nC:\\pax8.xlsx'
+    units = list(paths.encode("utf-16-le"))
+    assert mspxl.xl.text_of([units[i] | units[i + 1] << 8 for i in range(0, len(units), 2)]) == paths
 
 
 def test_project_name_and_conf_sheet_say_mspxl() -> None:

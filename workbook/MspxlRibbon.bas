@@ -28,6 +28,27 @@ Sub OnCreditNote(control As IRibbonControl)
     RunPython "import mspxl.xl; mspxl.xl." & control.Tag & "(reason=mspxl.xl.text_of([" & CodeUnits(reason) & "]))"
 End Sub
 
+' Reconcile: asks for the vendor's export(s) in Excel's file dialog, then reconciles each against the billing. The
+' paths travel as UTF-16 code units, one path a line, so no quote or backslash in a path can break the Python line.
+Sub OnReconcile(control As IRibbonControl)
+    Dim picked As Variant
+    Dim paths As String
+    Dim i As Long
+    If Not HasWorkbook() Then Exit Sub
+#If Mac Then
+    picked = Application.GetOpenFilename(MultiSelect:=True)
+#Else
+    picked = Application.GetOpenFilename("Vendor exports (*.csv;*.xlsx;*.xls;*.ods),*.csv;*.xlsx;*.xls;*.ods", , _
+                                         "Vendor exports to reconcile", , True)
+#End If
+    If Not IsArray(picked) Then Exit Sub
+    For i = LBound(picked) To UBound(picked)
+        If Len(paths) > 0 Then paths = paths & vbLf
+        paths = paths & picked(i)
+    Next i
+    RunPython "import mspxl.xl; mspxl.xl." & control.Tag & "(files=mspxl.xl.text_of([" & CodeUnits(paths) & "]))"
+End Sub
+
 ' "82,101,102": each UTF-16 code unit of the text, as a number from 0 to 65535.
 Function CodeUnits(text As String) As String
     Dim i As Long

@@ -21,10 +21,11 @@ from mspxl.cli.common import (
 )
 from mspxl.cli.export import export_json
 from mspxl.cli.invoice import invoice_json, invoice_summary
-from mspxl.cli.reconcile import money_at_stake, run_json
+from mspxl.cli.reconcile import run_json
 from mspxl.cli.summary import summary_json, summary_prose
 from mspxl.commands.demo import run_demo
 from mspxl.commands.export_report import export_report
+from mspxl.commands.reconcile import money_at_stake
 from mspxl.money import plain
 from mspxl.resources import SAMPLE_NAME
 

@@ -10,12 +10,12 @@ from typing import Annotated
 import typer
 
 from mspxl.billing.calendar import BadPeriod
-from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors, money, out
+from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors, out
 from mspxl.commands.common import WorkbookHasErrors
-from mspxl.commands.reconcile import ReconcileRun, VendorFileHasErrors, run_reconcile
+from mspxl.commands.reconcile import ReconcileRun, VendorFileHasErrors, money_at_stake, run_reconcile
 from mspxl.money import plain
 from mspxl.reconcile.columns import UnknownFormat
-from mspxl.reconcile.model import FINDINGS, NEW_REVENUE, NOT_IN_VENDOR, OVER_BILLED, UNDER_BILLED, UNMAPPED
+from mspxl.reconcile.model import FINDINGS, UNMAPPED
 from mspxl.reconcile.table import BadVendorFile
 from mspxl.workbook.source_file import UnreadableWorkbook
 from mspxl.writers.xlsx import WorkbookRefused
@@ -27,22 +27,6 @@ FormatOpt = Annotated[str | None, typer.Option(
     "--format", help="microsoft | pax8 | rmm | generic (default: told from the file's headings).")]
 ProposeOpt = Annotated[bool, typer.Option(
     "--propose", help="Also write the changes that would close the findings to the Proposed Changes sheet.")]
-
-
-def money_at_stake(run: ReconcileRun) -> str:
-    """The summary line: the money at stake a month, by kind of finding."""
-    r = run.result
-
-    def cash(amount) -> str:  # noqa: ANN001
-        return money(amount, run.currency, run.locale)
-
-    counts = r.counts()
-    found = ", ".join(f"{counts[k]} {k}" for k in FINDINGS if counts[k]) or "no differences"
-    return (f"{r.period} {r.vendor} ({r.file}): {found}; {r.matched} matched. Money at stake a month: "
-            f"{cash(r.total(UNDER_BILLED) + r.total(NEW_REVENUE))} to bill (under-billed "
-            f"{cash(r.total(UNDER_BILLED))}, new revenue {cash(r.total(NEW_REVENUE))}); over-billed "
-            f"{cash(-r.total(OVER_BILLED))}; billed without vendor data {cash(-r.total(NOT_IN_VENDOR))}; "
-            f"unmapped vendor cost {cash(r.total(UNMAPPED, 'cost'))}.")
 
 
 def run_json(run: ReconcileRun, written: bool) -> dict[str, object]:

@@ -6,9 +6,13 @@ December's Microsoft and RMM findings sit side by side and running a file again 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
+
+from babel.numbers import format_currency
 
 from mspxl import schema as S
 from mspxl.audit import audited, note_issued
@@ -17,7 +21,7 @@ from mspxl.commands.common import WorkbookHasErrors
 from mspxl.lock import run_lock
 from mspxl.problems import Problem, has_errors
 from mspxl.reconcile import Proposal, Reconciliation, VendorFile, proposals, read_table, read_vendor_table, reconcile
-from mspxl.reconcile.model import FINDINGS, Finding
+from mspxl.reconcile.model import FINDINGS, NEW_REVENUE, NOT_IN_VENDOR, OVER_BILLED, UNDER_BILLED, UNMAPPED, Finding
 from mspxl.reconcile.vendormap import map_rows
 from mspxl.records import Book
 from mspxl.workbook.load import load_raw
@@ -62,16 +66,16 @@ def proposal_row(p: Proposal) -> tuple[Value, ...]:
             p.monthly_change, p.reason, p.subscription_row, p.period, p.vendor)
 
 
-def kept_rows(raw: RawBook, name: str, columns: tuple[tuple[str, str], ...], period: str, vendor: str
+def kept_rows(raw: RawBook, name: str, columns: tuple[tuple[str, str], ...], replaced: set[tuple[str, str]]
               ) -> list[tuple[Value, ...]]:
-    """The sheet's rows of other periods or vendors, as they are."""
+    """The sheet's rows of other (period, vendor) pairs than the `replaced` ones, as they are."""
     sheet = raw.get(name)
     if sheet is None:
         return []
     schema = S.Sheet(name, tuple(S.Column(h, S.OUTPUT_KINDS[k]) for h, k in columns), required=False)
     rows, _ = read_rows(sheet, schema)
     return [tuple(row[h] for h, _ in columns) for row in rows
-            if not (str(row["Period"] or "") == period and str(row["Vendor"] or "").lower() == vendor)]
+            if (str(row["Period"] or ""), str(row["Vendor"] or "").lower()) not in replaced]
 
 
 def vendor_map(raw: RawBook, book: Book) -> tuple[tuple, list[Problem]]:  # noqa: ANN001
@@ -83,17 +87,49 @@ def vendor_map(raw: RawBook, book: Book) -> tuple[tuple, list[Problem]]:  # noqa
     return map_rows(rows, book, located.columns if located else None)
 
 
-def reconcile_changes(raw: RawBook, run: ReconcileRun, today: date, propose: bool) -> WorkbookChanges:
-    """The Reconcile sheet with this run's rows in place of the period's and vendor's; with `propose`, the same for
-    the Proposed Changes sheet (left alone without it)."""
-    result = run.result
+def reconcile_changes(raw: RawBook, runs: Sequence[ReconcileRun], today: date, propose: bool) -> WorkbookChanges:
+    """The Reconcile sheet with the runs' rows in place of their periods' and vendors'; with `propose`, the same for
+    the Proposed Changes sheet (left alone without it). Files reconciled together (the ribbon's) are written in one
+    change, so a bad file among them leaves the workbook as it was."""
+    replaced = {(run.result.period, run.result.vendor) for run in runs}
     changes = WorkbookChanges()
-    changes.replace[RECONCILE] = kept_rows(raw, RECONCILE, S.RECONCILE_COLUMNS, result.period, result.vendor) + [
-        finding_row(f, result.file, today) for f in result.findings]
+    changes.replace[RECONCILE] = kept_rows(raw, RECONCILE, S.RECONCILE_COLUMNS, replaced) + [
+        finding_row(f, run.result.file, today) for run in runs for f in run.result.findings]
     if propose:
-        changes.replace[PROPOSED] = kept_rows(raw, PROPOSED, S.PROPOSED_CHANGES_COLUMNS, result.period,
-                                              result.vendor) + [proposal_row(p) for p in run.proposals]
+        changes.replace[PROPOSED] = kept_rows(raw, PROPOSED, S.PROPOSED_CHANGES_COLUMNS, replaced) + [
+            proposal_row(p) for run in runs for p in run.proposals]
     return changes
+
+
+def plan_reconcile(raw: RawBook, book: Book, vendor_path: Path, period: str, fmt: str | None, propose: bool,
+                   warnings: list[Problem]) -> ReconcileRun:
+    """The findings (and with `propose` the proposed changes) of one vendor file against the checked workbook;
+    nothing written. Raises WorkbookHasErrors (the VendorMap), BadVendorFile, UnknownFormat or VendorFileHasErrors."""
+    rows, map_problems = vendor_map(raw, book)
+    if map_problems:
+        raise WorkbookHasErrors(warnings + map_problems)
+    vendor = read_vendor_table(read_table(vendor_path), fmt, period)
+    if vendor.problems:
+        raise VendorFileHasErrors(vendor)
+    result = reconcile(book, vendor, rows, period)
+    return ReconcileRun(result, vendor, proposals(book, result) if propose else (), warnings,
+                        book.settings.currency, book.settings.locale)
+
+
+def money_at_stake(run: ReconcileRun) -> str:
+    """The summary line the command prints and the ribbon shows: the money at stake a month, by kind of finding."""
+    r = run.result
+
+    def cash(amount: Decimal) -> str:
+        return format_currency(amount, run.currency, locale=run.locale)
+
+    counts = r.counts()
+    found = ", ".join(f"{counts[k]} {k}" for k in FINDINGS if counts[k]) or "no differences"
+    return (f"{r.period} {r.vendor} ({r.file}): {found}; {r.matched} matched. Money at stake a month: "
+            f"{cash(r.total(UNDER_BILLED) + r.total(NEW_REVENUE))} to bill (under-billed "
+            f"{cash(r.total(UNDER_BILLED))}, new revenue {cash(r.total(NEW_REVENUE))}); over-billed "
+            f"{cash(-r.total(OVER_BILLED))}; billed without vendor data {cash(-r.total(NOT_IN_VENDOR))}; "
+            f"unmapped vendor cost {cash(r.total(UNMAPPED, 'cost'))}.")
 
 
 def reconcile_file(path: Path, vendor_path: Path, period: str, today: date, fmt: str | None = None,
@@ -109,20 +145,13 @@ def reconcile_file(path: Path, vendor_path: Path, period: str, today: date, fmt:
         if loaded.book is None or has_errors(loaded.problems):
             raise WorkbookHasErrors(loaded.problems)
         book = loaded.book
-        rows, map_problems = vendor_map(raw, book)
-        if map_problems:
-            raise WorkbookHasErrors(loaded.problems + map_problems)
-        vendor = read_vendor_table(read_table(vendor_path), fmt, period)
-        if vendor.problems:
-            raise VendorFileHasErrors(vendor)
-        result = reconcile(book, vendor, rows, period)
-        run = ReconcileRun(result, vendor, proposals(book, result) if propose else (), loaded.problems,
-                           book.settings.currency, book.settings.locale)
+        run = plan_reconcile(raw, book, vendor_path, period, fmt, propose, loaded.problems)
         if dry_run:
             return run
-        counts = result.counts()
+        counts = run.result.counts()
         note_issued({kind: counts[kind] for kind in FINDINGS}, None)
-        update_workbook(path, reconcile_changes(raw, run, today, propose), book.settings.currency, book.settings.locale)
+        update_workbook(path, reconcile_changes(raw, [run], today, propose), book.settings.currency,
+                        book.settings.locale)
         return run
 
 

@@ -37,6 +37,7 @@ from mspxl.xl.button import (
     counts_text,
     load,
     money,
+    plain_error,
     record_run,
     selected_value,
 )
@@ -304,6 +305,65 @@ def export_to_accounting(xl: Excel, today: date | None = None) -> str:
                    {"exported": len(run.exported)}, run.total)
         xl.save()
     return " ".join(export_report(run))
+
+
+VENDOR_FILES_NEEDED = ("Press Reconcile and pick the vendor's export (a Partner Center reconciliation file, a Pax8 "
+                       "invoice, an RMM device list or a generic CSV or .xlsx): nothing was written.")
+
+
+@button
+def reconcile_vendor_files(xl: Excel, files: str = "", today: date | None = None) -> str:
+    """Reconcile: each vendor export the accountant picked in the add-in's file dialog (`files`, one path a line)
+    against the Billing Period's billing (blank: the last month billed), as `mspxl reconcile --propose`: the
+    findings on the Reconcile sheet, the changes that would close them on Proposed Changes, a Runs row; the
+    workbook is saved. The message gives each file's money at stake a month."""
+    from mspxl.billing.calendar import BadPeriod
+    from mspxl.commands.common import WorkbookHasErrors
+    from mspxl.commands.reconcile import (
+        VendorFileHasErrors,
+        money_at_stake,
+        plan_reconcile,
+        reconcile_changes,
+    )
+    from mspxl.reconcile.columns import UnknownFormat
+    from mspxl.reconcile.model import FINDINGS
+    from mspxl.reconcile.table import BadVendorFile
+
+    raw, records, problems = load(xl, today)
+    before = fingerprint(raw)
+    paths = [Path(line.strip()) for line in files.splitlines() if line.strip()]
+    if not paths:
+        raise Stopped(VENDOR_FILES_NEEDED)
+    day = today or date.today()
+    period, default = control(billing_period, raw, records, day)
+    if default and any(inv.period for inv in records.invoices):
+        period = add_months(period, -1)  # the month just billed, not the next one
+    runs = []
+    for path in paths:  # every file read and reconciled before anything is written
+        try:
+            runs.append(plan_reconcile(raw, records, path, period, None, True, problems))
+        except WorkbookHasErrors as exc:
+            errors = sum(1 for p in exc.problems if p.severity is Severity.ERROR)
+            raise Stopped(f"The VendorMap sheet has {errors} error(s); nothing was written. They are listed on the "
+                          f"{LOG_SHEET} sheet.", exc.problems) from None
+        except VendorFileHasErrors as exc:
+            shown = " ".join(exc.problems[:5]) + (f" ({len(exc.problems) - 5} more)" if len(exc.problems) > 5 else "")
+            raise Stopped(f"{exc} {shown} Fix the file and press Reconcile again.") from None
+        except (BadVendorFile, UnknownFormat, BadPeriod, OSError) as exc:
+            raise Stopped(f"{path.name}: {plain_error(exc)}; nothing was written.") from None
+    apply_changes(xl, raw, reconcile_changes(raw, runs, day, True), records.settings.currency, records.settings.locale)
+    clear_log(xl)
+    counts = Counter({kind: 0 for kind in FINDINGS})
+    for run in runs:
+        counts.update(run.result.counts())
+    record_run(xl, raw, before, records, "reconcile",
+               [book_path(xl).name, "--period", period, *(a for p in paths for a in ("--vendor-file", p.name)),
+                "--propose"], counts, None)
+    xl.save()
+    found = sum(len(run.result.findings) for run in runs)
+    proposed = sum(len(run.proposals) for run in runs)
+    return (" ".join(money_at_stake(run) for run in runs) + f" {found} finding(s) are on the Reconcile sheet, "
+            f"{proposed} proposed change(s) to make by hand on the Proposed Changes sheet.")
 
 
 @button

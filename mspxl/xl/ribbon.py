@@ -2,7 +2,8 @@
 
 A new button is one `Button` in BUTTONS and one `@button` function of the same name (its `tag`) in
 `mspxl.xl.buttons`; `make addin` rebuilds the ribbon. Every button runs `mspxl.xl.<tag>()` through the add-in's
-`OnButton` (or `OnCreditNote`, which first asks for the reason).
+`OnButton` (or `OnCreditNote`, which first asks for the reason, or `OnReconcile`, which first asks for the vendor
+files).
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ BUTTONS = (
            "Select an invoice's row on the Invoices sheet, then press: asks for the reason and credits the whole "
            "invoice (a CN- credit note in the register and a Word document); saves the workbook.",
            action="OnCreditNote"),
+    Button("reconcile_vendor_files", "Reconcile", "Billing", "ImportTextFile",
+           "Asks for the vendors' exports (Partner Center, Pax8, an RMM's devices, a generic list) and compares them "
+           f"with the {BILLING_PERIOD}'s billing: findings and money at stake on the Reconcile sheet, the changes "
+           "that would close them on Proposed Changes (to make by hand); saves the workbook.",
+           action="OnReconcile"),
     Button("run_collections", "Run Collections", "Collections", "AccountMenu",
            f"Fees for returned debits, the Collections and Aging sheets, as of the {AS_OF} date on Settings."),
     Button("statement_for_client", "Statement for Client", "Collections", "FileDocumentInspect",
