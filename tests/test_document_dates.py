@@ -39,22 +39,27 @@ def book_in(locale: str):  # noqa: ANN201
     }, settings={"Prorate Additions": "daily", "Locale": locale})
 
 
-@pytest.mark.parametrize(("locale", "added", "issued", "work_day"), [
-    ("en_US", "added on March 10, 2027", "April 5, 2027", "December 14, 2026 Printer driver rollout (A. Tech)"),
-    ("en_GB", "added on 10 March 2027", "5 April 2027", "14 December 2026 Printer driver rollout (A. Tech)"),
+@pytest.mark.parametrize(("locale", "added", "cycle", "issued", "work_day"), [
+    ("en_US", "added on March 10, 2027", "days of Dec 2026 - Nov 2027", "April 5, 2027",
+     "December 14, 2026 Printer driver rollout (A. Tech)"),
+    ("en_GB", "added on 10 March 2027", "days of Dec 2026 - Nov 2027", "5 April 2027",
+     "14 December 2026 Printer driver rollout (A. Tech)"),
+    ("de_DE", "added on 10. März 2027", "days of Dez. 2026 - Nov. 2027", "5. April 2027",
+     "14. Dezember 2026 Printer driver rollout (A. Tech)"),
 ])
-def test_line_dates_read_like_the_header_dates(locale: str, added: str, issued: str, work_day: str,
+def test_line_dates_read_like_the_header_dates(locale: str, added: str, cycle: str, issued: str, work_day: str,
                                                tmp_path: Path) -> None:
     book, invoices = run_periods(book_in(locale), "2026-12", "2027-01", "2027-04")
     april = managed(invoices["2027-04"])
-    assert "added on 2027-03-10" in april.lines[0].description  # the register keeps the ISO date
+    assert "added on 2027-03-10" in april.lines[0].description  # the register keeps the ISO date ...
+    assert "days of Dec 2026 - Nov 2027" in april.lines[0].description  # ... and its short English months
     (service,) = [inv for inv in invoices["2027-01"] if inv.type == "service"]
     renderer = InvoiceRenderer(default_template_dir())
     client_row = book.client("C1")
 
     managed_text = text_of(renderer.render(april, client_row, book.settings, tmp_path / "m"))
     (line,) = [t for t in managed_text if t.startswith("Standard per-user package")]
-    assert added in line and "prorated 266/365 days" in line
+    assert added in line and "prorated 266/365 " + cycle in line
     assert any(issued in t for t in managed_text)
     service_text = text_of(renderer.render(service, client_row, book.settings, tmp_path / "s"))
     assert work_day in service_text

@@ -145,14 +145,18 @@ def date_text(day: date, settings: Settings) -> str:
 
 
 _ISO_DAY = re.compile(r"(?<![\w-])(\d{4})-(\d{2})(?:-(\d{2}))?(?![\w-])")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_SHORT_MONTH = re.compile(r"(?<![\w-])(" + "|".join(_MONTHS) + r") (\d{4})(?![\w-])")  # billing's `Dec 2026`
 
 
 def dated_text(value: str, settings: Settings) -> str:
     """Text for one line of a document (as `one_line`) with each ISO date in it written as `date_text` writes
     dates, and each YYYY-MM month as `period_label` writes it: `2026-09-08 Core switch replacement` -> `September 8,
     2026 Core switch replacement`, `managed services 2026-11, due 2026-12-01` -> `managed services November 2026,
-    due December 1, 2026`. The register keeps the ISO dates it was issued with (sortable, the same in every
-    language); only the document is localised. Digits that are no real date (`2026-02-30`, `2026-13`) stay."""
+    due December 1, 2026`; the short months of cycle and usage lines (`Dec 2026`, as the register writes them) in
+    the locale's short form (`Dez. 2026` in de_DE; unchanged in English). The register keeps the ISO dates it was
+    issued with (sortable, the same in every language); only the document is localised. Digits that are no real
+    date (`2026-02-30`, `2026-13`) stay."""
     return _dated(one_line(value), babel_locale(settings))
 
 
@@ -166,7 +170,12 @@ def _dated(text: str, locale: str) -> str:
             return match.group(0)
         return _date(first, locale) if day else _month(first, locale)
 
-    return _ISO_DAY.sub(written, text) if "-" in text else text
+    def short(match: re.Match[str]) -> str:
+        first = date(int(match.group(2)), _MONTHS.index(match.group(1)) + 1, 1)
+        return format_skeleton("yMMM", first, locale=_locale(locale))
+
+    text = _ISO_DAY.sub(written, text) if "-" in text else text
+    return _SHORT_MONTH.sub(short, text) if not locale.startswith("en") else text
 
 
 def period_label(period: str, settings: Settings) -> str:
