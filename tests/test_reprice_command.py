@@ -67,8 +67,13 @@ def test_reprice_writes_each_price_once_and_prints_old_and_new(tmp_path: Path) -
                               "--service", "STD"])
     assert "  STD, C1 Client C1: $105.00 -> $108.68" in one.output  # 105.00 x 1.035 = 108.675 -> 108.68
     assert price_rows(path)[-1] == ("STD", "C1", "2027-07", 108.68)
-    invoice = runner.invoke(cli, ["invoice", str(path), "--period", "2027-07", "--dry-run"])
-    assert "1 x $108.68" in invoice.output and "1 x $94.50" in invoice.output
+    invoice = runner.invoke(cli, ["invoice", str(path), "--period", "2027-07", "--out", str(tmp_path / "d")])
+    assert invoice.exit_code == 0, invoice.output
+    lines = list(openpyxl.load_workbook(path)["InvoiceLines"].iter_rows(min_row=2, values_only=True))
+    assert sorted((r[2], r[4], r[5]) for r in lines) == [("STD", 1, 94.5), ("STD", 1, 108.68)]  # C2, C1
+    late = runner.invoke(cli, ["reprice", str(path), "--percent", "5", "--from", "2027-07"])
+    assert late.exit_code == 2 and "--from 2027-07 is a month already billed (the register runs to 2027-07)" in \
+        late.output
 
 
 def test_reprice_refuses_an_open_workbook_and_bad_options_writing_nothing(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from mspxl.audit import audited, note_issued
 from mspxl.billing.calendar import BadPeriod, parse_period
+from mspxl.billing.gaps import latest_period_billed
 from mspxl.billing.reprice import PriceIncrease, price_increases
 from mspxl.commands.common import load_checked
 from mspxl.lock import workbook_lock
@@ -55,7 +56,14 @@ def reprice_options(percent: str, start: str) -> tuple[Decimal, str]:
     return value, f"{year:04d}-{month:02d}"
 
 
-def _known(book: Book, service: str | None, client: str | None) -> None:
+def _known(book: Book, service: str | None, client: str | None, start: str) -> None:
+    """The service and the client named exist, and the month is not billed yet: an increase from a month already
+    in the register changes no issued invoice but would reprice its reissue, so it is refused."""
+    latest = latest_period_billed(book)
+    if latest is not None and start <= latest:
+        raise RepriceRefused(f"--from {start} is a month already billed (the register runs to {latest}): an "
+                             "increase from it would change no issued invoice, only a reissue of one; choose a "
+                             "later month")
     if service is not None and service not in book.services:
         raise RepriceRefused(f'--service "{service}" is not a Service Code of the Services sheet')
     if client is not None and client not in {c.id for c in book.clients}:
@@ -78,7 +86,7 @@ def reprice(path: Path, percent: Decimal, start: str, today: date, service: str 
 def _reprice(path: Path, percent: Decimal, start: str, today: date, service: str | None, client: str | None,
              dry_run: bool) -> RepriceRun:
     book, problems = load_checked(path, today)
-    _known(book, service, client)
+    _known(book, service, client, start)
     planned, left_out = price_increases(book, percent, start, service, client)
     new = tuple(p for p in planned if not p.existing_row)
     run = RepriceRun(percent, start, new, tuple(p for p in planned if p.existing_row), tuple(left_out),
