@@ -81,6 +81,9 @@ def test_one_invoice_client_register_document_collections_and_export(tmp_path: P
     assert statement.exit_code == 0, statement.output
     told = document_text(next((tmp_path / "st").glob("*.docx")))
     assert "Invoice INV-000001: monthly invoice December 2026, due January 1, 2027" in told
+    summary = runner.invoke(cli, ["summary", str(path), "--period", "2026-12", "--out", str(tmp_path / "s.xlsx")])
+    # MRR is the combined invoice's managed lines only: 500.00 + 300.00
+    assert "billed $2,809.24 on 1 invoice(s); MRR $800.00" in summary.output, summary.output
     again = runner.invoke(cli, ["invoice", str(path), "--period", "2026-12", "--out", str(docs)])
     assert again.exit_code == 0, again.output
     assert len(list(openpyxl.load_workbook(path)["Invoices"].iter_rows(min_row=2))) == 1  # numbered once, ever
