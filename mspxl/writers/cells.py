@@ -32,25 +32,15 @@ class Writer:
     def __init__(self, package: Package, money_format: str) -> None:
         self.package = package
         self.money_format = money_format
-        self._cell_makers: dict[tuple[str, type], Callable[[str, Value], str]] = {}
 
     def set_value(self, sheet: SheetXml, row: int, col: int, value: Value, kind: str) -> None:
         cell = sheet.cell(row, col)
         sheet.clear(cell)
         self.fill(cell, value, kind)
 
-    def cell_xml(self, ref: str, value: Value, kind: str) -> str:
-        """A new cell as XML text: the same value and format `fill` gives an empty cell."""
-        if value is None:
-            return ""
-        key = (kind, type(value))
-        make = self._cell_makers.get(key)
-        if make is None:
-            make = self._cell_makers[key] = self._cell_maker(value, kind)
-        return make(ref, value)
-
-    def _cell_maker(self, value: Value, kind: str) -> Callable[[str, Value], str]:
-        """How a cell of this kind and value type is written, chosen once (style included)."""
+    def cell_maker(self, value: Value, kind: str) -> Callable[[str, Value], str]:
+        """How a new cell of this kind and value type is written (style included), as XML text: the same value and
+        format `fill` gives an empty cell. Chosen once per column and value type by the caller."""
         code = _format_code(value, kind, self.money_format)
         style = f' s="{self.package.styles.with_format(0, code)}"' if code is not None else ""
         if isinstance(value, str):
@@ -99,7 +89,9 @@ def _text_cell(ref: str, style: str, value: str) -> str:
     # printable text holds no character XML cannot hold and no line break: no _xNNNN_ escapes to look for
     text = value if value.isprintable() else _xml_text(value)
     space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+    if "&" in text or "<" in text or ">" in text:
+        text = escape(text)
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
 def _format_code(value: Value, kind: str, money_format: str) -> str | None:

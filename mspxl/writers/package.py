@@ -51,6 +51,7 @@ class Package:
             self.infos = source.infolist()
             self.parts = {info.filename: None for info in self.infos}  # read when needed: most are copied as stored
         self.changed: dict[str, bytes] = {}
+        self.spliced: dict[str, bytes] = {}
         self.removed: set[str] = set()
         self._parsed: dict[str, etree._Element] = {}
         self.content_types = self.xml("[Content_Types].xml")
@@ -166,6 +167,11 @@ class Package:
         self.sheets[name] = sheet
         return sheet
 
+    def splice(self, part: str, data: bytes) -> None:
+        """The part's new bytes, written as they are (a sheet edited as text)."""
+        self.spliced[part] = data
+        self.touch(part)
+
     def touch(self, *parts: str) -> None:
         for part in parts:
             self.changed[part] = b""
@@ -260,6 +266,8 @@ class Package:
                     out.writestr(part, self._bytes(part))
 
     def _bytes(self, part: str) -> bytes:
+        if part in self.spliced:
+            return self.spliced[part]
         for sheet in self.sheets.values():
             if sheet.part == part:
                 return sheet.serialise()

@@ -21,6 +21,7 @@ from mspxl.workbook.raw import gc_paused
 from mspxl.writers.atomic import replace_workbook
 from mspxl.writers.cells import Writer
 from mspxl.writers.changes import CellMark, RecordRows, Value, WorkbookChanges
+from mspxl.writers.marks import RowMark, header_rows, spliced
 from mspxl.writers.ooxml import column_letter, q
 from mspxl.writers.package import Package
 from mspxl.writers.tables import absorb_sheet_filter, bounds, free_table_name, register_table, resize
@@ -50,16 +51,21 @@ def write_rows(writer: Writer, sheet: SheetXml, name: str, rows: Sequence[tuple[
     where = sheet.header_map()
     placed = sorted((where[header_key(h)], index, kind) for index, (h, kind) in enumerate(columns)
                     if header_key(h) in where)
-    letters = {col: column_letter(col) for col, _, _ in placed}
+    # each column's cells are written by the maker of its kind and value type, chosen once per column
+    makers = [(column_letter(col), index, kind, {}) for col, index, kind in placed]
     fresh: list[str] = []
     for offset, values in enumerate(rows):
         if len(values) != len(columns):
             raise ValueError(f"{name}: a row of {len(values)} values for {len(columns)} columns")
         number = start + offset
         if number > sheet.last_row:  # a new row: written as XML text, parsed with the others in one go
-            cells = "".join(writer.cell_xml(f"{letters[col]}{number}", values[index], kind)
-                            for col, index, kind in placed)
-            fresh.append(f'<row r="{number}">{cells}</row>')
+            cells = []
+            for letter, index, kind, made in makers:
+                value = values[index]
+                if value is not None:
+                    make = made.get(type(value)) or made.setdefault(type(value), writer.cell_maker(value, kind))
+                    cells.append(make(f"{letter}{number}", value))
+            fresh.append(f'<row r="{number}">{"".join(cells)}</row>')
             continue
         for col, index, kind in placed:
             writer.set_value(sheet, number, col, values[index], kind)
@@ -151,13 +157,46 @@ def apply_changes(package: Package, changes: WorkbookChanges, money_format: str)
     for name, records in changes.records.items():
         if records.rows:
             append_records(package, writer, name, records)
-    by_sheet: dict[tuple[str, str], list[CellMark]] = {}
+    marks: dict[str, list[CellMark]] = {}
     for mark in changes.marks:
-        by_sheet.setdefault((mark.sheet, mark.key_header), []).append(mark)
-    for (name, key_header), marks in by_sheet.items():
-        sheet = package.sheet(name)
-        if sheet is None:
-            raise KeyError(name)
+        marks.setdefault(mark.sheet, []).append(mark)
+    row_marks: dict[str, list[RowMark]] = {}
+    for row_mark in changes.row_marks:
+        row_marks.setdefault(row_mark[0], []).append(row_mark)
+    for name in [*marks, *(n for n in row_marks if n not in marks)]:
+        if not _splice_marks(package, writer, name, marks.get(name, []), row_marks.get(name, [])):
+            mark_cells(package, writer, name, marks.get(name, []), row_marks.get(name, []))
+    for sheet in package.sheets.values():
+        if sheet.dirty:
+            sheet.fix_dimension(1, 1)
+
+
+def _splice_marks(package: Package, writer: Writer, name: str, marks: Sequence[CellMark],
+                  row_marks: Sequence[RowMark]) -> bool:
+    """The marks written into the sheet's XML text (mspxl.writers.marks) when nothing else edits that sheet."""
+    part = package.sheet_names().get(name)
+    if part is None:
+        raise KeyError(name)
+    if name in package.sheets or part in package.changed or part not in package.parts:
+        return False
+    data = package.read(part)
+    text = spliced(header_rows(data, package.strings, name, part), data, writer, marks, row_marks)
+    if text is None:
+        return False
+    package.splice(part, text)
+    return True
+
+
+def mark_cells(package: Package, writer: Writer, name: str, marks: Sequence[CellMark],
+               row_marks: Sequence[RowMark]) -> None:
+    """The marks written into the parsed sheet."""
+    sheet = package.sheet(name)
+    if sheet is None:
+        raise KeyError(name)
+    by_key: dict[str, list[CellMark]] = {}
+    for mark in marks:
+        by_key.setdefault(mark.key_header, []).append(mark)
+    for key_header, group in by_key.items():
         top = sheet.header_row(key_header)
         where = sheet.header_map(top)
         key_col = where[header_key(key_header)]
@@ -165,22 +204,14 @@ def apply_changes(package: Package, changes: WorkbookChanges, money_format: str)
         for number in sorted(n for n in sheet.rows if n > top):
             cell = sheet.cells(number).get(key_col)
             keys[_key_text(sheet.value(cell) if cell is not None else None)] = number
-        for mark in marks:
+        for mark in group:
             target = _column_for(writer, sheet, where, mark.header, top)
             writer.set_value(sheet, keys[mark.key], target, mark.value, mark.kind)
-    targets: dict[str, tuple[int, dict[str, int]]] = {}
-    for name, row, header, value in changes.row_marks:
-        sheet = package.sheet(name)
-        if sheet is None:
-            raise KeyError(name)
-        if name not in targets:
-            top = sheet.header_row("Client ID")
-            targets[name] = (top, sheet.header_map(top))
-        top, where = targets[name]
-        writer.set_value(sheet, row, _column_for(writer, sheet, where, header, top), value, "text")
-    for sheet in package.sheets.values():
-        if sheet.dirty:
-            sheet.fix_dimension(1, 1)
+    if row_marks:
+        top = sheet.header_row("Client ID")
+        where = sheet.header_map(top)
+        for _name, row, header, value in row_marks:
+            writer.set_value(sheet, row, _column_for(writer, sheet, where, header, top), value, "text")
 
 
 def prepared_package(path: Path, changes: WorkbookChanges, money_format: str) -> Package:
