@@ -2,8 +2,9 @@
 
 A row says when (UTC and local), which command with which arguments, who (the operating-system user), which mspxl,
 the workbook's fingerprint before and after, what was issued (counts and total) and the outcome. The fingerprint is a
-SHA-256 of every sheet's cell values except the Runs sheet itself, so an auditor can tell whether the workbook was
-changed between one run and the next, and a row can be written after the hash it records.
+SHA-256 over a SHA-256 of each sheet's cell values, the Runs sheet itself left out, so an auditor can tell whether the
+workbook was changed between one run and the next, and a row can be written after the hash it records. A run takes
+the fingerprints from what it has (the cells it read, the sheets it wrote), not from reading the workbook again.
 
 The row travels in the command's own save (see `audited`): a command's work never lands without its row, and a row
 never lands for work that did not. Each command says what it issued with `note_issued` just before it saves.
@@ -25,7 +26,8 @@ from typing import TypeVar
 from mspxl import __version__
 from mspxl.records import Invoice
 from mspxl.runs_sheet import RUNS_SHEET
-from mspxl.workbook.raw import RawSheet
+from mspxl.workbook.changed import changed_sheets
+from mspxl.workbook.raw import RawBook, RawSheet, reads_seen
 from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
 from mspxl.writers.atomic import before_replace
 from mspxl.writers.changes import Value, WorkbookChanges
@@ -35,37 +37,92 @@ T = TypeVar("T")
 
 
 def _cell_text(value: object) -> str:
+    if type(value) is float:
+        return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, datetime) and value.time() == datetime.min.time():
         value = value.date()  # a date cell reads as a date from a file and as a midnight datetime from Excel
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
 
 
-def fingerprint(sheets: Mapping[str, RawSheet]) -> str:
-    """SHA-256 of the sheet names and cell values, the Runs sheet left out: the same whether the sheets were read
-    from the file or from the workbook open in Excel."""
-    digest = hashlib.sha256()
+def sheet_digest(name: str, sheet: RawSheet) -> bytes:
+    """SHA-256 of one sheet's name and cell values: row by row, each row's number, then its cells as text in column
+    order (a blank cell empty, blanks at the end of a row left off). Cell text never holds NUL (XML cannot)."""
+    digest = hashlib.sha256(b"\x00sheet\x00" + name.encode())
+    lines: list[str] = []
+    for r, row in enumerate(sheet.rows, start=1):
+        if row:
+            cells = "\x00".join([v if type(v) is str else "" if v is None else _cell_text(v) for v in row])
+            if cells.strip("\x00"):
+                lines.append(f"\x00{r}\x00{cells.rstrip(chr(0))}")
+        if len(lines) > 20_000:
+            digest.update("\n".join(lines).encode())
+            lines = [""]
+    digest.update("\n".join(lines).encode())
+    return digest.digest()
+
+
+Digests = dict[str, bytes]  # sheet name -> sheet_digest, in workbook order
+
+
+def sheet_digests(sheets: Mapping[str, RawSheet], known: Mapping[int, tuple[RawSheet, bytes]] | None = None
+                  ) -> Digests:
+    """Each sheet's digest, the Runs sheet left out; a sheet found in `known` (by identity: the same object as a
+    sheet hashed before) is not hashed again."""
+    digests: Digests = {}
     for name, sheet in sheets.items():
         if name == RUNS_SHEET:
             continue
-        digest.update(b"\x00sheet\x00" + name.encode())
-        for r, row in enumerate(sheet.rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is not None:
-                    digest.update(f"\x00{r},{c}\x00{_cell_text(value)}".encode())
+        seen = known.get(id(sheet)) if known is not None else None
+        digests[name] = seen[1] if seen is not None and seen[0] is sheet else sheet_digest(name, sheet)
+    return digests
+
+
+def combined(digests: Digests) -> str:
+    """The workbook's fingerprint from its sheets' digests, in workbook order."""
+    digest = hashlib.sha256()
+    for name, sheet in digests.items():
+        if name != RUNS_SHEET:
+            digest.update(sheet)
     return digest.hexdigest()
 
 
-def workbook_fingerprint(path: Path) -> str:
-    """The fingerprint of the workbook file; "" for a file that is not a readable workbook (the command itself
-    reports that)."""
+def fingerprint(sheets: Mapping[str, RawSheet]) -> str:
+    """SHA-256 over each sheet's SHA-256 of its name and cell values, the Runs sheet left out: the same whether the
+    sheets were read from the file or from the workbook open in Excel, and for a sheet the run did not change the
+    same part as before, so a run that wrote a few sheets hashes only those again."""
+    return combined(sheet_digests(sheets))
+
+
+def file_digests(path: Path, sheets: set[str] | None = None) -> Digests | None:
+    """The digests of the workbook file's sheets (or only of `sheets`); None for a file that is not a readable
+    workbook (the command itself reports that)."""
     try:
-        return fingerprint(read_raw(path))
+        return sheet_digests(read_raw(path, sheets))
     except UnreadableWorkbook:
-        return ""
+        return None
+
+
+def workbook_fingerprint(path: Path) -> str:
+    """The fingerprint of the workbook file, read afresh; "" for a file that is not a readable workbook."""
+    digests = file_digests(path)
+    return "" if digests is None else combined(digests)
+
+
+def written_digests(original: Path, copy: Path, before: Digests) -> Digests | None:
+    """The digests of `copy`, a finished copy of `original` whose sheets had `before`: only the sheets whose parts
+    the writer changed are read back from the copy, the others keep their digest."""
+    changed = changed_sheets(original, copy)
+    if changed is None:
+        return file_digests(copy)
+    fresh = file_digests(copy, changed.changed - {RUNS_SHEET}) if changed.changed - {RUNS_SHEET} else {}
+    if fresh is None:
+        return None
+    return {name: fresh[name] if name in fresh else before[name] for name in changed.order
+            if name != RUNS_SHEET and (name in fresh or name in before)}
 
 
 def counts_text(counts: Mapping[str, int]) -> str:
@@ -116,15 +173,28 @@ def current_user() -> str:
 class _Run:
     """The writing command under way: what its Runs row will say."""
 
+    path: Path
     command: str
     args: Sequence[str]
-    before: str
     now: Callable[[], datetime]
     currency: str
     locale: str
+    before: Digests | None = None  # the sheets' digests as the run first read the whole workbook
     counts: Mapping[str, int] = field(default_factory=dict)
     total: Decimal | None = None
     recorded: bool = False
+
+    def read(self, path: Path, sheets: RawBook) -> None:
+        """The run read the whole workbook: its digests are those of the workbook before the run's save."""
+        if self.before is None and not self.recorded and _same_file(path, self.path):
+            self.before = sheet_digests(sheets)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 _current: ContextVar[_Run | None] = ContextVar("mspxl_run", default=None)
@@ -158,25 +228,31 @@ def audited(path: Path, command: str, args: Sequence[str], action: Callable[[], 
 
     When the command saves, the finished copy gets the row (the fingerprint after is the copy's) before it replaces
     the workbook, so the work and its row land together or not at all, inside the command's run lock. A command that
-    saves nothing (a dry run, a refusal, nothing new) adds no row."""
-    run = _Run(command, list(args), workbook_fingerprint(path) if path.exists() else "", now, currency, locale)
+    saves nothing (a dry run, a refusal, nothing new) adds no row.
+
+    The fingerprints come from what the run has: before, from the cells the command read; after, from those with
+    the sheets the writer changed read back from the copy. The workbook is read again only when the command did not
+    read all of it."""
+    run = _Run(path, command, list(args), now, currency, locale)
 
     def add_row(copy: Path) -> None:
         if run.recorded:  # one row per command, on its first save
             return
-        _record(copy, run, workbook_fingerprint(copy))
+        before = run.before if run.before is not None else file_digests(path) if path.exists() else None
+        after = written_digests(path, copy, before) if before is not None else file_digests(copy)
+        _record(copy, run, "" if before is None else combined(before), "" if after is None else combined(after))
         run.recorded = True
 
     token = _current.set(run)
     try:
-        with before_replace(add_row):
+        with reads_seen(run.read), before_replace(add_row):
             return action()
     finally:
         _current.reset(token)
 
 
-def _record(path: Path, run: _Run, after: str) -> None:
-    row = completed_run(run.command, run.args, run.before, after, run.counts, run.total, run.now())
+def _record(path: Path, run: _Run, before: str, after: str) -> None:
+    row = completed_run(run.command, run.args, before, after, run.counts, run.total, run.now())
     append_run(path, row, run.currency, run.locale)
 
 

@@ -3,7 +3,7 @@ in the same save as the run's work."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from mspxl.runs_sheet import RUNS_COLUMNS
 from mspxl.workbook.load import load_raw
 from mspxl.workbook.source_file import read_raw
 from mspxl.xl import buttons, text_of
+from mspxl.xl.excel import Excel
 
 COLUMN = {header: i for i, (header, _) in enumerate(RUNS_COLUMNS)}
 
@@ -114,3 +115,20 @@ def test_the_fingerprint_is_the_same_from_the_file_and_from_excel(engine: object
     invoice.invoice(path, "2026-11", TODAY)
     buttons.generate_invoices(xl, today=TODAY)
     assert verify_file(path, TODAY) == []
+
+
+def test_what_a_button_wrote_is_known_without_reading_excel_again(engine: object, tmp_path: Path) -> None:
+    """The workbook as a button leaves it is the sheets it read with what it wrote noted on them; text Excel would
+    retype (a month in a General cell becomes a date) makes that sheet be read again instead of guessed."""
+    _, book = twin(tmp_path, engine)
+    xl = Excel(book)
+    raw = xl.read()
+    clients = xl.find_sheet("Clients")
+    clients.range((3, 2)).value = "Plain Words Ltd"
+    clients.range((2, 20)).value = [[12.5, datetime(2026, 11, 5), 7, None]]  # as write_block hands them over
+    assert xl.mirror is not None and xl.mirror.unknown == set()
+    assert fingerprint(xl.as_written(raw)) == fingerprint(read_book(book))
+    raw = xl.read()
+    xl.find_sheet("Clients").range((4, 2)).value = "2026-11"
+    assert xl.mirror.unknown == {"Clients"}
+    assert fingerprint(xl.as_written(raw)) == fingerprint(read_book(book))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -50,3 +52,25 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+ReadSeen = Callable[[Path, RawBook], None]
+_seen: ContextVar[ReadSeen | None] = ContextVar("mspxl_read_seen", default=None)
+
+
+@contextmanager
+def reads_seen(seen: ReadSeen) -> Iterator[None]:
+    """While the block runs, every whole workbook read from a file is handed to `seen` as well (the audit trail
+    describes the workbook a run read from the cells it read, rather than reading the file again)."""
+    token = _seen.set(seen)
+    try:
+        yield
+    finally:
+        _seen.reset(token)
+
+
+def whole_book_read(path: Path, book: RawBook) -> None:
+    """A reader read every sheet of `path`: tell whoever is watching."""
+    seen = _seen.get()
+    if seen is not None:
+        seen(path, book)

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 import python_calamine
 
 from mspxl.workbook.cells import Unusable, excel_error, merged_over, uncomputed_formula
-from mspxl.workbook.raw import RawBook, RawSheet, TableRef, gc_paused
+from mspxl.workbook.raw import RawBook, RawSheet, TableRef, gc_paused, whole_book_read
 from mspxl.workbook.table import cell_ref
 
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # a real accountant's workbook unpacks to a few MB; this is a zip bomb
@@ -129,6 +129,8 @@ def read_raw(path: Path, sheets: set[str] | None = None) -> RawBook:
         result: RawBook = {}
         with gc_paused():
             _read_sheets(book, wanted, hidden_values, tables, result)
+        if sheets is None:
+            whole_book_read(path, result)
         return result
     finally:
         book.close()

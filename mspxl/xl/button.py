@@ -20,7 +20,7 @@ from typing import Any
 
 from babel.numbers import format_currency
 
-from mspxl.audit import completed_run, fingerprint, runs_changes
+from mspxl.audit import combined, completed_run, runs_changes, sheet_digests
 from mspxl.problems import Problem, Severity, has_errors
 from mspxl.records import Book, Invoice
 from mspxl.schema import header_key
@@ -122,13 +122,21 @@ def book_path(xl: Excel) -> Path:
     return path
 
 
+def book_fingerprint(xl: Excel, sheets: RawBook) -> str:
+    """The fingerprint of the workbook's sheets; a sheet hashed before in this button press is not hashed again."""
+    digests = sheet_digests(sheets, xl.digests)
+    xl.digests.update({id(sheets[name]): (sheets[name], digest) for name, digest in digests.items()})
+    return combined(digests)
+
+
 def record_run(xl: Excel, raw: RawBook, before: str, records: Book, command: str, args: list[str],
                counts: Mapping[str, int], total: Decimal | None) -> None:
     """The run's row on the Runs sheet, as the command line adds it, in the same save as its work. The command is
     named as on the command line with `(ribbon)` after it; the hash after is of the workbook as it will be saved
-    (`raw` is the workbook as the button read it; the sheets it wrote are read again)."""
-    now = xl.read_again(raw)
-    row = completed_run(f"{command} (ribbon)", args, before, fingerprint(now), counts, total,
+    (`raw` is the workbook as the button read it, with what the button wrote since: nothing is read from Excel
+    again, and only the sheets written are hashed again)."""
+    now = xl.as_written(raw)
+    row = completed_run(f"{command} (ribbon)", args, before, book_fingerprint(xl, now), counts, total,
                         datetime.now().astimezone())
     apply_changes(xl, now, runs_changes(row), records.settings.currency, records.settings.locale)
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from mspxl.audit import documents_issued, fingerprint
+from mspxl.audit import documents_issued
 from mspxl.billing.calendar import add_months
 from mspxl.billing.run import plan_period
 from mspxl.commands import common
@@ -31,6 +31,7 @@ from mspxl.writers.xlsx import DECIMAL_FORMAT, money_format
 from mspxl.xl.button import (
     Stopped,
     as_of_for,
+    book_fingerprint,
     book_path,
     button,
     control,
@@ -72,7 +73,7 @@ def generate_invoices(xl: Excel, today: date | None = None) -> str:
     """Generate Invoices: the period's register rows, WorkLog and Usage marks, one Word document each; the
     workbook is saved so the numbers issued are never reused."""
     raw, records, _ = load(xl, today)
-    before = fingerprint(raw)
+    before = book_fingerprint(xl, raw)
     period, default = control(billing_period, raw, records, today or date.today())
     path = book_path(xl)
     plan = plan_period(records, period)
@@ -147,7 +148,7 @@ def run_collections(xl: Excel, today: date | None = None) -> str:
     """Run Collections: fee invoices for returned debits (register rows and documents), the Collections and Aging
     sheets, as of the As Of date on Settings; the workbook is saved."""
     raw, records, _ = load(xl, today)
-    before = fingerprint(raw)
+    before = book_fingerprint(xl, raw)
     as_of, default = as_of_for(raw, today)
     path = book_path(xl)
     out_dir = common.output_folder(path, None, records)
@@ -195,7 +196,7 @@ def credit_note(xl: Excel, reason: str = "", today: date | None = None) -> str:
     accountant typed (printed on the credit note and kept in the register); register rows and a Word document,
     and the workbook is saved. Part of an invoice is credited with `mspxl credit --amount` or `--lines`."""
     raw, records, _ = load(xl, today)
-    before = fingerprint(raw)
+    before = book_fingerprint(xl, raw)
     number = selected_value(xl, raw, "Invoice Number", "Invoices")
     if not number:
         raise Stopped("Select a cell in the row of the invoice to credit on the Invoices sheet, then press "
@@ -279,7 +280,7 @@ def export_to_accounting(xl: Excel, today: date | None = None) -> str:
     from mspxl.commands.export_report import export_report
 
     raw, records, _ = load(xl, today)
-    before = fingerprint(raw)
+    before = book_fingerprint(xl, raw)
     try:
         fmt = choose_format(None, records)
     except ExportRefused:

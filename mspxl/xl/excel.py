@@ -20,6 +20,7 @@ from typing import Any
 from mspxl.schema import header_key
 from mspxl.workbook.cells import excel_error
 from mspxl.workbook.raw import RawBook, RawSheet, TableRef, clean_rows
+from mspxl.xl.mirror import Mirror, WrittenSheet
 
 # What Excel shows in a cell whose formula failed.
 CLASSIC_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
@@ -72,6 +73,8 @@ class Excel:
         self.book = book
         self._sheets: list[tuple[str, Any]] | None = None
         self.touched: set[str] = set()  # sheets handed out (to be written, perhaps) since the last read
+        self.mirror: Mirror | None = None  # the whole book as last read, with what was written since
+        self.digests: dict[int, tuple[RawSheet, bytes]] = {}  # sheets hashed for the Runs row, by identity
 
     @cached_property
     def mac(self) -> bool:
@@ -84,7 +87,8 @@ class Excel:
     def sheets(self) -> list[tuple[str, Any]]:
         """(name, sheet) of every sheet, in order."""
         if self._sheets is None:
-            self._sheets = [(sheet.name, sheet) for sheet in self.book.sheets]
+            self._sheets = [(name, WrittenSheet(name, sheet, self))
+                            for name, sheet in ((sheet.name, sheet) for sheet in self.book.sheets)]
         return self._sheets
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
@@ -112,10 +116,13 @@ class Excel:
     def add_sheet(self, name: str) -> Any:
         """A new sheet after the last one (named after it is added: xlwings would read every name again)."""
         sheets = self.sheets()
-        sheet = self.book.sheets.add(after=sheets[-1][1])
-        sheet.name = name
+        added = self.book.sheets.add(after=sheets[-1][1].xw)
+        added.name = name
+        sheet = WrittenSheet(name, added, self)
         sheets.append((name, sheet))
         self.touched.add(name)
+        if self.mirror is not None:
+            self.mirror.added(name)
         return sheet
 
     def alert(self, message: str, title: str) -> None:
@@ -127,15 +134,22 @@ class Excel:
     def read(self, only: set[str] | None = None) -> RawBook:
         """Every worksheet (or the ones named in `only`) as raw sheets."""
         self.touched.clear()
-        return {name: RawSheet(name, self.sheet_rows(sheet), sheet_tables(sheet))
-                for name, sheet in self.sheets() if only is None or name in only}
+        raw = {name: RawSheet(name, self.sheet_rows(sheet), sheet_tables(sheet))
+               for name, sheet in self.sheets() if only is None or name in only}
+        self.mirror = Mirror(raw) if only is None else None
+        return raw
 
-    def read_again(self, before: RawBook) -> RawBook:
-        """The workbook as it is now: the sheets handed out since `before` was read are read again, the others are
-        as they were."""
+    def as_written(self, before: RawBook) -> RawBook:
+        """The workbook as it is now: what was written since the whole book was read (`before`) noted on the sheets
+        as read, without reading them from Excel again; only a sheet whose cells cannot be told that way (see
+        `mspxl.xl.mirror`) is read again (every sheet handed out, when the last read was not of the whole book)."""
         touched, self.touched = self.touched, set()
-        return {name: before[name] if name in before and name not in touched
-                else RawSheet(name, self.sheet_rows(sheet), sheet_tables(sheet)) for name, sheet in self.sheets()}
+        mirror = self.mirror
+        if mirror is None:
+            return {name: before[name] if name in before and name not in touched
+                    else RawSheet(name, self.sheet_rows(sheet), sheet_tables(sheet)) for name, sheet in self.sheets()}
+        return {name: RawSheet(name, self.sheet_rows(sheet), sheet_tables(sheet)) if name in mirror.unknown
+                else mirror.sheets.get(name, RawSheet(name, [])) for name, sheet in self.sheets()}
 
     def sheet_rows(self, sheet: Any) -> list[list[object]]:
         """The sheet's cells from A1 to the end of its used range: `rows[0]` is Excel row 1."""

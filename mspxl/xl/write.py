@@ -110,7 +110,7 @@ def fit_table(sheet: Any, name: str, layout: Layout) -> None:
     elsewhere on the sheet is left alone."""
     first, last = min(layout.columns.values()), max(layout.columns.values())
     bottom = max(layout.last_row, layout.header_row + 1)
-    target = sheet.range((layout.header_row, first), (bottom, last))
+    target = getattr(sheet, "xw", sheet).range((layout.header_row, first), (bottom, last))  # xlwings' own Range
     tables = list(sheet.tables)
     for table in tables:
         rng = table.range
