@@ -20,11 +20,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 
 from mspxl.collections import actions, states
 from mspxl.collections.aging import aging_row, days_past_due
 from mspxl.collections.fees import fees_by_payment
-from mspxl.collections.history import ClientHistory, client_history
+from mspxl.collections.history import ClientHistory, balances_at, client_history
 from mspxl.collections.ledger import oldest_unpaid_due
 from mspxl.collections.model import AgingRow, ClientStatus, CollectionsResult
 from mspxl.money import ZERO
@@ -67,6 +68,37 @@ def shows_in_aging(row: AgingRow) -> bool:
     )
 
 
+def by_client(invoices: Sequence[Invoice], payments: Sequence[Payment]
+              ) -> tuple[dict[str, list[tuple[int, Invoice]]], dict[str, list[Payment]]]:
+    """Each client's register rows (with their register order) and payments."""
+    invoices_of: dict[str, list[tuple[int, Invoice]]] = defaultdict(list)
+    for order, inv in enumerate(invoices):
+        invoices_of[inv.client_id].append((order, inv))
+    payments_of: dict[str, list[Payment]] = defaultdict(list)
+    for payment in payments:
+        payments_of[payment.client_id].append(payment)
+    return invoices_of, payments_of
+
+
+def outstanding_at(
+    settings: Settings,
+    clients: Sequence[Client],
+    invoices: Sequence[Invoice],
+    payments: Sequence[Payment],
+    days: Sequence[date],
+) -> list[Decimal]:
+    """The outstanding balance (every client's balance summed) at the end of each of `days`, ascending: the same
+    figures as `run_collections` for each day, from one replay of each client's history."""
+    charged = fees_by_payment(invoices)
+    invoices_of, payments_of = by_client(invoices, payments)
+    totals = [ZERO] * len(days)
+    for client in clients:
+        balances = balances_at(settings, client, invoices_of[client.id], payments_of[client.id], charged, days,
+                               draft_order=len(invoices))
+        totals = [total + balance for total, balance in zip(totals, balances, strict=True)]
+    return totals
+
+
 def run_collections(
     settings: Settings,
     clients: Sequence[Client],
@@ -78,12 +110,7 @@ def run_collections(
     """Collections as of `as_of` for every client, in Clients order."""
     previous = previous_states or {}
     charged = fees_by_payment(invoices)
-    invoices_of: dict[str, list[tuple[int, Invoice]]] = defaultdict(list)
-    for order, inv in enumerate(invoices):
-        invoices_of[inv.client_id].append((order, inv))
-    payments_of: dict[str, list[Payment]] = defaultdict(list)
-    for payment in payments:
-        payments_of[payment.client_id].append(payment)
+    invoices_of, payments_of = by_client(invoices, payments)
 
     histories = [
         client_history(

@@ -20,7 +20,7 @@ Choices where the rules are silent:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -223,6 +223,55 @@ def client_history(
     `charged_fees` maps a returned Payment ID to the fee invoice already in the register; such a debit is
     never charged again. Drafts get orders after `draft_order`.
     """
+    replay = _replayed(settings, client, invoices, payments, charged_fees, as_of, draft_order)
+    fees_issued = [inv.total for _, inv in invoices if inv.type == "fee" and inv.issue_date <= as_of]
+    fees_issued += [fee.total for fee in replay.new_fees]
+    return ClientHistory(
+        client=client,
+        state=replay.state,
+        since=replay.since,
+        events=tuple(replay.events),
+        ledger=replay.ledger,
+        new_fees=tuple(replay.new_fees),
+        fees_charged=sum(fees_issued, ZERO),
+        episode=replay.episode,
+        pending_debits=tuple(replay.pending_debits),
+    )
+
+
+def balances_at(
+    settings: Settings,
+    client: Client,
+    invoices: Sequence[tuple[int, Invoice]],
+    payments: Sequence[Payment],
+    charged_fees: Mapping[str, Invoice],
+    days: Sequence[date],
+    draft_order: int,
+) -> list[Decimal]:
+    """The client's balance at the end of each of `days` (ascending), from one replay up to the last: the same as
+    `client_history(..., day, ...).ledger.balance` for each day, since a replay reads nothing dated after the day
+    it stops at (a monthly trend's outstanding figures in one pass over the history)."""
+    if not days:
+        return []
+    balances: list[Decimal] = []
+    _replayed(settings, client, invoices, payments, charged_fees, days[-1], draft_order, days,
+              lambda replay: balances.append(replay.ledger.balance))
+    return balances
+
+
+def _replayed(
+    settings: Settings,
+    client: Client,
+    invoices: Sequence[tuple[int, Invoice]],
+    payments: Sequence[Payment],
+    charged_fees: Mapping[str, Invoice],
+    as_of: date,
+    draft_order: int,
+    checkpoints: Sequence[date] = (),
+    at_checkpoint: Callable[[_Replay], None] | None = None,
+) -> _Replay:
+    """The replay up to `as_of`; `at_checkpoint` sees it once every record dated on or before each checkpoint
+    (ascending, none after `as_of`) is replayed, before any later one."""
     replay = _Replay(settings, client, charged_fees, draft_order)
     invoices_on: dict[date, list[tuple[int, Invoice]]] = defaultdict(list)
     for order, inv in invoices:
@@ -237,7 +286,12 @@ def client_history(
         if inv.type == "fee" and inv.total > ZERO and returns_on.get(inv.related_invoice) == inv.issue_date:
             replay.fees_due_with_return[inv.related_invoice] = (order, inv)
     deferred = {order for order, _ in replay.fees_due_with_return.values()}
+    pending = list(checkpoints)
+    pending.reverse()
     for day in sorted(invoices_on.keys() | payments_on.keys()):
+        while pending and pending[-1] < day and at_checkpoint is not None:
+            at_checkpoint(replay)
+            pending.pop()
         replay.advance(day)
         todays = invoices_on.get(day, [])
         for order, inv in todays:
@@ -253,16 +307,7 @@ def client_history(
                 replay.returned(day, payment)
         replay.clock = day
     replay.advance(as_of)
-    fees_issued = [inv.total for _, inv in invoices if inv.type == "fee" and inv.issue_date <= as_of]
-    fees_issued += [fee.total for fee in replay.new_fees]
-    return ClientHistory(
-        client=client,
-        state=replay.state,
-        since=replay.since,
-        events=tuple(replay.events),
-        ledger=replay.ledger,
-        new_fees=tuple(replay.new_fees),
-        fees_charged=sum(fees_issued, ZERO),
-        episode=replay.episode,
-        pending_debits=tuple(replay.pending_debits),
-    )
+    while pending and at_checkpoint is not None:
+        at_checkpoint(replay)
+        pending.pop()
+    return replay

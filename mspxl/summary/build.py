@@ -15,6 +15,7 @@ from decimal import Decimal
 from mspxl.billing.blocks import prepaid_hours_left
 from mspxl.billing.calendar import add_months, last_day, parse_period
 from mspxl.collections import STATES, CollectionsResult, run_collections
+from mspxl.collections.engine import outstanding_at
 from mspxl.collections.model import ClientStatus
 from mspxl.money import ZERO
 from mspxl.records import Book, Client, Invoice
@@ -58,9 +59,11 @@ def client_rows(
     users = F.seats_by_client(book.invoices, clients, period, "users")
     devices = F.seats_by_client(book.invoices, clients, period, "devices")
     statuses = {s.client_id: s for s in result.statuses}
-    billed = {inv.client_id for inv in invoices}
+    billed: dict[str, list[Invoice]] = {}
+    for inv in invoices:
+        billed.setdefault(inv.client_id, []).append(inv)
     order = [c.id for c in book.clients]
-    order += [cid for cid in dict.fromkeys(inv.client_id for inv in invoices) if cid not in clients]
+    order += [cid for cid in billed if cid not in clients]
     rows = []
     for cid in order:
         status = statuses.get(cid)
@@ -68,7 +71,7 @@ def client_rows(
         hours = prepaid_hours_left(book, clients[cid], last_day(period)) if cid in clients else ZERO
         if cid not in billed and cid not in mrr and balance == ZERO and not hours:
             continue
-        mine = [inv for inv in invoices if inv.client_id == cid]
+        mine = billed.get(cid, [])
         name = clients[cid].name if cid in clients else mine[0].client_name
         rows.append(ClientRevenue(
             client_id=cid,
@@ -87,17 +90,22 @@ def client_rows(
     return tuple(rows)
 
 
-def trend_point(book: Book, period: str, clients: Mapping[str, Client]) -> TrendPoint:
-    """One month of the trend: billed total, MRR, cash collected and returned, outstanding at its last day."""
-    cash = F.cash_in_period(book.payments, period)
-    return TrendPoint(
-        period=period,
-        billed=sum((inv.total for inv in F.invoices_of_period(book.invoices, period)), ZERO),
-        mrr=F.mrr(book.invoices, clients, period),
-        collected=cash.collected,
-        returned=cash.returned,
-        outstanding=outstanding_balance(collections_as_of(book, period)),
-    )
+def trend(book: Book, period: str, clients: Mapping[str, Client]) -> tuple[TrendPoint, ...]:
+    """The twelve months ending with `period`, each with its billed total, MRR, cash collected and returned, and the
+    outstanding balance at its last day; the register, the payments and each client's history are gone through
+    once for all twelve (the outstanding figures are those `collections_as_of` gives month by month)."""
+    periods = F.trend_periods(period)
+    billed = dict.fromkeys(periods, ZERO)
+    for inv in book.invoices:
+        if inv.period in billed:
+            billed[inv.period] += inv.total
+    mrr = F.mrr_by_period(book.invoices, clients, periods)
+    cash = F.cash_by_period(book.payments, periods)
+    outstanding = outstanding_at(book.settings, book.clients, book.invoices, book.payments,
+                                 [last_day(p) for p in periods])
+    return tuple(TrendPoint(period=p, billed=billed[p], mrr=mrr[p], collected=cash[p].collected,
+                            returned=cash[p].returned, outstanding=owed)
+                 for p, owed in zip(periods, outstanding, strict=True))
 
 
 def build_summary(
@@ -132,7 +140,7 @@ def build_summary(
         invoices=invoices,
         collections=tuple(s for s in result.statuses if s.on_collections_sheet),
         aging=result.aging,
-        trend=tuple(trend_point(book, p, clients) for p in F.trend_periods(period)),
+        trend=trend(book, period, clients),
         documents=dict(documents or {}),
         unissued_fees=len(result.new_fees),
         margin=margin_report(book, invoices),

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
-from mspxl.billing.calendar import CYCLE_MONTHS, add_months, first_day, last_day, period_index
+from mspxl.billing.calendar import CYCLE_MONTHS, add_months, first_day, last_day, period_index, period_of
 from mspxl.billing.one_invoice import managed_part
 from mspxl.collections.fees import counts_as_paid, returned_amount
 from mspxl.money import ZERO, cents
@@ -90,6 +90,23 @@ def covering_invoices(
     return found
 
 
+def mrr_by_period(invoices: Iterable[Invoice], clients: Mapping[str, Client], periods: Sequence[str]
+                  ) -> dict[str, Decimal]:
+    """`mrr` of each of `periods`, the managed invoices looked at once: each is counted in the periods its cycle
+    covers (the same invoices `covering_invoices` finds for each period)."""
+    wanted = {period_index(p): p for p in periods}
+    covering: dict[str, list[Invoice]] = {p: [] for p in periods}
+    for inv in invoices:
+        part = managed_part(inv)
+        if part is None:
+            continue
+        start = period_index(part.period)
+        for index in range(start, start + cycle_months(clients.get(inv.client_id))):
+            if index in wanted:
+                covering[wanted[index]].append(inv)
+    return {p: mrr(covering[p], clients, p) for p in periods}
+
+
 def monthly_recurring_revenue(invoice: Invoice, months: int) -> Decimal:
     """A managed invoice counts towards MRR as its subtotal (before tax) divided by the months it covers, rounded
     half-up to cents: a quarterly invoice counts a third, an annual one a twelfth."""
@@ -138,13 +155,24 @@ def in_period(day: date, period: str) -> bool:
     return first_day(period) <= day <= last_day(period)
 
 
+def cash_by_period(payments: Iterable[Payment], periods: Sequence[str]) -> dict[str, CashFigures]:
+    """`cash_in_period` of each of `periods`, the payments looked at once (each by its date's month)."""
+    dated: dict[str, list[Payment]] = {p: [] for p in periods}
+    for payment in payments:
+        month = dated.get(period_of(payment.date))
+        if month is not None:
+            month.append(payment)
+    return {p: cash_in_period(dated[p], p) for p in periods}
+
+
 def cash_in_period(payments: Iterable[Payment], period: str) -> CashFigures:
     """Cash collected is the cleared payments dated in the month; returned payments are the returned rows dated
     in the month (a returned row never counted as paid)."""
     collected: list[Decimal] = []
     returned: list[Decimal] = []
+    first, last = first_day(period), last_day(period)
     for payment in payments:
-        if not in_period(payment.date, period):
+        if not first <= payment.date <= last:
             continue
         if counts_as_paid(payment):
             collected.append(payment.amount)
