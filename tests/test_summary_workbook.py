@@ -158,6 +158,10 @@ def test_tables_formats_frozen_headers_widths_and_print_settings(files: tuple[Pa
     assert invoices["F2"].is_date and invoices["F2"].number_format == "yyyy-mm-dd"
     assert invoices["J2"].number_format == '"$"#,##0.00;-"$"#,##0.00'
     assert invoices.column_dimensions["C"].width >= len("Client Name")
+    for column in invoices.iter_cols(min_row=2, max_row=invoices.max_row - 1):  # styled alike, row by row
+        looks = {(c.number_format, c.alignment.horizontal, c.alignment.vertical, c.alignment.indent,
+                  c.alignment.wrap_text) for c in column}
+        assert len(looks) == 1, (column[0].coordinate, looks)
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape"
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from copy import copy
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
 from babel.numbers import get_currency_symbol
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
@@ -78,6 +80,16 @@ class SheetWriter:
         if fit:
             self.widths[column] = max(self.widths.get(column, 0), display_width(value, kind))
 
+    def put_styled(self, row: int, column: int, value: Value, kind: str, style: StyleArray) -> None:
+        """`put`, the cell given a copy of `style` (number format, font, alignment) taken from a cell written with
+        the same kind: the style is worked out once per column, not once per cell."""
+        cell = self.ws.cell(row=row, column=column)
+        cell.value = value
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
+        cell._style = copy(style)
+        self.widths[column] = max(self.widths.get(column, 0), display_width(value, kind))
+
     def header(self, row: int, column: int, names: Sequence[str], wrapped: bool = False) -> None:
         """Column headings; `wrapped` headings (a sheet's first row, two lines high) need only be half as wide."""
         for offset, name in enumerate(names):
@@ -109,10 +121,16 @@ class SheetWriter:
         for c, col in enumerate(cols, start=column):
             if col.wrap:
                 self.wraps[c] = col.wrap
+        styles: list[StyleArray] = []  # each column's style, as its first data cell got it: the same for every row
         for r, values in enumerate(rows, start=row + 1):
-            for c, (col, value) in enumerate(zip(cols, values, strict=True), start=column):
-                self.put(r, c, value, col.kind)
-            self.align(r, column, cols)
+            if not styles:
+                for c, (col, value) in enumerate(zip(cols, values, strict=True), start=column):
+                    self.put(r, c, value, col.kind)
+                self.align(r, column, cols)
+                styles = [copy(self.ws.cell(row=r, column=c)._style) for c in range(column, column + len(cols))]
+            else:
+                for c, (col, value, style) in enumerate(zip(cols, values, styles, strict=True), start=column):
+                    self.put_styled(r, c, value, col.kind, style)
             lines = max((wrapped_lines(v, col.wrap) for col, v in zip(cols, values, strict=True) if col.wrap),
                         default=1)
             if lines > 1:  # set, not left to the spreadsheet: LibreOffice may keep a wrapped row one line high
