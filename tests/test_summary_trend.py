@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from bookdata import book_of
 from hypothesis import given
 from hypothesis import strategies as st
@@ -58,7 +59,12 @@ def test_the_sample_trend_is_each_month_computed_on_its_own(tmp_path: Path) -> N
     assert trend[-1].outstanding > 0 and trend[-1].billed > 0 and trend[-1].mrr > 0
 
 
-def test_the_trend_of_a_book_with_returns_quarterly_and_annual_clients() -> None:
-    billed, _ = run_periods(book_of(summary_sheets()), "2026-10", "2026-11", "2026-12")
-    assert trend(billed, "2026-11", {c.id: c for c in billed.clients}) == month_by_month(billed, "2026-11")
-    assert trend(billed, "2027-03", {c.id: c for c in billed.clients}) == month_by_month(billed, "2027-03")
+@pytest.mark.parametrize("one_invoice", ["N", "Y"])
+def test_the_trend_of_a_book_with_returns_quarterly_and_annual_clients(one_invoice: str) -> None:
+    sheets = summary_sheets()
+    sheets["Clients"] = [{**c, "One Invoice": one_invoice} for c in sheets["Clients"]]
+    billed, _ = run_periods(book_of(sheets), "2026-10", "2026-11", "2026-12")
+    assert {inv.type for inv in billed.invoices} >= ({"combined"} if one_invoice == "Y" else {"managed", "service"})
+    clients = {c.id: c for c in billed.clients}
+    for period in ("2026-11", "2027-03"):
+        assert trend(billed, period, clients) == month_by_month(billed, period)
