@@ -331,7 +331,7 @@ def reconcile_vendor_files(xl: Excel, files: str = "", today: date | None = None
     from mspxl.reconcile.table import BadVendorFile
 
     raw, records, problems = load(xl, today)
-    before = fingerprint(raw)
+    before = book_fingerprint(xl, raw)
     paths = [Path(line.strip()) for line in files.splitlines() if line.strip()]
     if not paths:
         raise Stopped(VENDOR_FILES_NEEDED)
