@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from mspxl.cli.help import Command, Group
-from mspxl.commands.addin import AddinError, install, places, remove
 
 addin_app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True,
                         help="Install or remove the MSP Billing ribbon add-in for Excel.")
@@ -20,6 +19,8 @@ FolderOpt = Annotated[Path | None, typer.Option("--folder", help="Excel's startu
 
 
 def _where(folder: Path | None):  # noqa: ANN202
+    from mspxl.commands.addin import AddinError, places
+
     try:
         return places(sys.platform, Path.home(), os.environ, folder)
     except AddinError as exc:
@@ -30,6 +31,8 @@ def _where(folder: Path | None):  # noqa: ANN202
 @addin_app.command("install", cls=Command)
 def install_command(folder: FolderOpt = None) -> None:
     """Put the add-in where Excel loads it at start, set to run this Python."""
+    from mspxl.commands.addin import AddinError, install
+
     where = _where(folder)
     try:
         install(where)
@@ -48,6 +51,8 @@ def install_command(folder: FolderOpt = None) -> None:
 @addin_app.command("remove", cls=Command)
 def remove_command(folder: FolderOpt = None) -> None:
     """Take the add-in out of Excel's startup folder and its settings out of the configuration."""
+    from mspxl.commands.addin import remove
+
     where = _where(folder)
     changed = remove(where)
     if not changed:

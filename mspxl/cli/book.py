@@ -17,14 +17,13 @@ from mspxl.cli.common import (
     print_problems,
     problems_json,
 )
-from mspxl.commands.check import check as check_workbook
-from mspxl.commands.init import init as init_workbook
-from mspxl.commands.verify import verify_file
 from mspxl.problems import Severity
 
 
 def init(path: Annotated[Path, typer.Argument(help="The new workbook to create.", show_default=False)]) -> None:
     """Write a new, empty workbook with every sheet, header, number format and validation list."""
+    from mspxl.commands.init import init as init_workbook
+
     try:
         init_workbook(path)
     except FileExistsError:
@@ -34,6 +33,8 @@ def init(path: Annotated[Path, typer.Argument(help="The new workbook to create."
 
 def check(book: BookArg, as_json: JsonOpt = False) -> None:
     """Validate the workbook and print every problem with its cell; exit 1 when there is any error."""
+    from mspxl.commands.check import check as check_workbook
+
     problems = check_workbook(book, date.today())
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     warnings = len(problems) - errors
@@ -51,6 +52,8 @@ def check(book: BookArg, as_json: JsonOpt = False) -> None:
 def verify(book: BookArg, as_json: JsonOpt = False) -> None:
     """Recompute every register row from its lines and check numbering, WorkLog and Usage marks and credit notes;
     print each discrepancy with its cell; exit 1 when there is any."""
+    from mspxl.commands.verify import verify_file
+
     problems = verify_file(book, date.today())
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
     if as_json:

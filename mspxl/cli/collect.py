@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,8 +21,10 @@ from mspxl.cli.common import (
     reported,
     write_pdfs,
 )
-from mspxl.commands.collect import CollectRun, run_collect
 from mspxl.money import plain
+
+if TYPE_CHECKING:
+    from mspxl.commands.collect import CollectRun
 
 
 def collect(
@@ -37,6 +39,8 @@ def collect(
 ) -> None:
     """Fee invoices for returned debits, each client's collection state, the Collections and Aging sheets. A date
     before the last collect's is refused, unless --replay."""
+    from mspxl.commands.collect import run_collect
+
     day = parse_day(as_of, as_json)
     run = reported(book, as_json, lambda: run_collect(book, day, date.today(), out_dir,
                                                    progress=no_bar if as_json else progress_bar, replay=replay))

@@ -12,17 +12,10 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from babel.numbers import format_currency
 from rich.console import Console
-from rich.progress import Progress
 
 from mspxl.billing.calendar import BadPeriod
-from mspxl.commands.collect import BackDatedCollect
-from mspxl.commands.common import BadDate, WorkbookHasErrors, read_day
-from mspxl.documents.errors import DocumentError
 from mspxl.problems import Problem, Severity
-from mspxl.workbook.source_file import UnreadableWorkbook
-from mspxl.writers.xlsx import WorkbookRefused
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -36,11 +29,15 @@ PdfOpt = Annotated[bool, typer.Option("--pdf", help="Also write PDFs of the docu
 
 
 def money(amount: Decimal, currency: str = "USD", locale: str = "en_US") -> str:
+    from babel.numbers import format_currency
+
     return format_currency(amount, currency, locale=locale)
 
 
 def unit_price(amount: Decimal, currency: str = "USD", locale: str = "en_US") -> str:
     """A unit price at its own precision: $0.035 stays $0.035 (never rounded to $0.04), $95 shows as $95.00."""
+    from babel.numbers import format_currency
+
     return format_currency(amount, currency, locale=locale, decimal_quantization=False)
 
 
@@ -73,6 +70,8 @@ def has_errors(book: Path, problems: list[Problem], as_json: bool) -> typer.Exit
 
 
 def parse_day(text: str, as_json: bool) -> date:
+    from mspxl.commands.common import BadDate, read_day
+
     try:
         return read_day(text)
     except BadDate as exc:
@@ -84,6 +83,8 @@ def progress_bar(items: Sequence[T], label: str) -> Iterable[T]:
     if not sys.stdout.isatty() or len(items) < 2:
         yield from items
         return
+    from rich.progress import Progress
+
     with Progress(console=out, transient=True) as bar:
         task = bar.add_task(label, total=len(items))
         for item in items:
@@ -122,6 +123,12 @@ def could_not_write(exc: BaseException) -> str:
 def reported(book: Path, as_json: bool, action: Callable[[], T]) -> T:
     """Run a command that issues documents (invoice, collect, demo); its refusals and failures as one message each:
     a bad period exits 2, a workbook with errors lists them, anything else that stopped it exits 1."""
+    from mspxl.commands.collect import BackDatedCollect
+    from mspxl.commands.common import WorkbookHasErrors
+    from mspxl.documents.errors import DocumentError
+    from mspxl.workbook.source_file import UnreadableWorkbook
+    from mspxl.writers.xlsx import WorkbookRefused
+
     try:
         return action()
     except BadPeriod as exc:

@@ -9,13 +9,8 @@ from typing import Annotated
 import typer
 
 from mspxl.cli.common import BookArg, JsonOpt, OutOpt, fail, has_errors, money, out
-from mspxl.commands.common import WorkbookHasErrors
-from mspxl.commands.credit import CreditOptionError, run_credit
-from mspxl.corrections import CreditRefused
 from mspxl.money import plain
 from mspxl.records import Invoice
-from mspxl.workbook.source_file import UnreadableWorkbook
-from mspxl.writers.xlsx import WorkbookRefused
 
 
 def _document_json(inv: Invoice) -> dict[str, object]:
@@ -43,6 +38,12 @@ def credit(
 ) -> None:
     """Issue a credit note for an invoice (the whole of it unless --amount or --lines), and with --reissue the
     corrected invoice; register rows and one .docx each."""
+    from mspxl.commands.common import WorkbookHasErrors
+    from mspxl.commands.credit import CreditOptionError, run_credit
+    from mspxl.corrections import CreditRefused
+    from mspxl.workbook.source_file import UnreadableWorkbook
+    from mspxl.writers.xlsx import WorkbookRefused
+
     try:
         run = run_credit(book, invoice, date.today(), reason, amount, lines, reissue, out_dir, on=on)
     except CreditOptionError as exc:

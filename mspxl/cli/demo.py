@@ -23,9 +23,6 @@ from mspxl.cli.export import export_json
 from mspxl.cli.invoice import invoice_json, invoice_summary
 from mspxl.cli.reconcile import run_json
 from mspxl.cli.summary import summary_json, summary_prose
-from mspxl.commands.demo import run_demo
-from mspxl.commands.export_report import export_report
-from mspxl.commands.reconcile import money_at_stake
 from mspxl.money import plain
 from mspxl.resources import SAMPLE_NAME
 
@@ -36,6 +33,10 @@ def demo(
 ) -> None:
     """Copy the sample workbook into the --out folder and run it: invoices for October to December 2026,
     collections as of 20 December 2026, the ACH file of 1 January 2027 and December's summary workbook."""
+    from mspxl.commands.demo import run_demo
+    from mspxl.commands.export_report import export_report
+    from mspxl.commands.reconcile import money_at_stake
+
     book = out_dir / SAMPLE_NAME
     run = reported(book, as_json, lambda: run_demo(out_dir, date.today(), no_bar if as_json else progress_bar))
     if as_json:

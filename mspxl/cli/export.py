@@ -8,20 +8,18 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mspxl.billing.calendar import BadPeriod
 from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors
 from mspxl.cli.common import out as console
-from mspxl.commands.common import WorkbookHasErrors
-from mspxl.commands.export import ExportRefused, ExportRun, MappingIncomplete, run_export
-from mspxl.commands.export_report import export_report
 from mspxl.export.model import FORMATS
 from mspxl.money import plain
-from mspxl.workbook.source_file import UnreadableWorkbook
-from mspxl.writers.xlsx import WorkbookRefused
+
+if TYPE_CHECKING:
+    from mspxl.commands.export import ExportRun
 
 
 def export(
@@ -39,6 +37,12 @@ def export(
 ) -> None:
     """Write the period's invoices, credit notes and (QuickBooks Desktop) payments as the file the accounting system
     imports; each document is recorded on the Exports sheet and never exported twice (unless --again)."""
+    from mspxl.commands.common import WorkbookHasErrors
+    from mspxl.commands.export import ExportRefused, MappingIncomplete, run_export
+    from mspxl.commands.export_report import export_report
+    from mspxl.workbook.source_file import UnreadableWorkbook
+    from mspxl.writers.xlsx import WorkbookRefused
+
     if to is not None and to.strip().lower() not in FORMATS:
         raise fail(f'--to "{to}" is not an accounting system mspxl exports to: use qbo (QuickBooks Online), iif '
                    "(QuickBooks Desktop) or xero", as_json, 2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,8 +22,10 @@ from mspxl.cli.common import (
     unit_price,
     write_pdfs,
 )
-from mspxl.commands.invoice import InvoiceRun, run_invoice
 from mspxl.money import plain
+
+if TYPE_CHECKING:
+    from mspxl.commands.invoice import InvoiceRun
 
 
 def invoice(
@@ -37,6 +39,8 @@ def invoice(
                                             "after the latest period billed has not been billed.")] = False,
 ) -> None:
     """Issue the period's managed, service and project invoices: register rows and one .docx each."""
+    from mspxl.commands.invoice import run_invoice
+
     run = reported(book, as_json, lambda: run_invoice(book, period, date.today(), out_dir, dry_run,
                                                    progress=no_bar if as_json else progress_bar, allow_gap=allow_gap))
     if pdf and not dry_run:

@@ -10,16 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mspxl.ach.originator import OriginatorIncomplete
-from mspxl.ach.returns import ReturnFileError
 from mspxl.cli.common import BookArg, JsonOpt, OutOpt, fail, has_errors, money, out, parse_day
-from mspxl.commands.ach import run_ach
-from mspxl.commands.common import WorkbookHasErrors
-from mspxl.commands.returns import run_returns
-from mspxl.commands.send import run_send
 from mspxl.money import plain
-from mspxl.workbook.source_file import UnreadableWorkbook
-from mspxl.writers.xlsx import WorkbookRefused
 
 if TYPE_CHECKING:
     from mspxl.commands.send import NoticeSendRun, SendRun
@@ -31,6 +23,12 @@ DateOpt = Annotated[str, typer.Option("--date", help="The day the debits are tak
 def ach(book: BookArg, on: DateOpt, out_dir: OutOpt = None, as_json: JsonOpt = False) -> None:
     """Write the NACHA file of the day's ACH debits (autopay invoices due and retries) and record each debit as
     pending on the Payments sheet."""
+    from mspxl.ach.originator import OriginatorIncomplete
+    from mspxl.commands.ach import run_ach
+    from mspxl.commands.common import WorkbookHasErrors
+    from mspxl.workbook.source_file import UnreadableWorkbook
+    from mspxl.writers.xlsx import WorkbookRefused
+
     day = parse_day(on, as_json)
     try:
         run = run_ach(book, day, date.today(), out_dir)
@@ -73,6 +71,12 @@ def returns(
 ) -> None:
     """Mark the debits a bank return file returns as returned (code and return date); report returns that match
     no debit. Importing the same file twice changes nothing."""
+    from mspxl.ach.returns import ReturnFileError
+    from mspxl.commands.common import WorkbookHasErrors
+    from mspxl.commands.returns import run_returns
+    from mspxl.workbook.source_file import UnreadableWorkbook
+    from mspxl.writers.xlsx import WorkbookRefused
+
     through = parse_day(cleared_through, as_json) if cleared_through else None
     try:
         run = run_returns(book, returns_file, date.today(), through)
@@ -146,8 +150,12 @@ def send(
     from datetime import datetime
 
     from mspxl.billing.calendar import BadPeriod
+    from mspxl.commands.common import WorkbookHasErrors
+    from mspxl.commands.send import run_send
     from mspxl.delivery.message import EmailTemplateError
     from mspxl.delivery.outbox import SmtpProblem
+    from mspxl.workbook.source_file import UnreadableWorkbook
+    from mspxl.writers.xlsx import WorkbookRefused
 
     if notices == (period is not None) or (notices and as_of is None) or (not notices and as_of is not None):
         raise fail("Give --period YYYY-MM to send invoices, or --notices --as-of YYYY-MM-DD to send the notices of "

@@ -5,20 +5,16 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mspxl.billing.calendar import BadPeriod
 from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors, out
-from mspxl.commands.common import WorkbookHasErrors
-from mspxl.commands.reconcile import ReconcileRun, VendorFileHasErrors, money_at_stake, run_reconcile
 from mspxl.money import plain
-from mspxl.reconcile.columns import UnknownFormat
-from mspxl.reconcile.model import FINDINGS, UNMAPPED
-from mspxl.reconcile.table import BadVendorFile
-from mspxl.workbook.source_file import UnreadableWorkbook
-from mspxl.writers.xlsx import WorkbookRefused
+
+if TYPE_CHECKING:
+    from mspxl.commands.reconcile import ReconcileRun
 
 PeriodOpt = Annotated[str, typer.Option("--period", help="The month to reconcile, YYYY-MM.", show_default=False)]
 VendorFileOpt = Annotated[Path, typer.Option("--vendor-file", help="The vendor's export (CSV or .xlsx).",
@@ -30,6 +26,8 @@ ProposeOpt = Annotated[bool, typer.Option(
 
 
 def run_json(run: ReconcileRun, written: bool) -> dict[str, object]:
+    from mspxl.reconcile.model import FINDINGS, UNMAPPED
+
     r = run.result
     return {
         "ok": True, "period": r.period, "vendor": r.vendor, "file": r.file, "written": written,
@@ -49,6 +47,13 @@ def run_json(run: ReconcileRun, written: bool) -> dict[str, object]:
 def reconciled(book: Path, period: str, vendor_file: Path, fmt: str | None, propose: bool, dry_run: bool,
                as_json: bool) -> ReconcileRun:
     """The command with its Runs row, its failures as sentences and exit codes."""
+    from mspxl.commands.common import WorkbookHasErrors
+    from mspxl.commands.reconcile import VendorFileHasErrors, run_reconcile
+    from mspxl.reconcile.columns import UnknownFormat
+    from mspxl.reconcile.table import BadVendorFile
+    from mspxl.workbook.source_file import UnreadableWorkbook
+    from mspxl.writers.xlsx import WorkbookRefused
+
     try:
         return run_reconcile(book, period, vendor_file, date.today(), fmt, propose, dry_run)
     except (BadPeriod, UnknownFormat) as exc:
@@ -74,6 +79,8 @@ def reconcile(book: BookArg, period: PeriodOpt, vendor_file: VendorFileOpt, fmt:
               as_json: JsonOpt = False) -> None:
     """Compare what a vendor charges (Microsoft Partner Center, Pax8, an RMM's devices, a generic list) with what the
     month's invoices bill; write the findings and the money at stake to the Reconcile sheet."""
+    from mspxl.commands.reconcile import money_at_stake
+
     run = reconciled(book, period, vendor_file, fmt, propose, dry_run, as_json)
     if as_json:
         print(json.dumps(run_json(run, not dry_run)))

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mspxl.billing.reprice import PriceIncrease
 from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors, out, unit_price
-from mspxl.commands.common import WorkbookHasErrors
-from mspxl.commands.reprice import RepriceRefused, RepriceRun, run_reprice
 from mspxl.money import plain
-from mspxl.workbook.source_file import UnreadableWorkbook
-from mspxl.writers.xlsx import WorkbookRefused
+
+if TYPE_CHECKING:
+    from mspxl.commands.reprice import RepriceRun
 
 
 def _who(row: PriceIncrease, run: RepriceRun) -> str:
@@ -43,6 +42,11 @@ def reprice(
     """Raise prices by a percentage from a month: Price Changes rows for the catalogue and for every client with a
     price of its own (or only --service / --client), new price = the price in effect that month x (1 + percent /
     100), rounded half-up to cents. A row already on the sheet is never written twice."""
+    from mspxl.commands.common import WorkbookHasErrors
+    from mspxl.commands.reprice import RepriceRefused, run_reprice
+    from mspxl.workbook.source_file import UnreadableWorkbook
+    from mspxl.writers.xlsx import WorkbookRefused
+
     try:
         run = run_reprice(book, percent, start, date.today(), service, client, dry_run)
     except RepriceRefused as exc:

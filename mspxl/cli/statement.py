@@ -12,11 +12,6 @@ import typer
 
 from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors
 from mspxl.cli.common import out as console
-from mspxl.commands.common import WorkbookHasErrors
-from mspxl.commands.statement import UnknownClient
-from mspxl.commands.statement import statement as write_statement
-from mspxl.documents.errors import DocumentError
-from mspxl.workbook.source_file import UnreadableWorkbook
 
 
 def _day(text: str, option: str, as_json: bool) -> date:
@@ -37,6 +32,12 @@ def statement(
     as_json: JsonOpt = False,
 ) -> None:
     """Write a client's statement of account: opening balance, every charge and payment, closing balance, aging."""
+    from mspxl.commands.common import WorkbookHasErrors
+    from mspxl.commands.statement import UnknownClient
+    from mspxl.commands.statement import statement as write_statement
+    from mspxl.documents.errors import DocumentError
+    from mspxl.workbook.source_file import UnreadableWorkbook
+
     end = _day(as_of, "--as-of", as_json)
     first = _day(start, "--from", as_json) if start is not None else date(end.year, 1, 1)
     if first > end:

@@ -6,23 +6,23 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mspxl.billing.calendar import BadPeriod
 from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors, money, print_problems
 from mspxl.cli.common import out as console
-from mspxl.commands.common import WorkbookHasErrors
-from mspxl.commands.summary import BadSummaryPath, SummaryExport, export_summary
 from mspxl.money import plain
-from mspxl.pdf import PdfError
-from mspxl.summary.model import MonthlySummary
-from mspxl.workbook.source_file import UnreadableWorkbook
+
+if TYPE_CHECKING:
+    from mspxl.commands.summary import SummaryExport
 
 
 def summary_json(done: SummaryExport) -> dict[str, object]:
     """The summary's headline figures as one JSON object (amounts as decimal strings)."""
+    from mspxl.summary.model import MonthlySummary
+
     s: MonthlySummary = done.summary
     return {
         "ok": True,
@@ -74,6 +74,11 @@ def summary(
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF of the summary (needs LibreOffice).")] = False,
 ) -> None:
     """Export the monthly summary: the month's billing, MRR, cash, collections and aging, with charts."""
+    from mspxl.commands.common import WorkbookHasErrors
+    from mspxl.commands.summary import BadSummaryPath, export_summary
+    from mspxl.pdf import PdfError
+    from mspxl.workbook.source_file import UnreadableWorkbook
+
     try:
         done = export_summary(book, period, out, date.today(), pdf=pdf)
     except (BadPeriod, BadSummaryPath) as exc:

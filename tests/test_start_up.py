@@ -1,0 +1,41 @@
+"""The command line starts light: `mspxl --help` (and a command's --help) imports none of the libraries a command
+needs only when it runs (openpyxl, lxml, docxtpl, Jinja, babel, xlwings, calamine); each command imports what it
+uses when it runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("openpyxl", "lxml", "docxtpl", "docx", "jinja2", "babel", "xlwings", "python_calamine", "pandas", "numpy")
+PROBE = """
+import json, sys
+from mspxl.cli import main
+args, wanted = json.loads(sys.argv[1]), set(json.loads(sys.argv[2]))
+sys.argv = ["mspxl", *args]
+try:
+    main()
+except SystemExit as done:
+    code = done.code
+heavy = sorted({m.split(".")[0] for m in sys.modules} & wanted)
+print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
+"""
+
+
+def loaded_by(*args: str) -> dict[str, object]:
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args), json.dumps(HEAVY)], capture_output=True,
+                          text=True, timeout=120)
+    return json.loads(done.stderr.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("args", [("--help",), ("invoice", "--help"), ("summary", "--help"), ("--version",)])
+def test_help_imports_no_heavy_library(args: tuple[str, ...]) -> None:
+    assert loaded_by(*args) == {"code": 0, "heavy": []}
+
+
+def test_a_command_imports_what_it_needs_when_it_runs(tmp_path: object) -> None:
+    result = loaded_by("check", str(tmp_path) + "/missing.xlsx")
+    assert result["code"] == 1 and "python_calamine" in result["heavy"]  # type: ignore[operator]
