@@ -1,7 +1,8 @@
 """The naive pipeline the benchmark measures mspxl against, written plainly.
 
 pandas reads every sheet through openpyxl; the same billing rules turn the rows into invoices; openpyxl loads the
-whole workbook, appends the register rows and saves it; each invoice is `DocxTemplate(path)`, `render`, `save`.
+whole workbook, appends the register rows and saves it; each invoice is `DocxTemplate(path)`, `render`, `save`,
+for the same invoices, from the same templates and with the same context as mspxl's documents.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pandas as pd
 from docxtpl import DocxTemplate
 
 from mspxl.billing.run import PeriodPlan, plan_period
+from mspxl.commands.common import billed_clients
 from mspxl.documents.context import invoice_context
 from mspxl.documents.template import document_filename
 from mspxl.records import Book, Invoice
@@ -51,9 +53,10 @@ def write_register(path: Path, invoices: list[Invoice], book: Book) -> None:
 
 
 def render(book: Book, invoices: list[Invoice], template_dir: Path, out_dir: Path) -> int:
-    """One document per invoice: load the template, render, save."""
+    """One document per invoice, the same documents mspxl writes (its templates, its invoices, the clients as its
+    invoices speak of them): load the template, render, save."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    clients = {c.id: c for c in book.clients}
+    clients = billed_clients(book, max((inv.issue_date for inv in invoices), default=None))
     for inv in invoices:
         project = book.projects.get(inv.project_id)
         context = invoice_context(inv, clients[inv.client_id], book.settings, project.name if project else "")

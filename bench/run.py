@@ -1,18 +1,20 @@
-"""The benchmark: the naive pipeline and mspxl's `invoice` path on the same workbook and templates, in one process.
+"""The benchmark: mspxl's commands as a user runs them, `invoice` stage by stage, and the naive pipeline, on the same
+workbook and templates, in one run.
 
-    python bench/run.py [--n 250] [--n 500 ...] [--period 2026-11] [--keep] [--mspxl-only] [--pool]
-    python bench/run.py --scale [--naive-up-to 1000]
+    python bench/run.py [--n 2000] [--n 4000] [--commands invoice,collect,summary] [--runs 3]
+                        [--naive-sample 200] [--mspxl-only] [--pool] [--keep] [--json]
 
-For each N a workbook of N clients is made (bench/make_book.py, cached in bench/out/), copied once per pipeline, and
-each stage is timed: read, validate, compute, write register, render documents. Peak memory is the highest resident
-set size seen during the stage (sampled every 5 ms) above what the process held when the stage began; the whole run's
-peak is the highest resident set size of the process itself.
-
-`--scale` runs N = 250, 500, 1,000, 2,000 and 4,000 (or the --n given), each in a fresh process so one size's
-memory does not carry into the next, and prints the cost per client of every stage: flat per-client figures mean
-the total grows linearly. The naive pipeline runs up to --naive-up-to clients (its documents alone take minutes
-beyond that), for the ratios. The zip-rewrite floor is the time to rewrite one finished document's zip (every part
-inflated, deflated and written to a new file), measured on mspxl's own documents.
+For each N a workbook of N clients is made (bench/make_book.py, cached in bench/out/). Then (bench/commands.py)
+`mspxl --help`, `mspxl invoice`, `collect` and `summary` each run as a user runs them, in their own process on a
+fresh copy of the workbook: wall time (the median of --runs) and the process's peak resident set size. Then
+`invoice` stage by stage in this process (read, validate, compute, render documents, write register, and the audit:
+the Runs row's fingerprints), beside the naive pipeline (bench/naive.py: pandas over openpyxl to read, openpyxl to
+save, DocxTemplate per document) on the same book. `--naive-sample K` renders K of the naive documents and charges
+their time per document for all of them (at 2,000 clients the naive documents alone take minutes). Stage memory is
+the highest resident set size seen during the stage (sampled every 5 ms) above what the process held when it
+began. The zip-rewrite floor is the time to rewrite one finished document's zip (every part inflated, deflated and
+written to a new file), measured on mspxl's own documents. The load average is printed: the machine may be shared,
+so compare figures of one run (ratios), not runs of different days.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ import json
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -40,18 +41,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import naive  # noqa: E402
+from commands import COMMANDS, help_start_up, run_commands  # noqa: E402
 from make_book import PERIOD, TODAY, make_book  # noqa: E402
 
+from mspxl.audit import sheet_digests, written_digests  # noqa: E402
+from mspxl.billing.calendar import last_day  # noqa: E402
 from mspxl.billing.run import plan_period  # noqa: E402
 from mspxl.commands.common import render_documents  # noqa: E402
 from mspxl.documents import render  # noqa: E402
 from mspxl.documents.template import default_template_dir  # noqa: E402
 from mspxl.workbook.load import load_raw  # noqa: E402
 from mspxl.workbook.source_file import read_raw  # noqa: E402
+from mspxl.writers.atomic import before_replace  # noqa: E402
 from mspxl.writers.changes import issue_changes  # noqa: E402
 from mspxl.writers.xlsx import update_workbook  # noqa: E402
 
-STAGES = ("read", "validate", "compute", "write register", "render documents")
+STAGES = ("read", "validate", "compute", "render documents", "write register", "audit")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -122,16 +127,25 @@ class Result:
         return cls({name: Stage(*values) for name, values in data["stages"].items()}, data["counts"])
 
 
-def run_naive(book_path: Path, work: Path, template_dir: Path, period: str, today: date) -> Result:
+def run_naive(book_path: Path, work: Path, template_dir: Path, period: str, today: date,
+              sample: int = 0) -> Result:
+    """The naive pipeline stage by stage; with `sample`, only that many documents (spread evenly over the month's
+    invoices) are rendered and the stage is charged their time per document for all of them."""
     result = Result()
     raw = result.run("read", lambda: naive.read(book_path))
     loaded = result.run("validate", lambda: naive.validate(raw, today))
     plan = result.run("compute", lambda: naive.compute(loaded.book, period))
     invoices = list(plan.new)
     result.run("write register", lambda: naive.write_register(book_path, invoices, loaded.book))
-    result.run("render documents", lambda: naive.render(loaded.book, invoices, template_dir, work / "naive-docs"))
+    chosen = invoices[::max(1, len(invoices) // sample)][:sample] if sample and sample < len(invoices) else invoices
+    stage = result.run("render documents", lambda: naive.render(loaded.book, chosen, template_dir,
+                                                                work / "naive-docs"))
+    if chosen is not invoices and chosen:
+        rendered = result.stages["render documents"]
+        scale = len(invoices) / len(chosen)
+        result.stages["render documents"] = Stage(rendered.seconds * scale, rendered.memory, rendered.peak)
     result.counts = {"rows": sum(len(s.rows) for s in raw.values()), "invoices": len(invoices),
-                     "documents": len(invoices), "problems": len(loaded.problems)}
+                     "documents": len(invoices), "rendered": stage, "problems": len(loaded.problems)}
     return result
 
 
@@ -151,8 +165,22 @@ def run_mspxl(book_path: Path, work: Path, template_dir: Path, period: str, toda
                                                                           lambda items, label: items, template_dir))
     finally:
         render.POOL_THRESHOLD = threshold
-    result.run("write register", lambda: update_workbook(book_path, issue_changes(issued), book.settings.currency,
-                                                         book.settings.locale, writer="package"))
+    # the Runs row's fingerprints as `audited` takes them: the cells read, then the sheets written read back
+    before = result.run("audit", lambda: sheet_digests(raw))
+    after: list[float] = []
+
+    def fingerprint_after(copy: Path) -> None:
+        started = time.perf_counter()
+        written_digests(book_path, copy, before)
+        after.append(time.perf_counter() - started)
+
+    with before_replace(fingerprint_after):
+        result.run("write register", lambda: update_workbook(book_path, issue_changes(issued),
+                                                             book.settings.currency, book.settings.locale))
+    written, audit = result.stages["write register"], result.stages["audit"]
+    result.stages["write register"] = Stage(written.seconds - sum(after), written.memory, written.peak)
+    result.stages["audit"] = Stage(audit.seconds + sum(after), max(audit.memory, written.memory),
+                                   max(audit.peak, written.peak))
     result.counts = {"rows": sum(len(s.rows) for s in raw.values()), "invoices": len(issued),
                      "documents": len(list((work / "mspxl-docs").glob("*.docx"))), "problems": len(loaded.problems)}
     return result
@@ -183,26 +211,17 @@ def megabytes(n: int) -> str:
     return f"{n / 2**20:,.0f} MB"
 
 
-def table(n: int, baseline: Result, ours: Result, peak: tuple[int, int]) -> str:
-    lines = [f"N = {n:,} clients: {baseline.counts['rows']:,} rows read, {ours.counts['invoices']:,} invoices, "
-             f"{ours.counts['documents']:,} documents (problems: naive {baseline.counts['problems']}, "
-             f"mspxl {ours.counts['problems']})",
-             "",
-             "| stage | naive s | naive peak | mspxl s | mspxl peak | naive / mspxl |",
-             "|---|---:|---:|---:|---:|---:|"]
+def table(baseline: Result | None, ours: Result) -> list[str]:
+    """The stages of one `invoice` in this process, mspxl's and the naive pipeline's."""
+    lines = ["| stage | mspxl s | mspxl memory | naive s | naive / mspxl |", "|---|---:|---:|---:|---:|"]
     for name in STAGES:
-        a, b = baseline.stages[name], ours.stages[name]
-        ratio = a.seconds / b.seconds if b.seconds else float("inf")  # float-ok: a time ratio, not money
-        lines.append(f"| {name} | {a.seconds:.3f} | {megabytes(a.memory)} | {b.seconds:.3f} | "
-                     f"{megabytes(b.memory)} | {ratio:.1f}x |")
-    lines.append(f"| **whole run** | **{baseline.total:.3f}** | {megabytes(peak[0])} | **{ours.total:.3f}** | "
-                 f"{megabytes(peak[1])} | **{baseline.total / ours.total:.1f}x** |")
-    docs = ours.counts["documents"] or 1
-    lines.append("")
-    lines.append(f"per document: naive {1000 * baseline.stages['render documents'].seconds / docs:.1f} ms, "
-                 f"mspxl {1000 * ours.stages['render documents'].seconds / docs:.1f} ms; per client: naive "
-                 f"{1000 * baseline.total / n:.2f} ms, mspxl {1000 * ours.total / n:.2f} ms")
-    return "\n".join(lines)
+        b = ours.stages[name]
+        a = baseline.stages.get(name) if baseline else None
+        naive_text = f"{a.seconds:.2f} | {a.seconds / b.seconds:.1f}x" if a and b.seconds else "- | -"
+        lines.append(f"| {name} | {b.seconds:.2f} | {megabytes(b.memory)} | {naive_text} |")
+    naive_total = f"**{baseline.total:.2f}** | **{baseline.total / ours.total:.1f}x**" if baseline else "- | -"
+    lines.append(f"| **all stages** | **{ours.total:.2f}** | {megabytes(ours.peak)} peak | {naive_total} |")
+    return lines
 
 
 def machine() -> str:
@@ -224,124 +243,91 @@ def book_for(n: int) -> Path:
     return cache
 
 
-def measure(n: int, period: str, today: date, keep: bool, naive_too: bool, pool: bool) -> dict[str, Any]:
-    """Both pipelines (or mspxl's alone) on the N-client book; results as plain data (see Result.as_json)."""
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def measure(n: int, period: str, today: date, options: argparse.Namespace) -> dict[str, Any]:
+    """On the N-client book: each command as a user runs it, `invoice` stage by stage in this process, and the
+    naive pipeline; results as plain data."""
     cache = book_for(n)
     template_dir = default_template_dir()
     work = Path(tempfile.mkdtemp(prefix=f"mspxl-bench-{n}-"))
+    measured: dict[str, Any] = {"n": n, "load": [load()], "naive": None}
     try:
-        shutil.copy(cache, work / "naive.xlsx")
+        commands = tuple(c for c in options.commands.split(",") if c)
+        measured["commands"] = run_commands(cache, work, commands, period, last_day(period).isoformat(),
+                                            options.runs)
+        measured["help"] = help_start_up(work)
+        measured["load"].append(load())
         shutil.copy(cache, work / "mspxl.xlsx")
-        ours = run_mspxl(work / "mspxl.xlsx", work, template_dir, period, today, pool)
-        floor = zip_rewrite_floor(work / "mspxl-docs")
+        ours = run_mspxl(work / "mspxl.xlsx", work, template_dir, period, today, options.pool)
+        measured["mspxl"] = ours.as_json()
+        measured["floor"] = zip_rewrite_floor(work / "mspxl-docs")
         shutil.rmtree(work / "mspxl-docs", ignore_errors=True)
-        measured: dict[str, Any] = {"n": n, "mspxl": ours.as_json(), "floor": floor, "naive": None}
-        if naive_too:
+        if not options.mspxl_only:
             gc.collect()
-            measured["naive"] = run_naive(work / "naive.xlsx", work, template_dir, period, today).as_json()
+            shutil.copy(cache, work / "naive.xlsx")
+            measured["naive"] = run_naive(work / "naive.xlsx", work, template_dir, period, today,
+                                          options.naive_sample).as_json()
+        measured["load"].append(load())
         return measured
     finally:
-        if keep:
+        if options.keep:
             print(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def bench(n: int, period: str, today: date, keep: bool, skip_naive: bool, pool: bool) -> str:
-    measured = measure(n, period, today, keep, not skip_naive, pool)
+def report(measured: dict[str, Any], runs: int) -> str:
+    n = measured["n"]
     ours = Result.from_json(measured["mspxl"])
-    docs = ours.counts["documents"] or 1
-    render = ours.stages["render documents"].seconds
-    floor_line = (f"zip-rewrite floor {1000 * measured['floor']:.2f} ms a document; mspxl renders one in "
-                  f"{1000 * render / docs:.2f} ms ({render / docs / measured['floor']:.1f}x the floor)"
-                  if measured["floor"] else "")
-    if skip_naive:
-        lines = [f"{name}: {s.seconds:.3f} s, {megabytes(s.memory)}" for name, s in ours.stages.items()]
-        lines.append(f"whole run: {ours.total:.3f} s, peak {megabytes(ours.peak)} resident")
-        return "\n".join([*lines, floor_line])
-    baseline = Result.from_json(measured["naive"])
-    return table(n, baseline, ours, (baseline.peak, ours.peak)) + "\n" + floor_line
-
-
-SCALE = (250, 500, 1000, 2000, 4000)
-PER_CLIENT = ("read", "validate", "compute", "write register", "render documents")
-
-
-def scale_table(runs: list[dict[str, Any]]) -> str:
-    """Milliseconds per client, stage by stage, for each N; then the naive pipeline's and the ratios."""
-    short = {"write register": "write", "render documents": "render"}
-    head = "| N | rows | documents | " + " | ".join(short.get(s, s) for s in PER_CLIENT)
-    lines = ["mspxl, milliseconds per client:", "",
-             head + " | total ms/client | whole run s | peak resident | render / zip floor |",
-             "|" + "---:|" * (len(PER_CLIENT) + 7)]
-    for run in runs:
-        ours = Result.from_json(run["mspxl"])
-        n, docs = run["n"], ours.counts["documents"] or 1
-        per = " | ".join(f"{1000 * ours.stages[s].seconds / n:.2f}" for s in PER_CLIENT)
-        floor = ours.stages["render documents"].seconds / docs / run["floor"] if run["floor"] else 0.0
-        lines.append(f"| {n:,} | {ours.counts['rows']:,} | {docs:,} | {per} | **{1000 * ours.total / n:.2f}** | "
-                     f"{ours.total:.2f} | {megabytes(ours.peak)} | {floor:.1f}x |")
-    naive_runs = [run for run in runs if run["naive"]]
-    if naive_runs:
-        lines += ["", "naive pipeline, milliseconds per client, and naive / mspxl:", "",
-                  head + " | total ms/client | whole run s | peak resident | naive / mspxl |",
-                  "|" + "---:|" * (len(PER_CLIENT) + 7)]
-        for run in naive_runs:
-            base, ours = Result.from_json(run["naive"]), Result.from_json(run["mspxl"])
-            n = run["n"]
-            per = " | ".join(f"{1000 * base.stages[s].seconds / n:.2f} "
-                             f"({base.stages[s].seconds / ours.stages[s].seconds:.1f}x)" for s in PER_CLIENT)
-            lines.append(f"| {n:,} | {base.counts['rows']:,} | {base.counts['documents']:,} | {per} | "
-                         f"**{1000 * base.total / n:.2f}** | {base.total:.2f} | {megabytes(base.peak)} | "
-                         f"**{base.total / ours.total:.1f}x** |")
+    baseline = Result.from_json(measured["naive"]) if measured["naive"] else None
+    invoice = measured["commands"].get("invoice")
+    lines = [f"N = {n:,} clients: {ours.counts['rows']:,} rows, {ours.counts['invoices']:,} invoices, "
+             f"{ours.counts['documents']:,} documents; load average (1, 5, 15 min) "
+             + " -> ".join(measured["load"]), "",
+             f"Whole commands as a user runs them (median of {runs}; peak resident of the command's process):", "",
+             "| command | wall s | peak resident |", "|---|---:|---:|",
+             f"| `mspxl --help` | {measured['help']['median']:.2f} (fastest {measured['help']['fastest']:.2f}) | |"]
+    for command, result in measured["commands"].items():
+        lines.append(f"| `mspxl {command}` | {result['seconds']:.2f} | {megabytes(result['peak'])} |")
+    if baseline is not None:
+        sampled = baseline.counts.get("rendered", baseline.counts["documents"])
+        note = f" ({sampled:,} documents rendered, charged for all)" if sampled != baseline.counts["documents"] else ""
+        ratio = f"; **{baseline.total / invoice['seconds']:.1f}x** `mspxl invoice`" if invoice else ""
+        lines.append(f"| naive pipeline (invoice){note} | {baseline.total:.2f}{ratio} | {megabytes(baseline.peak)} |")
+    lines += ["", "`invoice` stage by stage in one process (documents "
+              + ("over the pool" if measured.get("pool") else "in one process") + "):", "", *table(baseline, ours)]
+    if measured.get("floor"):
+        docs = ours.counts["documents"] or 1
+        render_each = ours.stages["render documents"].seconds / docs
+        lines.append(f"\nzip-rewrite floor {1000 * measured['floor']:.2f} ms a document; mspxl renders one in "
+                     f"{1000 * render_each:.2f} ms ({render_each / measured['floor']:.1f}x the floor)")
     return "\n".join(lines)
-
-
-def scale(sizes: list[int], period: str, naive_up_to: int, pool: bool) -> str:
-    """Each size in a fresh process (`--json`), so memory and caches of one do not carry into the next."""
-    runs = []
-    for n in sizes:
-        command = [sys.executable, str(Path(__file__).resolve()), "--json", "--n", str(n), "--period", period]
-        if n > naive_up_to:
-            command.append("--mspxl-only")
-        if pool:
-            command.append("--pool")
-        done = subprocess.run(command, check=True, capture_output=True, text=True)
-        run = json.loads(done.stdout.strip().splitlines()[-1])
-        runs.append(run)
-        ours = Result.from_json(run["mspxl"])
-        print(f"  N = {n:,}: mspxl {ours.total:.2f} s" + (f", naive {Result.from_json(run['naive']).total:.2f} s"
-                                                           if run["naive"] else ""), flush=True)
-    return scale_table(runs)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, action="append", help="clients (repeatable; default 250, --scale: "
-                                                               + ", ".join(map(str, SCALE)) + ")")
+    parser.add_argument("--n", type=int, action="append", help="clients (repeatable; default 250)")
     parser.add_argument("--period", default=PERIOD)
+    parser.add_argument("--commands", default=",".join(COMMANDS),
+                        help="whole commands to time, comma-separated (default invoice,collect,summary; '' none)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each whole command (the median is shown)")
+    parser.add_argument("--naive-sample", type=int, default=0,
+                        help="render only this many of the naive pipeline's documents, charged for all of them")
     parser.add_argument("--keep", action="store_true", help="keep the working folder (workbooks, documents)")
     parser.add_argument("--mspxl-only", action="store_true", help="skip the naive pipeline")
-    parser.add_argument("--pool", action="store_true", help="mspxl renders documents as `mspxl invoice` does: over a "
-                                                            "process pool from POOL_THRESHOLD documents on")
-    parser.add_argument("--scale", action="store_true", help="cost per client over several N, each in its own process")
-    parser.add_argument("--naive-up-to", type=int, default=1000, help="--scale: run the naive pipeline up to this N")
-    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one N, results as JSON (--scale)
+    parser.add_argument("--pool", action="store_true", help="the stage table renders documents over the process "
+                                                            "pool, as `mspxl invoice` does")
+    parser.add_argument("--json", action="store_true", help="results as JSON")
     args = parser.parse_args(argv)
-    if args.json:
-        (n,) = args.n
-        print(json.dumps(measure(n, args.period, TODAY, args.keep, not args.mspxl_only, args.pool)))
-        return 0
-    print(f"machine: {machine()}")
-    print("documents: " + (f"as mspxl invoice renders them (a process pool from {render.POOL_THRESHOLD} on)"
-                           if args.pool else "one process (commands.common.render_documents, the pool turned off)"))
-    print("peak: resident memory of the process during the stage (whole run: the highest), sampled every 5 ms\n")
-    if args.scale:
-        print(scale(args.n or list(SCALE), args.period, args.naive_up_to, args.pool))
-        return 0
+    if not args.json:
+        print(f"machine: {machine()}\n")
     for n in args.n or [250]:
-        print(bench(n, args.period, TODAY, args.keep, args.mspxl_only, args.pool))
-        print()
+        measured = measure(n, args.period, TODAY, args)
+        measured["pool"] = args.pool
+        print(json.dumps(measured, default=str) if args.json else report(measured, args.runs) + "\n", flush=True)
     return 0
 
 
