@@ -193,6 +193,7 @@ class Payment:
     return_code: str = ""
     invoice_number: str = ""
     reference: str = ""
+    debited_account: str = ""  # what `mspxl ach` debited: `account_fingerprint` of the Clients row's details
     row: int = 0
 
 

@@ -166,6 +166,7 @@ PAYMENTS = Sheet(
         Column("Return Code", Kind.TEXT, width=11),
         Column("Invoice Number", Kind.ID, width=14),
         Column("Reference", Kind.TEXT, width=20),
+        Column("Debited Account", Kind.TEXT, width=28),  # written by `mspxl ach`: routing, ****6789, fingerprint
     ),
     required=False,
     id_column="Payment ID",

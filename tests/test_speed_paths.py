@@ -63,9 +63,9 @@ def test_rows_with_blank_unusable_and_bad_cells_are_reported_cell_by_cell_in_ord
     assert [r.ok for r in read] == [True, False, False]
     assert read[0].values == {"Payment ID": "P1", "Client ID": "C1", "Date": date(2026, 1, 2),
                               "Amount": Decimal("10.5"), "Method": "ACH", "Status": "cleared",
-                              "Return Code": None, "Invoice Number": None, "Reference": "r"}
+                              "Return Code": None, "Invoice Number": None, "Reference": "r", "Debited Account": None}
     assert list(read[2].values) == ["Payment ID", "Client ID", "Date", "Amount", "Status", "Return Code",
-                                    "Invoice Number", "Reference"]
+                                    "Invoice Number", "Reference", "Debited Account"]
     assert [(p.cell, p.header, p.message, p.value) for p in problems] == [
         ("B3", "Client ID", "is required but blank", None),
         ("C3", "Date", "is not a date (expected YYYY-MM-DD or an Excel date)", "2026-02-30"),

@@ -16,6 +16,8 @@ Choices where the rules are silent:
 - A debit is written once per date and invoice: the Payment ID of a recorded debit starts `ACH-YYYYMMDD-`
   (the date it was written for), and stays so when a return changes the row's Date and Status.
 - A client without a valid routing number or an account gets no debit; the run reports it.
+- A client whose debit came back R02, R03 or R04 gets no debit until other bank details are on the Clients sheet
+  (`mspxl/ach/closed_account.py`), even once paid up by check: the run reports it.
 - A client in the collections process (on credit or service hold after returned debits: a second return, or a return
   whose code means the account cannot be debited) gets no new debit: the policy hands it to the billing team, who
   collect by hand; the run reports it. Debits resume once the client is paid up (back to `current`).
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from mspxl.ach.closed_account import awaiting_new_bank_details, waiting_reason
 from mspxl.ach.routing import account_is_valid, routing_is_valid
 from mspxl.billing.terms import debit_date
 from mspxl.collections import states
@@ -104,14 +107,18 @@ def debits_due(book: Book, on: date) -> tuple[list[DueDebit], list[NotDebited]]:
         if not (routing_is_valid(client.bank_routing) and account_is_valid(client.bank_account)):
             left_out.append(NotDebited(client.id, client.name, "no valid Bank Routing and Bank Account"))
             continue
+        closed = awaiting_new_bank_details(client, payments_of[client.id])
+        if closed is not None:
+            left_out.append(NotDebited(client.id, client.name, waiting_reason(closed)))
+            continue
         due.extend(wanted)
     return due, left_out
 
 
 def clients_not_debited(book: Book, on: date) -> dict[str, str]:
     """The clients whose invoices `mspxl ach` would not debit, judged on `on`, with the reason: not on autopay, no
-    valid bank details, or in the collections process after returned debits. Their invoices and emails say how to
-    pay instead of promising a debit."""
+    valid bank details, awaiting new bank details after an R02/R03/R04 return, or in the collections process after
+    returned debits. Their invoices and emails say how to pay instead of promising a debit."""
     returned = {p.client_id for p in book.payments if starts_retry_policy(p)}
     reasons: dict[str, str] = {}
     for client in book.clients:
@@ -119,6 +126,8 @@ def clients_not_debited(book: Book, on: date) -> dict[str, str]:
             reasons[client.id] = "not on autopay"
         elif not (routing_is_valid(client.bank_routing) and account_is_valid(client.bank_account)):
             reasons[client.id] = "no valid Bank Routing and Bank Account"
+        elif (closed := awaiting_new_bank_details(client, book.payments)) is not None:
+            reasons[client.id] = waiting_reason(closed)
         elif client.id in returned:
             invoices = [(order, inv) for order, inv in enumerate(book.invoices) if inv.client_id == client.id]
             payments = [p for p in book.payments if p.client_id == client.id]

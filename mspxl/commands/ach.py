@@ -1,7 +1,8 @@
 """`mspxl ach`: the NACHA file of the day's debits, each debit recorded as pending on the Payments sheet.
 
 A debit written is recorded on the Payments sheet at once: Status `pending`, Reference = its trace number, Payment
-ID `ACH-YYYYMMDD-nnnnnnn` (the date it was written for and its trace sequence). A pending debit does not count as
+ID `ACH-YYYYMMDD-nnnnnnn` (the date it was written for and its trace sequence), Debited Account = the account's
+fingerprint (`125000024 ****5328 1f0c7a9e`, see `account_fingerprint`). A pending debit does not count as
 paid: it stays owed until the bank's return window has passed without a return (`mspxl returns ... --cleared-through
 DATE` then marks it cleared, dated the day it was debited) or a return marks it returned, dated the return date.
 """
@@ -18,7 +19,7 @@ import openpyxl
 from mspxl.ach.debits import DueDebit, NotDebited, debits_due, payment_id_prefix
 from mspxl.ach.nacha import RETRY_DESCRIPTION, RETURN_FEE_DESCRIPTION, Batch, Entry, batches_file
 from mspxl.ach.originator import originator
-from mspxl.ach.routing import bank_details, mask, routing_digits
+from mspxl.ach.routing import account_fingerprint, bank_details, mask, routing_digits
 from mspxl.audit import audited, note_issued
 from mspxl.commands.common import WorkbookHasErrors, load_checked, output_folder
 from mspxl.lock import workbook_lock
@@ -45,6 +46,7 @@ class WrittenDebit:
     account: str  # masked: ****6789
     kind: str  # invoice | retry | fee
     retry_of: str = ""
+    fingerprint: str = ""  # Payments `Debited Account`: what a return is later compared with
 
 
 @dataclass(frozen=True)
@@ -158,13 +160,13 @@ def debit_batches(due: list[DueDebit], written: list[WrittenDebit]) -> list[Batc
 def _written(debit: DueDebit, on: date, trace: str) -> WrittenDebit:
     return WrittenDebit(f"{payment_id_prefix(on)}{trace[8:]}", debit.client.id, debit.client.name,
                         debit.invoice_number, debit.amount, trace, mask(debit.client.bank_account), debit.kind,
-                        debit.retry_of)
+                        debit.retry_of, account_fingerprint(debit.client.bank_routing, debit.client.bank_account))
 
 
 def _payment_row(debit: WrittenDebit, on: date) -> dict[str, object]:
     return {"Payment ID": debit.payment_id, "Client ID": debit.client_id, "Date": on, "Amount": debit.amount,
             "Method": "ACH", "Status": PENDING, "Return Code": None, "Invoice Number": debit.invoice_number or None,
-            "Reference": debit.trace_number}
+            "Reference": debit.trace_number, "Debited Account": debit.fingerprint}
 
 
 def run_ach(path: Path, on: date, today: date, out: Path | None = None) -> AchRun:

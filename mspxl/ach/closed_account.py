@@ -1,0 +1,50 @@
+"""After a return that says the account cannot be debited (R02 account closed, R03 no account, R04 invalid account
+number), the client is not debited again, and no invoice or email promises a debit, until the accountant has entered
+other bank details on the Clients sheet.
+
+What was debited is known from the returned row's `Debited Account` (Payments), which `mspxl ach` writes with every
+debit (`account_fingerprint`). Choices where the rules are silent:
+- Paying what is owed by check or wire does not lift it: the account is still closed; only new details do.
+- A returned row without a Debited Account (entered by hand, or written before the column existed) cannot be
+  compared: the client stays undebited until the accountant writes anything in that cell (`replaced`) once the new
+  details are on the Clients sheet; the `mspxl ach` run says which cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from mspxl.ach.returncodes import BANK_DETAILS_NEEDED, describe
+from mspxl.ach.routing import account_fingerprint
+from mspxl.records import Client, Payment
+
+
+def returned_for_bank_details(payment: Payment) -> bool:
+    """An ACH debit returned R02, R03 or R04: the account it debited cannot be debited again."""
+    return (payment.method.strip().upper() == "ACH" and payment.status.strip().lower() == "returned"
+            and payment.return_code.strip().upper() in BANK_DETAILS_NEEDED)
+
+
+def bank_details_replaced(client: Client, returned: Payment) -> bool:
+    """The Clients row's Bank Routing and Bank Account are not the ones the returned debit was taken from: the
+    accountant has entered new details. A returned row that does not say what it debited counts as not replaced."""
+    recorded = returned.debited_account.strip()
+    return bool(recorded) and recorded != account_fingerprint(client.bank_routing, client.bank_account)
+
+
+def awaiting_new_bank_details(client: Client, payments: Iterable[Payment]) -> Payment | None:
+    """The latest of the client's R02/R03/R04 returns whose account is still on the Clients sheet, if any."""
+    waiting = [p for p in payments if p.client_id == client.id and returned_for_bank_details(p)
+               and not bank_details_replaced(client, p)]
+    return max(waiting, key=lambda p: p.date, default=None)
+
+
+def waiting_reason(returned: Payment) -> str:
+    """Why `mspxl ach` leaves the client out: `debit returned R02 (account closed) on 2027-01-05: ...`."""
+    code = returned.return_code.strip().upper()
+    reason = (f"debit returned {code} ({describe(code)}) on {returned.date.isoformat()}: not debited until new "
+              "Bank Routing / Bank Account are entered on the Clients sheet")
+    if not returned.debited_account.strip():
+        reason += (f"; the returned debit's Debited Account (Payments row {returned.row}) is blank: write "
+                   "`replaced` there once the new details are in")
+    return reason
