@@ -106,9 +106,12 @@ def block_balances(ledger: BlockLedger, on: date) -> list[tuple[Block, Decimal]]
             if ledger.left[b.block_id] > 0 and (usable_on(b, on) or b.purchased_on > on)]
 
 
+DRAWN_FROM = ": from block "  # a work line's hours drawn from a prepaid block: `<work line>: from block B1: 2 h, ...`
+
+
 def drawn_line(draw: Draw, line: InvoiceLine) -> InvoiceLine:
     """Hours from a block, billed at 0.00, saying which block and what it has left."""
-    text = f"{line.description}: from block {draw.block_id}: {_hours(draw.hours)} h, {_hours(draw.left)} h left"
+    text = f"{line.description}{DRAWN_FROM}{draw.block_id}: {_hours(draw.hours)} h, {_hours(draw.left)} h left"
     return replace(line, description=text, quantity=draw.hours, unit_price=Decimal("0.00"), amount=Decimal("0.00"))
 
 

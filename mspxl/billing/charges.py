@@ -22,9 +22,12 @@ def charges_in_arrears(book: Book, client: Client, period: str) -> list[Charge]:
 def charge_line(charge: Charge, section: str = "") -> InvoiceLine:
     """A charge's line is its Quantity x Unit Price, rounded half-up to cents, taxed when its row is Taxable (the
     default); it reads `2026-11-14 Switch, 24-port`."""
-    description = f"{charge.date.isoformat()} {charge.description}"
-    return InvoiceLine(0, CHARGE_CODE, description, charge.quantity, charge.unit_price,
+    return InvoiceLine(0, CHARGE_CODE, charge_description(charge), charge.quantity, charge.unit_price,
                        line_amount(charge.quantity, charge.unit_price), charge.taxable, "", section)
+
+
+def charge_description(charge: Charge) -> str:
+    return f"{charge.date.isoformat()} {charge.description}"
 
 
 def charge_lines(charges: Iterable[Charge], section: str) -> list[InvoiceLine]:

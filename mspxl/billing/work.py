@@ -32,10 +32,14 @@ def work_rate(entry: WorkEntry, client: Client, settings: Settings) -> Decimal:
 def work_line(entry: WorkEntry, client: Client, settings: Settings, section: str = "") -> InvoiceLine:
     """A line per row with the work performed, hours, rate and amount. Work is not taxed unless Tax Labor is Y."""
     rate = work_rate(entry, client, settings)
-    who = f" ({entry.technician})" if entry.technician else ""
-    description = f"{entry.date.isoformat()} {entry.description}{who}"
-    return InvoiceLine(0, "LABOR", description, entry.hours, rate, line_amount(entry.hours, rate),
+    return InvoiceLine(0, "LABOR", work_description(entry), entry.hours, rate, line_amount(entry.hours, rate),
                        settings.tax_labor, "h", section)
+
+
+def work_description(entry: WorkEntry) -> str:
+    """A work line reads `2026-11-12 New user setup (A. Tech)`: the date, the work performed and the technician."""
+    who = f" ({entry.technician})" if entry.technician else ""
+    return f"{entry.date.isoformat()} {entry.description}{who}"
 
 
 def work_lines(entry: WorkEntry, client: Client, settings: Settings, ledger: BlockLedger) -> list[InvoiceLine]:

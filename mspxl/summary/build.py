@@ -21,7 +21,7 @@ from mspxl.money import ZERO
 from mspxl.records import Book, Client, Invoice
 from mspxl.summary import figures as F
 from mspxl.summary.margin import margin_report
-from mspxl.summary.model import INVOICE_TYPES, ClientRevenue, MonthlySummary, TrendPoint
+from mspxl.summary.model import ClientRevenue, MonthlySummary, TrendPoint
 
 
 def collections_as_of(book: Book, period: str) -> CollectionsResult:
@@ -76,7 +76,7 @@ def client_rows(
         rows.append(ClientRevenue(
             client_id=cid,
             client_name=name,
-            by_type={kind: sum((i.total for i in mine if i.type == kind), ZERO) for kind in INVOICE_TYPES},
+            by_type=F.totals_of_types(mine, book.of_client(cid, "work"), book.of_client(cid, "charges")),
             subtotal=sum((i.subtotal for i in mine), ZERO),
             tax=sum((i.tax for i in mine), ZERO),
             total=sum((i.total for i in mine), ZERO),

@@ -20,10 +20,11 @@ from datetime import date
 from decimal import Decimal
 
 from mspxl.billing.calendar import CYCLE_MONTHS, add_months, first_day, last_day, period_index, period_of
+from mspxl.billing.combined_parts import invoice_parts
 from mspxl.billing.one_invoice import managed_part
 from mspxl.collections.fees import counts_as_paid, returned_amount
 from mspxl.money import ZERO, cents
-from mspxl.records import Client, Invoice, Payment, Service
+from mspxl.records import CHARGE_CODE, Charge, Client, Invoice, Payment, Service, WorkEntry
 from mspxl.summary.model import (
     INVOICE_TYPES,
     CashFigures,
@@ -35,8 +36,11 @@ from mspxl.summary.model import (
 
 WORK_CODE = "LABOR"
 FEE_CODE = "FEE"
+BLOCK_CODE = "BLOCK"
 OTHER_SERVICES: dict[str, tuple[str, str]] = {
     WORK_CODE: ("Labor (work log)", "hourly"),
+    CHARGE_CODE: ("Materials and one-off charges", "charge"),
+    BLOCK_CODE: ("Prepaid hours (blocks)", "block"),
     FEE_CODE: ("Processing fees", "fee"),
 }
 
@@ -61,6 +65,15 @@ def totals_by_type(invoices: Sequence[Invoice]) -> tuple[TypeTotal, ...]:
             sum((inv.total for inv in rows), ZERO),
         ))
     return tuple(result)
+
+
+def totals_of_types(invoices: Iterable[Invoice], work: Iterable[WorkEntry], charges: Iterable[Charge]
+                    ) -> dict[str, Decimal]:
+    """A client's billing by invoice type (totals, tax included): a combined invoice counts in the managed, service
+    and project columns by its lines (`invoice_parts`), so the columns add up to the client's total."""
+    work, charges = tuple(work), tuple(charges)
+    parts = [part for inv in invoices for part in invoice_parts(inv, work, charges)]
+    return {kind: sum((p.total for p in parts if p.type == kind), ZERO) for kind in INVOICE_TYPES}
 
 
 def cycle_months(client: Client | None) -> int:
@@ -211,7 +224,7 @@ def service_name(code: str, services: Mapping[str, Service]) -> tuple[str, str]:
 
 def revenue_by_service(invoices: Sequence[Invoice], services: Mapping[str, Service]) -> tuple[ServiceRevenue, ...]:
     """The period's invoice lines summed by Service Code (quantity and amount, before tax), in catalog order,
-    then labor, fees and any other code."""
+    then labor, charges, prepaid blocks, fees and any other code."""
     quantity: dict[str, Decimal] = defaultdict(lambda: Decimal(0))
     amount: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for inv in invoices:
@@ -219,7 +232,7 @@ def revenue_by_service(invoices: Sequence[Invoice], services: Mapping[str, Servi
             quantity[line.service_code] += line.quantity
             amount[line.service_code] += line.amount
     order = [code for code in services if code in amount]
-    order += [code for code in (WORK_CODE, FEE_CODE) if code in amount and code not in services]
+    order += [code for code in OTHER_SERVICES if code in amount and code not in services]
     order += [code for code in amount if code not in order]
     return tuple(
         ServiceRevenue(code, *service_name(code, services), quantity[code], amount[code]) for code in order
