@@ -235,6 +235,7 @@ class Invoice:
     usage_rows: tuple[int, ...] = ()  # Usage sheet rows billed on this invoice
     charge_ids: tuple[str, ...] = ()  # Charges rows billed on this invoice
     project_to_date: Decimal | None = None  # a project invoice: the project's invoices to date, this one included
+    project_totals: tuple[tuple[str, Decimal], ...] = ()  # a combined invoice: (project heading, total to date)
     block_ids: tuple[str, ...] = ()  # Blocks sheet rows whose purchase this invoice bills
     prepaid_hours: str = ""  # the client's prepaid blocks after this run ("B1: 6.5 h left"), for its documents
     row: int = 0

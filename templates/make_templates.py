@@ -381,6 +381,12 @@ def lines(document: Document, kind: Kind) -> None:
     write(row[0], "{{ section.title }} subtotal", size=8.5, color=MUTED, align=RIGHT)
     write(row[4], "{{ section.subtotal }}", size=9, bold=True, align=RIGHT)
     tag_row(table, "{%tr endif %}")
+    tag_row(table, "{%tr if section.project_total_to_date %}")
+    row = table.add_row().cells
+    write(row[0], "{{ section.project }} total to date{% if taxed %}, tax included{% endif %}", size=8.5,
+          color=MUTED, align=RIGHT)
+    write(row[4], "{{ section.project_total_to_date }}", size=9, align=RIGHT)
+    tag_row(table, "{%tr endif %}")
     tag_row(table, "{%tr endfor %}")
     column_widths(table, *widths)
     keep_row_together(table)

@@ -7,7 +7,8 @@ from decimal import Decimal
 from bookdata import book_of, client, load
 from scenario import amounts, run_periods
 
-from mspxl.billing.charges import charges_in_arrears, project_total_to_date
+from mspxl.billing.charges import charges_in_arrears
+from mspxl.billing.combined_parts import project_total_to_date
 from mspxl.workbook.verify import verify_book
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from collections.abc import Iterable
 
 from mspxl.billing.calendar import add_months, last_day
-from mspxl.money import ZERO, line_amount
-from mspxl.records import CHARGE_CODE, Book, Charge, Client, Invoice, InvoiceLine
+from mspxl.money import line_amount
+from mspxl.records import CHARGE_CODE, Book, Charge, Client, InvoiceLine
 
 LABOR, MATERIALS, CHARGES = "Labor", "Materials", "Charges"  # the sections of a service or project invoice
 
@@ -38,13 +37,3 @@ def charge_lines(charges: Iterable[Charge], section: str) -> list[InvoiceLine]:
 def ordered_charges(charges: Iterable[Charge]) -> tuple[str, ...]:
     return tuple(c.charge_id for c in sorted(charges, key=lambda c: (c.date, c.row)))
 
-
-def project_total_to_date(register: Sequence[Invoice], invoice: Invoice) -> Decimal:
-    """A project invoice shows the project's total to date: the totals of the project's invoices in the register,
-    less their credit notes, plus this invoice's total."""
-    numbers = {inv.number for inv in register if inv.type == "project" and inv.project_id == invoice.project_id
-               and inv.client_id == invoice.client_id}
-    billed = sum((inv.total for inv in register if inv.number in numbers), start=ZERO)
-    credited = sum((inv.total for inv in register if inv.type == "credit" and inv.related_invoice in numbers),
-                   start=ZERO)
-    return billed + credited + invoice.total

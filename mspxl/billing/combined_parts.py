@@ -15,8 +15,9 @@ invoice's subtotal, tax and total exactly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from decimal import Decimal
 
 from mspxl.billing.blocks import DRAWN_FROM
 from mspxl.billing.charges import charge_description
@@ -28,10 +29,15 @@ from mspxl.records import CHARGE_CODE, COMBINED, WORK_CODES, Charge, Invoice, In
 def projects_of_lines(invoice: Invoice, work: Iterable[WorkEntry], charges: Iterable[Charge]) -> dict[tuple[str, str],
                                                                                                       str]:
     """(Service Code, description) -> Project ID of the invoice's WorkLog and Charges rows with a project."""
+    def billed(number: str, row_id: str, ids: tuple[str, ...]) -> bool:  # marked, or billed by this new invoice
+        return bool(invoice.number) and number == invoice.number or row_id in ids
+
     found = {("LABOR", work_description(w)): w.project_id for w in work
-             if w.invoice_number == invoice.number and w.client_id == invoice.client_id and w.project_id}
+             if billed(w.invoice_number, w.entry_id, invoice.work_entry_ids) and w.client_id == invoice.client_id
+             and w.project_id}
     found.update({(CHARGE_CODE, charge_description(c)): c.project_id for c in charges
-                  if c.invoice_number == invoice.number and c.client_id == invoice.client_id and c.project_id})
+                  if billed(c.invoice_number, c.charge_id, invoice.charge_ids) and c.client_id == invoice.client_id
+                  and c.project_id})
     return found
 
 
@@ -66,3 +72,33 @@ def invoice_parts(invoice: Invoice, work: Iterable[WorkEntry], charges: Iterable
         parts.append(replace(invoice, type=kind, project_id=project, lines=lines, subtotal=subtotal, tax=tax,
                              total=subtotal + tax))
     return tuple(parts)
+
+
+def billed_for_project(invoice: Invoice, project_id: str, work: Sequence[WorkEntry], charges: Sequence[Charge]
+                       ) -> Decimal:
+    """What an invoice billed for a project, tax included: a project invoice of it, its total; a combined invoice,
+    its part for the project."""
+    if invoice.type not in ("project", COMBINED):
+        return ZERO
+    return sum((p.total for p in invoice_parts(invoice, work, charges)
+                if p.type == "project" and p.project_id == project_id), ZERO)
+
+
+def project_total_to_date(register: Sequence[Invoice], invoice: Invoice, project_id: str = "",
+                          work: Sequence[WorkEntry] = (), charges: Sequence[Charge] = ()) -> Decimal:
+    """A project's total to date (shown on a project invoice, and under a project's sections of a combined
+    invoice): what every invoice of the register billed for the project, a combined invoice's part for it included,
+    less their credit notes' share, plus what `invoice` bills for it. A credit note takes off the project its
+    share of the invoice it credits: credit x the project's part / the invoice's total, half-up to cents (all of
+    it for a project invoice)."""
+    project = project_id or invoice.project_id
+    total = billed_for_project(invoice, project, work, charges)
+    for inv in register:
+        part = (billed_for_project(inv, project, work, charges)
+                if inv.client_id == invoice.client_id and inv.number != invoice.number else ZERO)
+        if not part:
+            continue
+        credited = sum((note.total for note in register
+                        if note.type == "credit" and note.related_invoice == inv.number), ZERO)
+        total += part + (cents(credited * part / inv.total) if credited and inv.total else ZERO)
+    return total

@@ -21,10 +21,16 @@ def section_of(part: Invoice, line: InvoiceLine, projects: Mapping[str, Project]
     if part.type == "managed":
         return MANAGED_SECTION
     if part.type == "project":
-        project = projects.get(part.project_id)
-        name = project.name if project is not None and project.name else part.project_id
-        return f"Project {name}: {line.section}" if line.section else f"Project {name}"
+        heading = project_heading(part.project_id, projects)
+        return f"{heading}: {line.section}" if line.section else heading
     return line.section
+
+
+def project_heading(project_id: str, projects: Mapping[str, Project]) -> str:
+    """`Project Network refresh`: a project's sections on a combined invoice are headed with its name (its ID when
+    it has none)."""
+    project = projects.get(project_id)
+    return f"Project {project.name if project is not None and project.name else project_id}"
 
 
 def one_invoice(client: Client, period: str, parts: Sequence[Invoice], settings: Settings,

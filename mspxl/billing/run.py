@@ -6,12 +6,13 @@ from dataclasses import dataclass, replace
 
 from mspxl.billing.blocks import block_balances, blocks_text, expired_unused, ledger_before_run
 from mspxl.billing.calendar import invoice_date
-from mspxl.billing.charges import charges_in_arrears, project_total_to_date
+from mspxl.billing.charges import charges_in_arrears
+from mspxl.billing.combined_parts import invoice_parts, project_total_to_date
 from mspxl.billing.managed import Skipped, managed_invoice
-from mspxl.billing.one_invoice import one_invoice_month
+from mspxl.billing.one_invoice import one_invoice_month, project_heading
 from mspxl.billing.register import assign_numbers, not_yet_issued
 from mspxl.billing.work import work_invoices, work_to_bill
-from mspxl.records import PERIOD_TYPES, Book, Client, Invoice
+from mspxl.records import COMBINED, PERIOD_TYPES, Book, Client, Invoice
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def plan_period(book: Book, period: str) -> PeriodPlan:
     """The period's new invoices, numbered after the register's highest number."""
     drafts, skipped = period_drafts(book, period)
     new = not_yet_issued(drafts, book.invoices)
-    numbered = with_project_totals(assign_numbers(new, book.invoices, book.settings), book.invoices)
+    numbered = with_project_totals(assign_numbers(new, book.invoices, book.settings), book)
     already = sum(1 for inv in book.invoices if inv.period == period and inv.type in PERIOD_TYPES)
     return PeriodPlan(period, tuple(numbered), already, tuple(skipped), tuple(expired_block_notes(book, period)))
 
@@ -78,10 +79,22 @@ def expired_block_notes(book: Book, period: str) -> list[str]:
     return notes
 
 
-def with_project_totals(invoices: list[Invoice], register: tuple[Invoice, ...]) -> list[Invoice]:
-    """Each project invoice with its project's total to date."""
-    return [replace(inv, project_to_date=project_total_to_date(register, inv)) if inv.type == "project" else inv
-            for inv in invoices]
+def with_project_totals(invoices: list[Invoice], book: Book) -> list[Invoice]:
+    """Each project invoice with its project's total to date; each combined invoice with the total to date of every
+    project it bills, by the project's heading."""
+    result = []
+    for inv in invoices:
+        work, charges = book.of_client(inv.client_id, "work"), book.of_client(inv.client_id, "charges")
+        if inv.type == "project":
+            inv = replace(inv, project_to_date=project_total_to_date(book.invoices, inv, inv.project_id, work,
+                                                                     charges))
+        elif inv.type == COMBINED:
+            projects = [p.project_id for p in invoice_parts(inv, work, charges) if p.type == "project"]
+            inv = replace(inv, project_totals=tuple(
+                (project_heading(pid, book.projects), project_total_to_date(book.invoices, inv, pid, work, charges))
+                for pid in projects))
+        result.append(inv)
+    return result
 
 
 def with_issued(book: Book, issued: tuple[Invoice, ...]) -> Book:

@@ -58,8 +58,7 @@ def plan_credit(book: Book, invoice_number: str, today: date, reason: str, amoun
     draft = reissue_draft(after, credited, note.number, today)
     if draft is None:
         return credited, note, None
-    return credited, note, with_project_totals(assign_numbers([draft], after.invoices, book.settings),
-                                               after.invoices)[0]
+    return credited, note, with_project_totals(assign_numbers([draft], after.invoices, book.settings), after)[0]
 
 
 def issue_credit(path: Path, invoice_number: str, today: date, reason: str, amount: Decimal | None = None,

@@ -26,6 +26,8 @@ Fields every template gets (text, except the true/false `taxed` and `autopay` an
   `lines` (as above) and `subtotal` (`$845.00`). An invoice of one kind of line has one section whose `title` and
   `subtotal` are empty; a project invoice always titles its sections (Labor, Materials).
 - `project_total_to_date`: on a project invoice, the project's invoices to date, this one included (`$2,430.00`).
+  On a combined invoice, the last section of each project has `project` (`Project Network refresh`) and
+  `project_total_to_date`: everything billed for the project to date, this invoice's part included.
 - `taxed`: true when the invoice charges any tax (templates show Subtotal and Tax only then).
 - `billed_users`, `billed_devices`: `12`, `30`; empty unless the invoice records a count (managed invoices).
 - `project_id`: the Project ID; `project_name`: the project's name, or its ID when no name is given.
@@ -221,15 +223,23 @@ def sections_context(invoice: Invoice, shown: list[dict[str, str]], settings: Se
         groups[-1][1].append(line)
         groups[-1][2].append(text)
     titled = len(groups) > 1 or invoice.type in ("project", "combined")
-    return [
+    sections = [
         {
             "title": one_line(title) if titled else "",
             "lines": texts,
             "subtotal": money_text(sum((ln.amount for ln in lines), start=Decimal(0)), settings)
             if titled and title else "",
+            "project": "",
+            "project_total_to_date": "",
         }
         for title, lines, texts in groups
     ]
+    for heading, to_date in invoice.project_totals:  # under the last section of each project
+        mine = [i for i, (title, _, _) in enumerate(groups) if title == heading or title.startswith(f"{heading}: ")]
+        if mine:
+            sections[mine[-1]].update(project=one_line(heading),
+                                      project_total_to_date=money_text(to_date, settings))
+    return sections
 
 
 def party_context(settings: Settings, client: Client) -> dict[str, Any]:
