@@ -14,7 +14,7 @@ from test_returns_month import add_payment, document_text
 
 from mspxl.ach.closed_account import awaiting_new_bank_details, bank_details_replaced
 from mspxl.ach.routing import account_fingerprint
-from mspxl.commands import invoice
+from mspxl.commands import collect, invoice
 from mspxl.commands.ach import write_ach
 from mspxl.commands.returns import import_returns
 from mspxl.records import Client, Payment
@@ -68,6 +68,10 @@ def test_no_debit_after_account_closed_until_new_bank_details(tmp_path: Path) ->
         ("C2", "debit returned R02 (account closed) on 2026-12-03: not debited until new Bank Routing / Bank "
                "Account are entered on the Clients sheet")]
     assert [r["Payment ID"] for r in sheet_rows(book, "Payments")] == ["ACH-20261201-0000001", "CHK-1"]
+    # the Collections sheet tells the accountant of a payment due, not of a debit
+    status = collect.collect(book, date(2027, 1, 6), TODAY, docs).result.status("C2")
+    assert (status.state, status.balance, status.next_action) == ("current", Decimal("500.00"),
+                                                                  "payment of 500.00 due 2027-02-01")
 
     # the accountant enters the client's new account: INV-000003 is debited, from the new account
     set_bank(book, *NEW)

@@ -11,6 +11,8 @@ the second run charges nothing new and gives the same states, balances and fees.
 
 Choices where the rules are silent:
 - Register rows and payments of clients not in `clients` are ignored (the workbook check reports them).
+- An autopay client awaiting new bank details after an R02, R03 or R04 return (`awaiting_new_bank_details`) is
+  told of a payment due, not an ACH debit, as `mspxl ach` will not debit it.
 - `changed` compares with `previous_states` (the State column of the last Collections sheet); a client missing
   from it, or every client when there is none, is taken to have been `current`.
 """
@@ -19,9 +21,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+from mspxl.ach.closed_account import awaiting_new_bank_details
 from mspxl.collections import actions, states
 from mspxl.collections.aging import aging_row, days_past_due
 from mspxl.collections.fees import fees_by_payment
@@ -59,6 +63,14 @@ def client_status(
         returned=history.episode.last_returned if history.episode and history.episode.ended is None else None,
         open_items=open_items,
     )
+
+
+def collected_as(client: Client, payments: Sequence[Payment], as_of: date) -> Client:
+    """A client whose debit came back R02, R03 or R04 and whose Clients row still has the returned bank details is
+    collected as one who pays by check: its next action is a payment due, never an ACH debit."""
+    if client.autopay and awaiting_new_bank_details(client, [p for p in payments if p.date <= as_of]) is not None:
+        return replace(client, autopay=False)
+    return client
 
 
 def shows_in_aging(row: AgingRow) -> bool:
@@ -115,7 +127,7 @@ def run_collections(
     histories = [
         client_history(
             settings,
-            client,
+            collected_as(client, payments_of[client.id], as_of),
             invoices_of[client.id],
             payments_of[client.id],
             charged,
