@@ -1,6 +1,6 @@
-"""PDF through LibreOffice headless: an invoice and the monthly summary converted in one soffice call, checked
-with pdftotext and pdfinfo. Skipped, with the reason shown, when LibreOffice or poppler-utils is not installed;
-CI installs both."""
+"""PDF through LibreOffice headless: an invoice and the monthly summary converted together (one soffice process
+per core, each with its own profile), checked with pdftotext and pdfinfo. Skipped, with the reason shown, when
+LibreOffice or poppler-utils is not installed; CI installs both."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from test_summary_workbook import write_text_book
 
 from mspxl.commands import invoice
 from mspxl.commands.summary import export_summary
-from mspxl.pdf import PdfUnavailable, conversion_command, convert_to_pdf, find_soffice
+from mspxl.pdf import PdfUnavailable, batches, conversion_command, convert_to_pdf, find_soffice
 
 TODAY = date(2026, 12, 2)
 needs_soffice = pytest.mark.skipif(
@@ -117,3 +117,49 @@ def test_refuses_what_it_cannot_convert(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(b"x")
     with pytest.raises(ValueError, match="same PDF"):
         convert_to_pdf([tmp_path / "same.docx", tmp_path / "same.xlsx"], tmp_path)
+
+
+def test_batches_are_split_evenly_in_order() -> None:
+    files = [Path(f"{n}.docx") for n in range(7)]
+    assert [len(b) for b in batches(files, 3)] == [3, 2, 2]
+    assert [f for b in batches(files, 3) for f in b] == files
+    assert batches(files[:1], 4) == [files[:1]] and batches(files, 1) == [files]
+
+
+FAKE_SOFFICE = '''#!{python}
+"""soffice as mspxl calls it: writes each PDF, notes its profile and files, and waits until every process of the
+conversion has started (so the test sees them run at once)."""
+import sys, time
+from pathlib import Path
+args = sys.argv[1:]
+profile = args[0].split("=", 1)[1]
+out = Path(args[args.index("--outdir") + 1])
+files = args[args.index("--outdir") + 2:]
+log = Path({log!r})
+with log.open("a") as handle:
+    handle.write(profile + " " + " ".join(Path(f).name for f in files) + "\\n")
+deadline = time.monotonic() + 20
+while len(log.read_text().splitlines()) < {expected} and time.monotonic() < deadline:
+    time.sleep(0.05)
+for name in files:
+    (out / (Path(name).stem + ".pdf")).write_bytes(b"%PDF-1.4")
+'''
+
+
+def test_one_process_per_core_each_with_its_own_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    log = tmp_path / "calls.log"
+    fake = tmp_path / "soffice"
+    fake.write_text(FAKE_SOFFICE.format(python=sys.executable, log=str(log), expected=2))
+    fake.chmod(0o755)
+    monkeypatch.setenv("MSPXL_SOFFICE", str(fake))
+    files = []
+    for n in range(5):
+        files.append(tmp_path / f"doc {n}.docx")
+        files[-1].write_bytes(b"x")
+    pdfs = convert_to_pdf(files, tmp_path / "pdf", timeout=60, processes=2)
+    assert [p.name for p in pdfs] == [f"doc {n}.pdf" for n in range(5)] and all(p.exists() for p in pdfs)
+    calls = sorted(line.split(" ", 1) for line in log.read_text().splitlines())
+    assert len(calls) == 2 and calls[0][0] != calls[1][0]  # both ran at once, each with its own profile
+    assert sorted(call[1] for call in calls) == ["doc 0.docx doc 1.docx doc 2.docx", "doc 3.docx doc 4.docx"]
