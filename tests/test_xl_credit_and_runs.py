@@ -132,3 +132,7 @@ def test_what_a_button_wrote_is_known_without_reading_excel_again(engine: object
     xl.find_sheet("Clients").range((4, 2)).value = "2026-11"
     assert xl.mirror.unknown == {"Clients"}
     assert fingerprint(xl.as_written(raw)) == fingerprint(read_book(book))
+    raw = xl.read()
+    xl.find_sheet("Clients").range((2, 1), (2, 3)).clear_contents()  # a range cleared: that sheet is read again
+    assert xl.mirror.unknown == {"Clients"}
+    assert fingerprint(xl.as_written(raw)) == fingerprint(read_book(book))

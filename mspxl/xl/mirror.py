@@ -140,6 +140,18 @@ class WrittenRange:
     def __getattr__(self, attr: str) -> Any:
         return getattr(self._rng, attr)
 
+    def clear_contents(self) -> None:
+        self._rng.clear_contents()
+        self._unknown()
+
+    def clear(self) -> None:
+        self._rng.clear()
+        self._unknown()
+
+    def _unknown(self) -> None:
+        if self._sheet.mirror is not None:
+            self._sheet.mirror.unknown.add(self._sheet.title)  # what was cleared is not worked out: read again
+
     def __setattr__(self, attr: str, value: Any) -> None:
         setattr(self._rng, attr, value)
         mirror, name = self._sheet.mirror, self._sheet.title
