@@ -14,7 +14,6 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 
-from mspxl.billing.calendar import BadPeriod
 from mspxl.problems import Problem, Severity
 
 out = Console(highlight=False, soft_wrap=True)
@@ -123,6 +122,7 @@ def could_not_write(exc: BaseException) -> str:
 def reported(book: Path, as_json: bool, action: Callable[[], T]) -> T:
     """Run a command that issues documents (invoice, collect, demo); its refusals and failures as one message each:
     a bad period exits 2, a workbook with errors lists them, anything else that stopped it exits 1."""
+    from mspxl.billing.calendar import BadPeriod
     from mspxl.commands.collect import BackDatedCollect
     from mspxl.commands.common import WorkbookHasErrors
     from mspxl.documents.errors import DocumentError

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mspxl.cli.common import BookArg, JsonOpt, OutOpt, fail, has_errors, money, out
 from mspxl.money import plain
-from mspxl.records import Invoice
+
+if TYPE_CHECKING:
+    from mspxl.records import Invoice
 
 
 def _document_json(inv: Invoice) -> dict[str, object]:

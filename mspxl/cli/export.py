@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mspxl.billing.calendar import BadPeriod
 from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors
 from mspxl.cli.common import out as console
 from mspxl.export.model import FORMATS
@@ -37,6 +36,7 @@ def export(
 ) -> None:
     """Write the period's invoices, credit notes and (QuickBooks Desktop) payments as the file the accounting system
     imports; each document is recorded on the Exports sheet and never exported twice (unless --again)."""
+    from mspxl.billing.calendar import BadPeriod
     from mspxl.commands.common import WorkbookHasErrors
     from mspxl.commands.export import ExportRefused, MappingIncomplete, run_export
     from mspxl.commands.export_report import export_report

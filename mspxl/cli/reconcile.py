@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mspxl.billing.calendar import BadPeriod
 from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors, out
 from mspxl.money import plain
 
@@ -47,6 +46,7 @@ def run_json(run: ReconcileRun, written: bool) -> dict[str, object]:
 def reconciled(book: Path, period: str, vendor_file: Path, fmt: str | None, propose: bool, dry_run: bool,
                as_json: bool) -> ReconcileRun:
     """The command with its Runs row, its failures as sentences and exit codes."""
+    from mspxl.billing.calendar import BadPeriod
     from mspxl.commands.common import WorkbookHasErrors
     from mspxl.commands.reconcile import VendorFileHasErrors, run_reconcile
     from mspxl.reconcile.columns import UnknownFormat

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mspxl.billing.reprice import PriceIncrease
 from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors, out, unit_price
 from mspxl.money import plain
+
+if TYPE_CHECKING:
+    from mspxl.billing.reprice import PriceIncrease
 
 if TYPE_CHECKING:
     from mspxl.commands.reprice import RepriceRun

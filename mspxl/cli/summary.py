@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mspxl.billing.calendar import BadPeriod
 from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors, money, print_problems
 from mspxl.cli.common import out as console
 from mspxl.money import plain
@@ -74,6 +73,7 @@ def summary(
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF of the summary (needs LibreOffice).")] = False,
 ) -> None:
     """Export the monthly summary: the month's billing, MRR, cash, collections and aging, with charts."""
+    from mspxl.billing.calendar import BadPeriod
     from mspxl.commands.common import WorkbookHasErrors
     from mspxl.commands.summary import BadSummaryPath, export_summary
     from mspxl.pdf import PdfError
