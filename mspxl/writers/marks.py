@@ -49,10 +49,7 @@ def spliced(sheet: SheetXml | None, data: bytes, writer: Writer, marks: Sequence
     if sheet is None or not _plain(data):
         return None
     edits: Edits = {}
-    by_key: dict[str, list[CellMark]] = {}
-    for mark in marks:
-        by_key.setdefault(mark.key_header, []).append(mark)
-    for key_header, group in by_key.items():
+    for key_header, group in by_key_header(marks).items():
         top = sheet.header_row(key_header)
         where = sheet.header_map(top)
         keys = _keys(data, sheet, column_letter(where[header_key(key_header)]), top)
@@ -70,6 +67,14 @@ def spliced(sheet: SheetXml | None, data: bytes, writer: Writer, marks: Sequence
                 columns[header] = _column(sheet, edits, where, header, top)
             edits.setdefault(row, {})[columns[header]] = (value, "text")
     return _apply(data, edits, writer)
+
+
+def by_key_header(marks: Sequence[CellMark]) -> dict[str, list[CellMark]]:
+    """The marks grouped by the column that finds their rows, in the order given."""
+    groups: dict[str, list[CellMark]] = {}
+    for mark in marks:
+        groups.setdefault(mark.key_header, []).append(mark)
+    return groups
 
 
 def header_rows(data: bytes, strings: list[str], name: str, part: str) -> SheetXml | None:

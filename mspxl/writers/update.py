@@ -21,7 +21,7 @@ from mspxl.workbook.raw import gc_paused
 from mspxl.writers.atomic import replace_workbook
 from mspxl.writers.cells import Writer
 from mspxl.writers.changes import CellMark, RecordRows, Value, WorkbookChanges
-from mspxl.writers.marks import RowMark, header_rows, spliced
+from mspxl.writers.marks import RowMark, by_key_header, header_rows, spliced
 from mspxl.writers.ooxml import column_letter, q
 from mspxl.writers.package import Package
 from mspxl.writers.tables import absorb_sheet_filter, bounds, free_table_name, register_table, resize
@@ -193,10 +193,7 @@ def mark_cells(package: Package, writer: Writer, name: str, marks: Sequence[Cell
     sheet = package.sheet(name)
     if sheet is None:
         raise KeyError(name)
-    by_key: dict[str, list[CellMark]] = {}
-    for mark in marks:
-        by_key.setdefault(mark.key_header, []).append(mark)
-    for key_header, group in by_key.items():
+    for key_header, group in by_key_header(marks).items():
         top = sheet.header_row(key_header)
         where = sheet.header_map(top)
         key_col = where[header_key(key_header)]
