@@ -108,5 +108,7 @@ def run_invoice(path: Path, period: str, today: date, out: Path | None = None, d
     """`mspxl invoice`: `invoice`, with its row on the Runs sheet when it wrote."""
     args = [path.name, "--period", period, *(["--out", str(out)] if out else []),
             *(["--dry-run"] if dry_run else []), *(["--allow-gap"] if allow_gap else [])]
+    if dry_run:  # writes nothing: no Runs row, so nothing to fingerprint
+        return invoice(path, period, today, out, dry_run, progress=progress, allow_gap=allow_gap)
     return audited(path, "invoice", args,
                    lambda: invoice(path, period, today, out, dry_run, progress=progress, allow_gap=allow_gap))

@@ -341,6 +341,8 @@ def run_send(path: Path, period: str | None, as_of: date | None, now: datetime, 
     args = [path.name, *what, *(["--smtp", smtp] if smtp else []), *(["--dry-run"] if dry_run else []),
             *(["--include-credited"] if include_credited else [])]
     if as_of is not None:
-        return audited(path, "send", args, lambda: send_notices(path, as_of, now, smtp, dry_run, out))
-    return audited(path, "send", args, lambda: send_invoices(path, str(period), now, smtp, dry_run, out,
-                                                             include_credited=include_credited))
+        notices = lambda: send_notices(path, as_of, now, smtp, dry_run, out)  # noqa: E731
+        return notices() if dry_run else audited(path, "send", args, notices)
+    invoices = lambda: send_invoices(path, str(period), now, smtp, dry_run, out,  # noqa: E731
+                                     include_credited=include_credited)
+    return invoices() if dry_run else audited(path, "send", args, invoices)  # a dry run writes nothing
