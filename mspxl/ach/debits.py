@@ -120,18 +120,21 @@ def clients_not_debited(book: Book, on: date) -> dict[str, str]:
     valid bank details, awaiting new bank details after an R02/R03/R04 return, or in the collections process after
     returned debits. Their invoices and emails say how to pay instead of promising a debit."""
     returned = {p.client_id for p in book.payments if starts_retry_policy(p)}
+    payments_of: dict[str, list[Payment]] = defaultdict(list)  # each client's payments, found once for all clients
+    for payment in book.payments:
+        payments_of[payment.client_id].append(payment)
     reasons: dict[str, str] = {}
     for client in book.clients:
         if not client.autopay:
             reasons[client.id] = "not on autopay"
         elif not (routing_is_valid(client.bank_routing) and account_is_valid(client.bank_account)):
             reasons[client.id] = "no valid Bank Routing and Bank Account"
-        elif (closed := awaiting_new_bank_details(client, book.payments)) is not None:
+        elif (closed := awaiting_new_bank_details(client, payments_of[client.id])) is not None:
             reasons[client.id] = waiting_reason(closed)
         elif client.id in returned:
             invoices = [(order, inv) for order, inv in enumerate(book.invoices) if inv.client_id == client.id]
-            payments = [p for p in book.payments if p.client_id == client.id]
-            history = client_history(book.settings, client, invoices, payments, fees_by_payment(book.invoices), on,
+            history = client_history(book.settings, client, invoices, payments_of[client.id],
+                                     fees_by_payment(book.invoices), on,
                                      draft_order=len(book.invoices))
             if in_collections(history):
                 reasons[client.id] = f"on {history.state.replace('_', ' ')}"
