@@ -40,11 +40,11 @@ def book_in(locale: str):  # noqa: ANN201
 
 
 @pytest.mark.parametrize(("locale", "added", "cycle", "issued", "work_day"), [
-    ("en_US", "added on March 10, 2027", "days of Dec 2026 - Nov 2027", "April 5, 2027",
+    ("en_US", "added on March 10, 2027", "days of Dec 2026 - Nov 2027 at $1,200.00", "April 5, 2027",
      "December 14, 2026 Printer driver rollout (A. Tech)"),
-    ("en_GB", "added on 10 March 2027", "days of Dec 2026 - Nov 2027", "5 April 2027",
+    ("en_GB", "added on 10 March 2027", "days of Dec 2026 - Nov 2027 at US$1,200.00", "5 April 2027",
      "14 December 2026 Printer driver rollout (A. Tech)"),
-    ("de_DE", "added on 10. März 2027", "days of Dez. 2026 - Nov. 2027", "5. April 2027",
+    ("de_DE", "added on 10. März 2027", "days of Dez. 2026 - Nov. 2027 at 1.200,00\xa0$", "5. April 2027",
      "14. Dezember 2026 Printer driver rollout (A. Tech)"),
 ])
 def test_line_dates_read_like_the_header_dates(locale: str, added: str, cycle: str, issued: str, work_day: str,
@@ -52,7 +52,8 @@ def test_line_dates_read_like_the_header_dates(locale: str, added: str, cycle: s
     book, invoices = run_periods(book_in(locale), "2026-12", "2027-01", "2027-04")
     april = managed(invoices["2027-04"])
     assert "added on 2027-03-10" in april.lines[0].description  # the register keeps the ISO date ...
-    assert "days of Dec 2026 - Nov 2027" in april.lines[0].description  # ... and its short English months
+    # ... and its short English months and plain price
+    assert "days of Dec 2026 - Nov 2027 at 1200.00" in april.lines[0].description
     (service,) = [inv for inv in invoices["2027-01"] if inv.type == "service"]
     renderer = InvoiceRenderer(default_template_dir())
     client_row = book.client("C1")

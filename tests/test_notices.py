@@ -118,10 +118,10 @@ def test_statement_rows_closing_balance_and_aging(tmp_path: Path) -> None:
     assert rows == [
         "November 1, 2026", "Opening balance", "$500.00",
         "November 2, 2026", "Processing fee (number to follow) on the returned debit", "$75.00", "$575.00",
-        "November 2, 2026", "ACH payment of 500.00 returned: insufficient funds (R01)", "$575.00",
+        "November 2, 2026", "ACH payment of $500.00 returned: insufficient funds (R01)", "$575.00",
         "November 5, 2026", "Invoice INV-000003: managed services November 2026, due December 1, 2026", "$500.00",
         "$1,075.00",
-        "November 9, 2026", "ACH payment of 575.00 returned: insufficient funds (R01)", "$1,075.00",
+        "November 9, 2026", "ACH payment of $575.00 returned: insufficient funds (R01)", "$1,075.00",
         "November 10, 2026", "Closing balance", "$1,075.00",
     ]
     aging = lines[lines.index("Over 90 days") + 1:]

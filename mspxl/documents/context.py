@@ -180,6 +180,52 @@ def _dated(text: str, locale: str) -> str:
     return _SHORT_MONTH.sub(short, text) if not locale.startswith("en") else text
 
 
+# The numbers the product itself writes into a description, told apart by the words around them: an amount of
+# money after `at`, `of`, `for`, `fee` or a tier band (`at 1200.00`, `payment of 500.00`, `11-25 115.00`, always
+# two decimals), and a quantity before its unit or count word (`1262.5 GB used`, `250 GB included`, `6.5 h left`,
+# `1200 users at the 51+ price`, `2 users added on`, `minimum 12 users (10 counted)`). Any other digits (a ticket
+# number in a work description, a year, a prorated `266/365 days`) stay as written.
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)"
+_AMOUNT = re.compile(r"(?:(?<=\bat )|(?<=\bof )|(?<=\bfor )|(?<=\bfee )|(?<=\d )|(?<=\d\+ ))"
+                     rf"({_NUMBER}\.\d{{2}})(?![\w.,]?\d)(?!\w)")
+_QUANTITY = re.compile(rf"(?<![\w.,/$+-])({_NUMBER}(?:\.\d+)?)(?![\w.,/-]?\d)"
+                       r"(?=(?: [^\W\d]+)? (?:used|included)\b| [^\W\d]+ (?:at the|added on)\b| h\b| counted\b)"
+                       r"|(?<=\bminimum )(\d+)(?= )")
+# A tier band's bounds (`1001-5000`, `5001+`) where a band is named: before its price or `price`, or after the
+# seat noun that opens a graduated line (`Seats, Dec 2026: users 1001-5000`).
+_BAND = re.compile(r"(?:(?<=\d )|(?<=the )|(?<=tiers )|(?<=, )|(?<=\w: [a-z]{5} )|(?<=\w: [a-z]{7} ))"
+                   r"(\d+)(?:-(\d+)|\+)(?= price\b| \d[\d,]*\.\d\d\b|,| \(|$)")
+
+
+def described_text(value: str, settings: Settings) -> str:
+    """A description as the client reads it (a line's, a statement row's, the next action on a notice): its
+    dates as `dated_text` writes them, the amounts of money in it as `money_text` writes them and its quantities
+    grouped the locale's way: `Offsite backup, Nov 2026: 1262.5 GB used, 250 GB included` -> `..: 1,262.5 GB used,
+    250 GB included` (`1.262,5 GB` in de_DE), `prorated 266/365 days of Dec 2026 at 1200.00` -> `.. at $1,200.00`,
+    `ACH payment of 500.00 returned` -> `ACH payment of $500.00 returned`. The register keeps the plain numbers it
+    was issued with; only the document is localised."""
+    return dated_text(_numbered(one_line(value), settings.currency, babel_locale(settings)), settings)
+
+
+@lru_cache(maxsize=1 << 14)
+def _numbered(text: str, currency: str, locale: str) -> str:
+    if not any(ch.isdigit() for ch in text):
+        return text
+
+    def amount(match: re.Match[str]) -> str:
+        return _currency(match.group(1).replace(",", ""), currency, locale, True)
+
+    def quantity(match: re.Match[str]) -> str:
+        return _decimal((match.group(1) or match.group(2)).replace(",", ""), locale, False)
+
+    def band(match: re.Match[str]) -> str:
+        low, high = match.group(1, 2)
+        shown = _decimal(low, locale, False)
+        return f"{shown}-{_decimal(high, locale, False)}" if high else f"{shown}+"
+
+    return _QUANTITY.sub(quantity, _AMOUNT.sub(amount, _BAND.sub(band, text)))
+
+
 def period_label(period: str, settings: Settings) -> str:
     """A `YYYY-MM` period as month and year: `November 2026`. Anything else is shown as written."""
     match = re.fullmatch(r"(\d{4})-(\d{2})", period or "")
@@ -203,7 +249,7 @@ def line_context(line: InvoiceLine, settings: Settings) -> dict[str, str]:
     return {
         "number": str(line.line),
         "service_code": one_line(line.service_code),
-        "description": dated_text(line.description, settings),
+        "description": described_text(line.description, settings),
         "quantity": quantity_text(line.quantity, settings),
         "unit": one_line(line.unit),
         "unit_price": price_text(line.unit_price, settings),
@@ -309,7 +355,7 @@ def invoice_context(invoice: Invoice, client: Client, settings: Settings, projec
         "project_id": one_line(invoice.project_id),
         "project_name": project,
         "related_invoice": "" if invoice.type == "fee" else one_line(invoice.related_invoice),
-        "prepaid_hours": dated_text(invoice.prepaid_hours, settings),
+        "prepaid_hours": described_text(invoice.prepaid_hours, settings),
         "debited": debited,
         "debit_date": date_text(debit_date(invoice, settings), settings) if debited else "",
         "retry_fee_rate": rate_text(settings.retry_fee, settings),

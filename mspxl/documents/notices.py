@@ -43,7 +43,7 @@ from mspxl.collections.fees import retry_fee_amount
 from mspxl.collections.ledger import OpenItem
 from mspxl.collections.returned import ReturnedDebit
 from mspxl.collections.states import HOLDS, PAYMENT_FAILED
-from mspxl.documents.context import date_text, dated_text, money_text, one_line, party_context, rate_text
+from mspxl.documents.context import date_text, described_text, money_text, one_line, party_context, rate_text
 from mspxl.documents.template import default_template_dir, document_filename, render_docx
 from mspxl.money import ZERO
 from mspxl.records import Book, Settings
@@ -146,7 +146,7 @@ def notice_context(book: Book, status: ClientStatus, as_of: date) -> dict[str, A
         "fees_charged": money_text(status.fees_charged, settings),
         "oldest_unpaid_invoice": one_line(status.oldest_unpaid_invoice),
         "days_past_due": str(status.days_past_due) if status.days_past_due else "",
-        "next_action": dated_text(status.next_action, settings),
+        "next_action": described_text(status.next_action, settings),
         "next_action_date": _day(status.next_action_date, settings),
         "released_date": _day(status.since or as_of, settings) if kind == RELEASED else "",
         **returned_debit_context(settings, returned),
@@ -181,7 +181,7 @@ def statement_row(line: StatementLine, settings: Settings) -> dict[str, str]:
         "date": date_text(line.date, settings),
         "kind": line.kind,
         "reference": one_line(line.reference),
-        "description": dated_text(line.description, settings),
+        "description": described_text(line.description, settings),
         "charges": money_text(line.amount, settings) if line.amount > ZERO else "",
         "payments": money_text(-line.amount, settings) if line.amount < ZERO else "",
         "balance": money_text(line.balance, settings),
@@ -215,7 +215,7 @@ def statement_context(book: Book, client_id: str, start: date, as_of: date) -> d
         "closing_balance": money_text(closing.balance, settings),
         "amount_due": closing.balance > ZERO,
         "rows": [statement_row(line, settings) for line in moves],
-        "prepaid_hours": dated_text(prepaid_hours_on(book, client, as_of), settings),
+        "prepaid_hours": described_text(prepaid_hours_on(book, client, as_of), settings),
         **aging_context(aging, settings),
     }
 
