@@ -138,3 +138,23 @@ def render_documents(book: Book, invoices: list[Invoice], out_dir: Path, progres
             for inv, path in zip(progress(invoices, "Rendering invoices"), written, strict=True)]
 
 
+def issue_with_documents(path: Path, book: Book, drafts: list[Invoice], out_dir: Path, progress: Progress,
+                         template_dir: Path | None = None) -> list[Invoice]:
+    """The drafts' register rows and one .docx each (`render_documents`). The workbook change is prepared once,
+    before any document is written (whatever cannot be written is found first), with each row's File the name its
+    document is written under (`document_filename`), and saved once the documents are written."""
+    from mspxl.audit import note_documents
+    from mspxl.documents.template import document_filename
+    from mspxl.writers.changes import issue_changes
+    from mspxl.writers.xlsx import prepare_update
+
+    names = {c.id: c.name for c in book.clients}
+    named = [replace(inv, file=document_filename(inv.number, inv.client_name or names[inv.client_id]))
+             for inv in drafts]
+    save = prepare_update(path, issue_changes(named), book.settings.currency, book.settings.locale)
+    done = render_documents(book, drafts, out_dir, progress, template_dir)
+    note_documents(done)
+    save()
+    return done
+
+

@@ -8,17 +8,17 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from mspxl.audit import audited, note_documents
+from mspxl.audit import audited
 from mspxl.billing.register import assign_numbers
 from mspxl.billing.run import with_project_totals
 from mspxl.commands.common import (
     BadDate,
     Progress,
+    issue_with_documents,
     load_verified,
     no_progress,
     output_folder,
     read_day,
-    render_documents,
     templates_of,
 )
 from mspxl.corrections import CreditRefused, parse_line_numbers
@@ -28,8 +28,7 @@ from mspxl.lock import workbook_lock
 from mspxl.money import NotANumber, to_decimal
 from mspxl.problems import Problem
 from mspxl.records import Book, Invoice
-from mspxl.writers.changes import issue_changes
-from mspxl.writers.xlsx import prepare_update, refuse_if_open, update_workbook
+from mspxl.writers.xlsx import refuse_if_open
 
 
 @dataclass(frozen=True)
@@ -78,12 +77,7 @@ def issue_credit(path: Path, invoice_number: str, today: date, reason: str, amou
         credited, note, reissued = plan_credit(book, invoice_number, on, reason, amount, lines, reissue)
         out_dir = output_folder(path, out, book)
         drafts = [note] if reissued is None else [note, reissued]
-        # whatever cannot be written is found before any document is
-        prepare_update(path, issue_changes(drafts), book.settings.currency, book.settings.locale)
-        templates = templates_of(path, book, template_dir)
-        done = render_documents(book, drafts, out_dir, progress, templates)
-        note_documents(done)
-        update_workbook(path, issue_changes(done), book.settings.currency, book.settings.locale)
+        done = issue_with_documents(path, book, drafts, out_dir, progress, templates_of(path, book, template_dir))
         return CreditRun(credited, done[0], done[1] if len(done) > 1 else None, out_dir, problems)
 
 

@@ -9,18 +9,24 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from mspxl.audit import audited, note_documents
+from mspxl.audit import audited
 from mspxl.billing.calendar import parse_period
 from mspxl.billing.gaps import latest_period_billed, unbilled_months
 from mspxl.billing.managed import Skipped
 from mspxl.billing.run import plan_period
-from mspxl.commands.common import Progress, load_verified, no_progress, output_folder, render_documents, templates_of
+from mspxl.commands.common import (
+    Progress,
+    issue_with_documents,
+    load_verified,
+    no_progress,
+    output_folder,
+    templates_of,
+)
 from mspxl.lock import run_lock
 from mspxl.money import ZERO
 from mspxl.problems import Problem
 from mspxl.records import Book, Invoice
-from mspxl.writers.changes import issue_changes
-from mspxl.writers.xlsx import WorkbookRefused, prepare_update, refuse_if_open, update_workbook
+from mspxl.writers.xlsx import WorkbookRefused, refuse_if_open
 
 
 @dataclass(frozen=True)
@@ -95,11 +101,8 @@ def invoice(path: Path, period: str, today: date, out: Path | None = None, dry_r
                          previous_totals(book, plan.new), plan.notes, gap)
         if dry_run or not plan.new:
             return run
-        # whatever cannot be written is found before any document is
-        prepare_update(path, issue_changes(plan.new), book.settings.currency, book.settings.locale)
-        issued = render_documents(book, list(plan.new), out_dir, progress, templates_of(path, book, template_dir))
-        note_documents(issued)
-        update_workbook(path, issue_changes(issued), book.settings.currency, book.settings.locale)
+        issued = issue_with_documents(path, book, list(plan.new), out_dir, progress,
+                                      templates_of(path, book, template_dir))
         return replace(run, issued=tuple(issued))
 
 
