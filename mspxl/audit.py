@@ -31,9 +31,11 @@ from mspxl.workbook.raw import RawBook, RawSheet, reads_seen
 from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
 from mspxl.writers.atomic import before_replace
 from mspxl.writers.changes import Value, WorkbookChanges
+from mspxl.writers.forked import Forked
 from mspxl.writers.xlsx import update_workbook
 
 T = TypeVar("T")
+FORK_ROWS = 20_000  # from this many rows read, the sheets are hashed in a forked child while the command goes on
 
 
 def _cell_text(value: object) -> str:
@@ -183,11 +185,30 @@ class _Run:
     counts: Mapping[str, int] = field(default_factory=dict)
     total: Decimal | None = None
     recorded: bool = False
+    hashing: Forked[Digests | None] | None = None  # `before` being computed in a forked child
 
     def read(self, path: Path, sheets: RawBook) -> None:
-        """The run read the whole workbook: its digests are those of the workbook before the run's save."""
-        if self.before is None and not self.recorded and _same_file(path, self.path):
+        """The run read the whole workbook: its digests are those of the workbook before the run's save. A large
+        workbook is hashed in a forked child, on the other core, while the command validates and computes; should
+        the child give no answer, the workbook (unchanged until the run's save) is read and hashed again here."""
+        if self.before is not None or self.hashing is not None or self.recorded or not _same_file(path, self.path):
+            return
+        if sum(len(sheet.rows) for sheet in sheets.values()) < FORK_ROWS:
             self.before = sheet_digests(sheets)
+            return
+        self.hashing = Forked(lambda: sheet_digests(sheets), lambda: file_digests(self.path))
+
+    def before_digests(self) -> Digests | None:
+        """The digests of the workbook as the run first read it (None when it did not read all of it)."""
+        if self.hashing is not None:
+            self.before, self.hashing = self.hashing.result(), None
+        return self.before
+
+    def stop(self) -> None:
+        """A child still hashing for a run that saved nothing is stopped."""
+        if self.hashing is not None:
+            self.hashing.cancel()
+            self.hashing = None
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -238,7 +259,9 @@ def audited(path: Path, command: str, args: Sequence[str], action: Callable[[], 
     def add_row(copy: Path) -> None:
         if run.recorded:  # one row per command, on its first save
             return
-        before = run.before if run.before is not None else file_digests(path) if path.exists() else None
+        before = run.before_digests()
+        if before is None and path.exists():
+            before = file_digests(path)
         after = written_digests(path, copy, before) if before is not None else file_digests(copy)
         _record(copy, run, "" if before is None else combined(before), "" if after is None else combined(after))
         run.recorded = True
@@ -248,6 +271,7 @@ def audited(path: Path, command: str, args: Sequence[str], action: Callable[[], 
         with reads_seen(run.read), before_replace(add_row):
             return action()
     finally:
+        run.stop()
         _current.reset(token)
 
 

@@ -123,9 +123,7 @@ def reported(book: Path, as_json: bool, action: Callable[[], T]) -> T:
     """Run a command that issues documents (invoice, collect, demo); its refusals and failures as one message each:
     a bad period exits 2, a workbook with errors lists them, anything else that stopped it exits 1."""
     from mspxl.billing.calendar import BadPeriod
-    from mspxl.commands.collect import BackDatedCollect
     from mspxl.commands.common import WorkbookHasErrors
-    from mspxl.documents.errors import DocumentError
     from mspxl.workbook.source_file import UnreadableWorkbook
     from mspxl.writers.xlsx import WorkbookRefused
 
@@ -135,7 +133,22 @@ def reported(book: Path, as_json: bool, action: Callable[[], T]) -> T:
         raise fail(str(exc), as_json, 2) from None
     except WorkbookHasErrors as exc:
         raise has_errors(book, exc.problems, as_json) from None
-    except (WorkbookRefused, UnreadableWorkbook, BackDatedCollect) as exc:
+    except (WorkbookRefused, UnreadableWorkbook) as exc:
         raise fail(str(exc), as_json, 1) from None
-    except (OSError, DocumentError) as exc:
+    except OSError as exc:
         raise fail(could_not_write(exc), as_json, 1) from None
+    except Exception as exc:
+        if raised_by(exc, "mspxl.commands.collect", "BackDatedCollect"):
+            raise fail(str(exc), as_json, 1) from None
+        if raised_by(exc, "mspxl.documents.errors", "DocumentError"):
+            raise fail(could_not_write(exc), as_json, 1) from None
+        raise
+
+
+def raised_by(exc: BaseException, module: str, name: str) -> bool:
+    """`exc` is a `module.name`: told without importing the module (a command that never loaded it, such as an
+    invoice run for the back-dated collect, or a collect that rendered nothing for the documents' errors, cannot
+    have raised it, and importing it would load what that command does not use, docxtpl among others)."""
+    loaded = sys.modules.get(module)
+    kind = getattr(loaded, name, None) if loaded is not None else None
+    return isinstance(kind, type) and isinstance(exc, kind)

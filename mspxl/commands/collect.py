@@ -14,7 +14,6 @@ from mspxl.audit import audited, note_documents
 from mspxl.billing.register import assign_numbers
 from mspxl.collections import CollectionsResult, run_collections
 from mspxl.commands.common import Progress, load_verified, no_progress, output_folder, render_documents, templates_of
-from mspxl.documents.notices import render_notices
 from mspxl.lock import workbook_lock
 from mspxl.problems import Problem
 from mspxl.records import Book, Invoice
@@ -114,8 +113,12 @@ def collections_documents(book: Book, as_of: date, out_dir: Path, progress: Prog
         check(planned)
     if fees:
         fees = render_documents(book, fees, out_dir, progress, template_dir)
-    notices = render_notices(replace(book, invoices=(*book.invoices, *fees)), result.statuses, as_of, out_dir,
-                             template_dir)
+    notices: list[Path] = []
+    if any(status.changed for status in result.statuses):  # a notice is only ever for a changed state
+        from mspxl.documents.notices import render_notices
+
+        notices = render_notices(replace(book, invoices=(*book.invoices, *fees)), result.statuses, as_of, out_dir,
+                                 template_dir)
     changes = issue_changes(fees)
     changes.replace["Collections"] = collections_rows(result, as_of, bank or {})
     changes.replace["Aging"] = [aging_row(r, as_of) for r in result.aging]
