@@ -16,6 +16,7 @@ import pytest
 import typer
 from bookdata import write_book
 from openpyxl.worksheet.worksheet import Worksheet
+from python_calamine import CalamineWorkbook
 from test_summary_figures import HOSTILE, summary_sheets
 from typer.testing import CliRunner
 
@@ -24,6 +25,9 @@ from mspxl.commands import invoice
 from mspxl.commands.summary import export_summary
 from mspxl.money import to_decimal
 from mspxl.summary.cells import FORMULA_STARTS, SheetWriter
+from mspxl.summary.openpyxl_book import openpyxl_workbook
+from mspxl.summary.workbook import summary_sheets as laid_out
+from mspxl.summary.xml_book import write_sheets
 
 D = Decimal
 TODAY = date(2026, 12, 2)
@@ -134,12 +138,14 @@ def test_client_text_never_becomes_a_formula(files: tuple[Path, Path]) -> None:
 @pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"])
 def test_a_hostile_string_is_stored_as_text(tmp_path: Path, text: str) -> None:
     assert text.startswith(FORMULA_STARTS)
-    wb = openpyxl.Workbook()
-    writer = SheetWriter(wb.active, "0.00")
+    writer = SheetWriter("Sheet", "0.00")
     writer.put(1, 1, text)
-    wb.save(tmp_path / "t.xlsx")
-    cell = openpyxl.load_workbook(tmp_path / "t.xlsx").active["A1"]
-    assert (cell.value, cell.data_type) == (text, "s")
+    write_sheets([writer], tmp_path / "t.xlsx", "t", "c")
+    openpyxl_workbook([writer], "t", "c").save(tmp_path / "reference.xlsx")
+    for name in ("t.xlsx", "reference.xlsx"):
+        cell = openpyxl.load_workbook(tmp_path / name).active["A1"]
+        assert (cell.value, cell.data_type) == (text, "s"), name
+    assert CalamineWorkbook.from_path(str(tmp_path / "t.xlsx")).get_sheet_by_index(0).to_python() == [[text]]
 
 
 def test_tables_formats_frozen_headers_widths_and_print_settings(files: tuple[Path, Path]) -> None:
@@ -281,3 +287,54 @@ def test_command_refuses_a_workbook_with_errors(tmp_path: Path) -> None:
     assert code == 1
     assert json.loads(output)["ok"] is False
     assert not (tmp_path / "s.xlsx").exists()
+
+
+def looks(cell: object) -> tuple[object, ...]:
+    """What a cell shows and how, as openpyxl reads it (colours without their alpha byte, the default size 11)."""
+    font, fill, align = cell.font, cell.fill, cell.alignment  # type: ignore[attr-defined]
+    value = cell.value  # type: ignore[attr-defined]
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        value = round(float(value), 6)
+    kind = cell.data_type if value is not None else None  # type: ignore[attr-defined]
+    return (value, kind, cell.number_format, bool(font.b), bool(font.i), font.sz or 11,  # type: ignore[attr-defined]
+            (font.color.rgb[-6:] if font.color is not None and font.color.type == "rgb" else None), font.u,
+            fill.fgColor.rgb[-6:] if fill.fill_type == "solid" else None,
+            align.horizontal, align.vertical, align.indent, bool(align.wrap_text))
+
+
+def sheet_setup(ws: Worksheet) -> tuple[object, ...]:
+    setup, margins = ws.page_setup, ws.page_margins
+    return (ws.freeze_panes, ws.print_title_rows, setup.orientation, int(setup.paperSize), setup.fitToWidth,
+            setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage, ws.print_options.horizontalCentered,
+            (margins.left, margins.right, margins.top, margins.bottom), ws.oddFooter.center.text,
+            {t.name: (t.ref, t.tableStyleInfo.name) for t in ws.tables.values()}, len(ws._charts),
+            {k: d.width for k, d in ws.column_dimensions.items() if d.width},
+            {k: d.height for k, d in ws.row_dimensions.items() if d.height},
+            {c.coordinate: c.hyperlink.target for row in ws.iter_rows() for c in row if c.hyperlink})
+
+
+def test_the_written_summary_reads_as_the_openpyxl_reference(files: tuple[Path, Path]) -> None:
+    """The summary the command writes (XML) against the same sheets written into openpyxl cells and saved by
+    openpyxl: every cell's value, type, number format, font, fill and alignment, the widths, heights, frozen panes,
+    print settings, tables, links and charts; and python-calamine reads the same values."""
+    book, path = files
+    summary = export_summary(book, "2026-11", path.parent / "again.xlsx", TODAY).summary
+    openpyxl_workbook(laid_out(summary), "t", "c").save(path.parent / "reference.xlsx")
+    mine, reference = openpyxl.load_workbook(path), openpyxl.load_workbook(path.parent / "reference.xlsx")
+    assert mine.sheetnames == reference.sheetnames == SHEETS
+    assert mine.properties.title == "Monthly summary 2026-11" and mine.properties.creator
+    calamine = CalamineWorkbook.from_path(str(path))
+    for name in SHEETS:
+        ours, theirs = mine[name], reference[name]
+        assert sheet_setup(ours) == sheet_setup(theirs), name
+        assert ours.max_row == theirs.max_row and ours.max_column == theirs.max_column, name
+        for row_ours, row_theirs in zip(ours.iter_rows(), theirs.iter_rows(), strict=True):
+            for a, b in zip(row_ours, row_theirs, strict=True):
+                assert looks(a) == looks(b), (name, a.coordinate)
+        read = calamine.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        values = [[c.value for c in row] for row in ours.iter_rows()]
+        assert len(read) == len(values)
+        for got, expected in zip(read, values, strict=True):
+            expected = [("" if v is None else v.date() if hasattr(v, "date") else v) for v in expected]
+            assert [float(v) if isinstance(v, int) else v for v in got[:len(expected)]] == [
+                float(v) if isinstance(v, int) else v for v in expected], name

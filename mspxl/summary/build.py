@@ -21,7 +21,7 @@ from mspxl.money import ZERO
 from mspxl.records import Book, Client, Invoice
 from mspxl.summary import figures as F
 from mspxl.summary.margin import margin_report
-from mspxl.summary.model import ClientRevenue, MonthlySummary, TrendPoint
+from mspxl.summary.model import CashFigures, ClientRevenue, MonthlySummary, TrendPoint
 
 
 def collections_as_of(book: Book, period: str) -> CollectionsResult:
@@ -50,14 +50,17 @@ def counts_by_state(statuses: tuple[ClientStatus, ...], clients: Mapping[str, Cl
 
 
 def client_rows(
-    book: Book, period: str, invoices: tuple[Invoice, ...], result: CollectionsResult
+    book: Book, period: str, invoices: tuple[Invoice, ...], result: CollectionsResult,
+    covering: Mapping[str, Invoice] | None = None,
 ) -> tuple[ClientRevenue, ...]:
     """A row for every client billed in the period, counted in its MRR, with a balance or with prepaid hours left,
-    in Clients order."""
+    in Clients order. `covering`: the period's covering invoices, when already found."""
     clients = {c.id: c for c in book.clients}
-    mrr = F.mrr_by_client(book.invoices, clients, period)
-    users = F.seats_by_client(book.invoices, clients, period, "users")
-    devices = F.seats_by_client(book.invoices, clients, period, "devices")
+    if covering is None:
+        covering = F.covering_invoices(book.invoices, clients, period)
+    mrr = F.client_mrr(covering, clients)
+    users = F.seats_of(covering, "users")
+    devices = F.seats_of(covering, "devices")
     statuses = {s.client_id: s for s in result.statuses}
     billed: dict[str, list[Invoice]] = {}
     for inv in invoices:
@@ -90,17 +93,23 @@ def client_rows(
     return tuple(rows)
 
 
-def trend(book: Book, period: str, clients: Mapping[str, Client]) -> tuple[TrendPoint, ...]:
+def trend(book: Book, period: str, clients: Mapping[str, Client],
+          covering: Mapping[str, Mapping[str, Invoice]] | None = None,
+          cash: Mapping[str, CashFigures] | None = None) -> tuple[TrendPoint, ...]:
     """The twelve months ending with `period`, each with its billed total, MRR, cash collected and returned, and the
     outstanding balance at its last day; the register, the payments and each client's history are gone through
-    once for all twelve (the outstanding figures are those `collections_as_of` gives month by month)."""
+    once for all twelve (the outstanding figures are those `collections_as_of` gives month by month).
+    `covering` and `cash`: each month's covering invoices and cash figures, when already worked out."""
     periods = F.trend_periods(period)
     billed = dict.fromkeys(periods, ZERO)
     for inv in book.invoices:
         if inv.period in billed:
             billed[inv.period] += inv.total
-    mrr = F.mrr_by_period(book.invoices, clients, periods)
-    cash = F.cash_by_period(book.payments, periods)
+    if covering is None:
+        covering = F.covering_by_period(book.invoices, clients, periods)
+    mrr = {p: F.mrr_of(covering[p], clients) for p in periods}
+    if cash is None:
+        cash = F.cash_by_period(book.payments, periods)
     outstanding = outstanding_at(book.settings, book.clients, book.invoices, book.payments,
                                  [last_day(p) for p in periods])
     return tuple(TrendPoint(period=p, billed=billed[p], mrr=mrr[p], collected=cash[p].collected,
@@ -118,29 +127,30 @@ def build_summary(
     result = collections_as_of(book, period)
     as_of = last_day(period)
     previous = add_months(period, -1)
+    months = F.trend_periods(period)  # the previous period among them
+    covering = F.covering_by_period(book.invoices, clients, months)
+    cash = F.cash_by_period(book.payments, months)
     return MonthlySummary(
         period=period,
         as_of=as_of,
         prepared_on=prepared_on,
         settings=book.settings,
         by_type=F.totals_by_type(invoices),
-        mrr=F.mrr(book.invoices, clients, period),
-        previous_mrr=F.mrr(book.invoices, clients, previous),
-        cash=F.cash_in_period(book.payments, period),
+        mrr=F.mrr_of(covering[period], clients),
+        previous_mrr=F.mrr_of(covering[previous], clients),
+        cash=cash[period],
         outstanding=outstanding_balance(result),
         past_due=past_due_amount(result),
         clients=F.client_counts(book.clients, period),
-        users=F.seat_change(F.seats_by_client(book.invoices, clients, period, "users"),
-                            F.seats_by_client(book.invoices, clients, previous, "users")),
-        devices=F.seat_change(F.seats_by_client(book.invoices, clients, period, "devices"),
-                              F.seats_by_client(book.invoices, clients, previous, "devices")),
+        users=F.seat_change(F.seats_of(covering[period], "users"), F.seats_of(covering[previous], "users")),
+        devices=F.seat_change(F.seats_of(covering[period], "devices"), F.seats_of(covering[previous], "devices")),
         states=counts_by_state(result.statuses, clients, as_of),
-        revenue_by_client=client_rows(book, period, invoices, result),
+        revenue_by_client=client_rows(book, period, invoices, result, covering[period]),
         revenue_by_service=F.revenue_by_service(invoices, book.services),
         invoices=invoices,
         collections=tuple(s for s in result.statuses if s.on_collections_sheet),
         aging=result.aging,
-        trend=trend(book, period, clients),
+        trend=trend(book, period, clients, covering, cash),
         documents=dict(documents or {}),
         unissued_fees=len(result.new_fees),
         margin=margin_report(book, invoices),

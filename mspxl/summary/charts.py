@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
-from openpyxl.workbook import Workbook
+from openpyxl.chart.reference import DummyWorksheet
 
+from mspxl.summary.cells import SheetWriter
 from mspxl.summary.sheets import Block
 
 WIDTH_CM, HEIGHT_CM = 16.0, 7.5
@@ -25,11 +26,11 @@ def _axes_shown(chart: BarChart | LineChart, money_format: str | None) -> None:
     chart.width, chart.height = WIDTH_CM, HEIGHT_CM
 
 
-def revenue_by_service_chart(wb: Workbook, block: Block, money_format: str) -> BarChart | None:
+def revenue_by_service_chart(block: Block, money_format: str) -> BarChart | None:
     """Bar chart: the period's amount per service (before tax)."""
     if block.last < block.first:
         return None
-    ws = wb[block.sheet]
+    ws = DummyWorksheet(block.sheet)
     chart = BarChart()
     chart.type = "col"
     chart.title = "Revenue by service"
@@ -40,9 +41,9 @@ def revenue_by_service_chart(wb: Workbook, block: Block, money_format: str) -> B
     return chart
 
 
-def trend_chart(wb: Workbook, block: Block, money_format: str) -> LineChart:
+def trend_chart(block: Block, money_format: str) -> LineChart:
     """Line chart: MRR and cash collected over the last 12 periods."""
-    ws = wb[block.sheet]
+    ws = DummyWorksheet(block.sheet)
     chart = LineChart()
     chart.title = "MRR and cash collected"
     for column in (3, 4):  # MRR, Collected
@@ -56,11 +57,11 @@ def trend_chart(wb: Workbook, block: Block, money_format: str) -> LineChart:
     return chart
 
 
-def aging_chart(wb: Workbook, block: Block, money_format: str) -> BarChart | None:
+def aging_chart(block: Block, money_format: str) -> BarChart | None:
     """Stacked bar chart: each client's open amounts by aging bucket."""
     if block.last < block.first:
         return None
-    ws = wb[block.sheet]
+    ws = DummyWorksheet(block.sheet)
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "stacked"
@@ -76,9 +77,9 @@ def aging_chart(wb: Workbook, block: Block, money_format: str) -> BarChart | Non
     return chart
 
 
-def states_chart(wb: Workbook, block: Block) -> BarChart:
+def states_chart(block: Block) -> BarChart:
     """Bar chart: clients by collections state, every state shown even when no client is in it."""
-    ws = wb[block.sheet]
+    ws = DummyWorksheet(block.sheet)
     chart = BarChart()
     chart.type = "col"
     chart.title = "Clients by collections state"
@@ -94,31 +95,33 @@ def states_chart(wb: Workbook, block: Block) -> BarChart:
     return chart
 
 
-def add_charts(wb: Workbook, blocks: dict[str, Block], money_format: str, anchor_column: str = "H") -> None:
+def add_charts(wb: list[SheetWriter], blocks: dict[str, Block], money_format: str,
+               anchor_column: str = "H") -> None:
     """The trend, revenue-by-service and clients-by-state charts on the Overview, beside its figures, one under
     the other; the aging chart on the Aging sheet, beside its table."""
-    overview = wb[blocks["states"].sheet]
+    sheets = {w.title: w for w in wb}
+    overview = sheets[blocks["states"].sheet]
     charts = [
-        trend_chart(wb, blocks["trend"], money_format),
-        revenue_by_service_chart(wb, blocks["service"], money_format),
-        states_chart(wb, blocks["states"]),
+        trend_chart(blocks["trend"], money_format),
+        revenue_by_service_chart(blocks["service"], money_format),
+        states_chart(blocks["states"]),
     ]
     row = 1
     for chart in charts:
         if chart is None:
             continue
-        overview.add_chart(chart, f"{anchor_column}{row}")
+        overview.charts.append((chart, f"{anchor_column}{row}"))
         row += 16
-    aging = aging_chart(wb, blocks["aging"], money_format)
+    aging = aging_chart(blocks["aging"], money_format)
     if aging is not None:
-        wb[blocks["aging"].sheet].add_chart(aging, "K1")
+        sheets[blocks["aging"].sheet].charts.append((aging, "K1"))
 
 
-def margin_chart(wb: Workbook, block: Block, money_format: str) -> BarChart | None:
+def margin_chart(block: Block, money_format: str) -> BarChart | None:
     """Bars: each client's revenue and cost in the month, first client on top."""
     if block.last < block.first:
         return None
-    ws = wb[block.sheet]
+    ws = DummyWorksheet(block.sheet)
     chart = BarChart()
     chart.type = "bar"
     chart.title = "Revenue and cost by client"

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
-from mspxl.billing.calendar import CYCLE_MONTHS, add_months, first_day, last_day, period_index, period_of
+from mspxl.billing.calendar import CYCLE_MONTHS, add_months, first_day, last_day, parse_period, period_index
 from mspxl.billing.combined_parts import invoice_parts
 from mspxl.billing.one_invoice import managed_part
 from mspxl.collections.fees import counts_as_paid, returned_amount
@@ -83,41 +83,38 @@ def cycle_months(client: Client | None) -> int:
     return CYCLE_MONTHS.get(client.frequency, 1)
 
 
-def covers(invoice: Invoice, months: int, period: str) -> bool:
-    """A managed invoice of period Q for a cycle of n months covers Q to Q + n - 1."""
-    offset = period_index(period) - period_index(invoice.period)
-    return 0 <= offset < months
+def covered(start: int, months: int) -> range:
+    """A managed invoice of period Q (as `period_index`) for a cycle of n months covers Q to Q + n - 1."""
+    return range(start, start + months)
 
 
 def covering_invoices(
     invoices: Iterable[Invoice], clients: Mapping[str, Client], period: str
 ) -> dict[str, Invoice]:
     """For each client, its latest managed invoice whose cycle covers the period."""
-    found: dict[str, Invoice] = {}
-    for inv in filter(None, map(managed_part, invoices)):
-        if not covers(inv, cycle_months(clients.get(inv.client_id)), period):
-            continue
-        held = found.get(inv.client_id)
-        if held is None or (inv.period, inv.issue_date) > (held.period, held.issue_date):
-            found[inv.client_id] = inv
-    return found
+    return covering_by_period(invoices, clients, (period,))[period]
 
 
-def mrr_by_period(invoices: Iterable[Invoice], clients: Mapping[str, Client], periods: Sequence[str]
-                  ) -> dict[str, Decimal]:
-    """`mrr` of each of `periods`, the managed invoices looked at once: each is counted in the periods its cycle
-    covers (the same invoices `covering_invoices` finds for each period)."""
+def covering_by_period(
+    invoices: Iterable[Invoice], clients: Mapping[str, Client], periods: Iterable[str]
+) -> dict[str, dict[str, Invoice]]:
+    """`covering_invoices` of each of `periods`, the register looked at once: each managed invoice (or combined
+    invoice's managed part) counted in the periods its cycle covers (`covered`)."""
     wanted = {period_index(p): p for p in periods}
-    covering: dict[str, list[Invoice]] = {p: [] for p in periods}
-    for inv in invoices:
-        part = managed_part(inv)
-        if part is None:
-            continue
-        start = period_index(part.period)
-        for index in range(start, start + cycle_months(clients.get(inv.client_id))):
-            if index in wanted:
-                covering[wanted[index]].append(inv)
-    return {p: mrr(covering[p], clients, p) for p in periods}
+    found: dict[str, dict[str, Invoice]] = {p: {} for p in wanted.values()}
+    start_of: dict[str, int] = {}
+    for inv in filter(None, map(managed_part, invoices)):
+        start = start_of.get(inv.period)
+        if start is None:
+            start = start_of[inv.period] = period_index(inv.period)
+        for index in covered(start, cycle_months(clients.get(inv.client_id))):
+            period = wanted.get(index)
+            if period is None:
+                continue
+            held = found[period].get(inv.client_id)
+            if held is None or (inv.period, inv.issue_date) > (held.period, held.issue_date):
+                found[period][inv.client_id] = inv
+    return found
 
 
 def monthly_recurring_revenue(invoice: Invoice, months: int) -> Decimal:
@@ -126,29 +123,26 @@ def monthly_recurring_revenue(invoice: Invoice, months: int) -> Decimal:
     return cents(invoice.subtotal / Decimal(months))
 
 
-def mrr_by_client(invoices: Iterable[Invoice], clients: Mapping[str, Client], period: str) -> dict[str, Decimal]:
-    """Each client's MRR in the period: its covering managed invoice normalised to a month."""
-    return {
-        cid: monthly_recurring_revenue(inv, cycle_months(clients.get(cid)))
-        for cid, inv in covering_invoices(invoices, clients, period).items()
-    }
+def client_mrr(covering: Mapping[str, Invoice], clients: Mapping[str, Client]) -> dict[str, Decimal]:
+    """Each client's MRR in a period, from the period's covering invoices: its covering managed invoice normalised
+    to a month."""
+    return {cid: monthly_recurring_revenue(inv, cycle_months(clients.get(cid))) for cid, inv in covering.items()}
 
 
 def mrr(invoices: Iterable[Invoice], clients: Mapping[str, Client], period: str) -> Decimal:
     """MRR = the managed invoices covering the period, each normalised to a month."""
-    return sum(mrr_by_client(invoices, clients, period).values(), ZERO)
+    return mrr_of(covering_invoices(invoices, clients, period), clients)
 
 
-def seats_by_client(
-    invoices: Iterable[Invoice], clients: Mapping[str, Client], period: str, kind: str
-) -> dict[str, int]:
-    """Billed users (kind "users") or devices ("devices") of each client: those of its covering managed
-    invoice."""
-    counts = {}
-    for cid, inv in covering_invoices(invoices, clients, period).items():
-        value = inv.billed_users if kind == "users" else inv.billed_devices
-        counts[cid] = value or 0
-    return counts
+def mrr_of(covering: Mapping[str, Invoice], clients: Mapping[str, Client]) -> Decimal:
+    """`mrr` from the period's covering invoices."""
+    return sum(client_mrr(covering, clients).values(), ZERO)
+
+
+def seats_of(covering: Mapping[str, Invoice], kind: str) -> dict[str, int]:
+    """Billed users (kind "users") or devices ("devices") of each client, from the period's covering invoices: those
+    of its covering managed invoice."""
+    return {cid: (inv.billed_users if kind == "users" else inv.billed_devices) or 0 for cid, inv in covering.items()}
 
 
 def seat_change(now: Mapping[str, int], before: Mapping[str, int]) -> SeatChange:
@@ -170,12 +164,12 @@ def in_period(day: date, period: str) -> bool:
 
 def cash_by_period(payments: Iterable[Payment], periods: Sequence[str]) -> dict[str, CashFigures]:
     """`cash_in_period` of each of `periods`, the payments looked at once (each by its date's month)."""
-    dated: dict[str, list[Payment]] = {p: [] for p in periods}
+    dated: dict[tuple[int, int], list[Payment]] = {parse_period(p): [] for p in periods}
     for payment in payments:
-        month = dated.get(period_of(payment.date))
+        month = dated.get((payment.date.year, payment.date.month))
         if month is not None:
             month.append(payment)
-    return {p: cash_in_period(dated[p], p) for p in periods}
+    return {p: cash_in_period(dated[parse_period(p)], p) for p in periods}
 
 
 def cash_in_period(payments: Iterable[Payment], period: str) -> CashFigures:

@@ -4,29 +4,25 @@ revenue against its cost."""
 
 from __future__ import annotations
 
-from openpyxl.styles import PatternFill
-from openpyxl.workbook import Workbook
-
-from mspxl.summary.cells import Col, Value, print_setup
+from mspxl.summary.cells import Col, Value
 from mspxl.summary.charts import margin_chart
 from mspxl.summary.margin import MarginReport, MarginRow
 from mspxl.summary.model import MonthlySummary
-from mspxl.summary.sheets import Block, section, writer
+from mspxl.summary.sheets import Block, Sheets, section, writer
 
 MARGIN = "Margin"
-PCT_FORMAT = "0.0%"
-FLAG_FILL = PatternFill("solid", fgColor="FCE4D6")
+FLAG_FILL = "FCE4D6"
 CLIENT_COLS = (Col("Client ID", "text"), Col("Client Name", "text"), Col("Revenue", "money"), Col("Cost", "money"),
-               Col("Margin", "money"), Col("Margin %", "text"), Col("Below Floor", "text"), Col("Note", "text"))
+               Col("Margin", "money"), Col("Margin %", "pct"), Col("Below Floor", "text"), Col("Note", "text"))
 SERVICE_COLS = (Col("Service Code", "text"), Col("Name", "text"), Col("Revenue", "money"), Col("Cost", "money"),
-                Col("Margin", "money"), Col("Margin %", "text"), Col("Note", "text"))
+                Col("Margin", "money"), Col("Margin %", "pct"), Col("Note", "text"))
 
 
 def note(row: MarginRow) -> str | None:
     return f"no Unit Cost: {', '.join(row.costless)}" if row.costless else None
 
 
-def write_margin(wb: Workbook, s: MonthlySummary) -> Block | None:
+def write_margin(wb: Sheets, s: MonthlySummary) -> Block | None:
     """The Margin sheet and its chart; None (no sheet) when the summary has no margin report."""
     report: MarginReport | None = s.margin
     if report is None:
@@ -46,20 +42,18 @@ def write_margin(wb: Workbook, s: MonthlySummary) -> Block | None:
     for number, row in enumerate(report.by_client, start=first):
         if row.below_floor:
             for column in range(1, len(CLIENT_COLS) + 1):
-                w.ws.cell(row=number, column=column).fill = FLAG_FILL
+                w.restyle(number, column, fill=FLAG_FILL)
     start = last + 4
     section(w, start - 1, "By service")
     service_rows: list[list[Value]] = [[r.key, r.name, r.revenue, r.cost, r.margin, r.margin_pct, note(r)]
                                        for r in report.by_service]
     _, service_last = w.table("MarginByService", start, 1, SERVICE_COLS, service_rows)
-    for number in list(range(first, last + 2)) + list(range(start + 1, service_last + 1)):
-        w.ws.cell(row=number, column=6).number_format = PCT_FORMAT
     w.fit_widths(minimum=10)
-    print_setup(w.ws, s.settings.locale, freeze="A5")
+    w.print_setup(s.settings.locale, freeze="A5")
     block = Block(MARGIN, first, last)
-    chart = margin_chart(wb, block, w.money)
+    chart = margin_chart(block, w.money)
     if chart is not None:
-        w.ws.add_chart(chart, "J3")
+        w.charts.append((chart, "J3"))
     return block
 
 

@@ -6,20 +6,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import NamedTuple
 
-from openpyxl.styles import Alignment, Font
-from openpyxl.workbook import Workbook
-
 from mspxl.billing.calendar import first_day, month_label
 from mspxl.collections.aging import aging_totals
 from mspxl.money import ZERO
 from mspxl.summary.cells import (
+    NOTE_FONT,
     SECTION_FONT,
     TITLE_FONT,
+    Align,
     Col,
     SheetWriter,
     Value,
     money_format,
-    print_setup,
 )
 from mspxl.summary.model import INVOICE_TYPES, MonthlySummary, SeatChange
 
@@ -58,16 +56,19 @@ def type_label(kind: str) -> str:
     return TYPE_LABELS.get(kind, kind)
 
 
-def writer(wb: Workbook, name: str, summary: MonthlySummary, first: bool = False) -> SheetWriter:
-    ws = wb.active if first else wb.create_sheet(name)
-    assert ws is not None
-    ws.title = name
-    return SheetWriter(ws, money_format(summary.settings.currency, summary.settings.locale))
+Sheets = list[SheetWriter]
+
+
+def writer(wb: Sheets, name: str, summary: MonthlySummary) -> SheetWriter:
+    """A new sheet after the others."""
+    w = SheetWriter(name, money_format(summary.settings.currency, summary.settings.locale))
+    wb.append(w)
+    return w
 
 
 def section(w: SheetWriter, row: int, text: str) -> None:
     w.put(row, 1, text, fit=False)
-    w.ws.cell(row=row, column=1).font = SECTION_FONT
+    w.restyle(row, 1, font=SECTION_FONT)
 
 
 def figure(w: SheetWriter, row: int, label: str, value: Value, kind: str, note: str = "") -> None:
@@ -76,15 +77,15 @@ def figure(w: SheetWriter, row: int, label: str, value: Value, kind: str, note: 
     w.put(row, 2, value, kind)
     if note:
         w.put(row, 3, note, fit=False)
-        w.ws.cell(row=row, column=3).font = Font(italic=True, color="595959")
+        w.restyle(row, 3, font=NOTE_FONT)
 
 
-def write_overview(wb: Workbook, s: MonthlySummary) -> Block:
+def write_overview(wb: Sheets, s: MonthlySummary) -> Block:
     """The month at a glance; returns the block of the clients-by-state table."""
-    w = writer(wb, OVERVIEW, s, first=True)
+    w = writer(wb, OVERVIEW, s)
     company = s.settings.company_name
     w.put(1, 1, f"{company}: monthly summary, {month_label(s.period)}", fit=False)
-    w.ws.cell(row=1, column=1).font = TITLE_FONT
+    w.restyle(1, 1, font=TITLE_FONT)
     w.put(2, 1, f"Period {s.period} ({first_day(s.period).isoformat()} to {s.as_of.isoformat()}); balances as of "
                 f"{s.as_of.isoformat()}; amounts in {s.settings.currency}; prepared {s.prepared_on.isoformat()}.",
           fit=False)
@@ -132,8 +133,8 @@ def write_overview(wb: Workbook, s: MonthlySummary) -> Block:
     states = [[STATE_LABELS.get(state, state), count] for state, count in s.states.items()]
     first, last = w.table("ClientsByState", row + 1, 1, STATE_COLS, states)
     w.fit_widths(minimum=12)
-    w.ws.column_dimensions["A"].width = max(w.ws.column_dimensions["A"].width, 34)
-    print_setup(w.ws, s.settings.locale)
+    w.column_widths[1] = max(w.column_widths.get(1, 0), 34)
+    w.print_setup(s.settings.locale)
     return Block(OVERVIEW, first, last)
 
 
@@ -153,7 +154,7 @@ BY_CLIENT_COLS = (
 )
 
 
-def write_by_client(wb: Workbook, s: MonthlySummary) -> Block:
+def write_by_client(wb: Sheets, s: MonthlySummary) -> Block:
     w = writer(wb, BY_CLIENT, s)
     rows: list[list[Value]] = [
         [r.client_id, r.client_name, *(r.by_type[kind] for kind in INVOICE_TYPES), r.subtotal, r.tax, r.total,
@@ -180,7 +181,7 @@ BY_SERVICE_COLS = (Col("Service Code", "text"), Col("Name", "text"), Col("Model"
                    Col("Quantity", "qty"), Col("Amount", "money"))
 
 
-def write_by_service(wb: Workbook, s: MonthlySummary) -> Block:
+def write_by_service(wb: Sheets, s: MonthlySummary) -> Block:
     w = writer(wb, BY_SERVICE, s)
     rows: list[list[Value]] = [[r.code, r.name, r.model, r.quantity, r.amount] for r in s.revenue_by_service]
     first, last = w.table("RevenueByService", 1, 1, BY_SERVICE_COLS, rows)
@@ -199,7 +200,7 @@ INVOICE_COLS = (
 )
 
 
-def write_invoices(wb: Workbook, s: MonthlySummary) -> Block:
+def write_invoices(wb: Sheets, s: MonthlySummary) -> Block:
     """The month's register rows; the File cell links to the document when it was found."""
     w = writer(wb, INVOICES, s)
     rows: list[list[Value]] = [
@@ -213,9 +214,7 @@ def write_invoices(wb: Workbook, s: MonthlySummary) -> Block:
     for row, inv in enumerate(s.invoices, start=first):
         link = s.documents.get(inv.number)
         if link:
-            cell = w.ws.cell(row=row, column=file_column)
-            cell.hyperlink = link
-            cell.font = Font(color="0563C1", underline="single")
+            w.link(row, file_column, link)
     w.totals_row(last + 1, 1, INVOICE_COLS, [
         "Total", "", f"{len(s.invoices)} invoice(s)", "", "", None, None, s.billed_subtotal, s.billed_tax,
         s.billed_total, None, None, None, None, None,
@@ -232,7 +231,7 @@ COLLECTION_COLS = (
 )
 
 
-def write_collections(wb: Workbook, s: MonthlySummary) -> Block:
+def write_collections(wb: Sheets, s: MonthlySummary) -> Block:
     w = writer(wb, COLLECTIONS, s)
     rows: list[list[Value]] = [
         [st.client_id, st.client_name, STATE_LABELS.get(st.state, st.state), st.since, st.balance,
@@ -254,7 +253,7 @@ AGING_COLS = (
 )
 
 
-def write_aging(wb: Workbook, s: MonthlySummary) -> Block:
+def write_aging(wb: Sheets, s: MonthlySummary) -> Block:
     w = writer(wb, AGING, s)
     rows: list[list[Value]] = [
         [a.client_id, a.client_name, a.current, a.days_1_30, a.days_31_60, a.days_61_90, a.over_90, a.total,
@@ -273,7 +272,7 @@ TREND_COLS = (Col("Period", "text"), Col("Billed", "money"), Col("MRR", "money")
               Col("Returned", "money"), Col("Outstanding", "money"))
 
 
-def write_trend(wb: Workbook, s: MonthlySummary) -> Block:
+def write_trend(wb: Sheets, s: MonthlySummary) -> Block:
     w = writer(wb, TREND, s)
     rows: list[list[Value]] = [[p.period, p.billed, p.mrr, p.collected, p.returned, p.outstanding] for p in s.trend]
     first, last = w.table("Trend", 1, 1, TREND_COLS, rows)
@@ -284,7 +283,7 @@ def write_trend(wb: Workbook, s: MonthlySummary) -> Block:
 def finish(w: SheetWriter, s: MonthlySummary) -> None:
     """Fitted widths, frozen header row, header repeated on every printed page, landscape one page wide."""
     w.fit_widths()
-    for cell in w.ws[1]:
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    w.ws.row_dimensions[1].height = 30
-    print_setup(w.ws, s.settings.locale, title_rows="1:1", freeze="C2" if w.ws.max_column > 6 else "A2")
+    for column in range(1, w.max_column() + 1):
+        w.restyle(1, column, align=Align("center", "center", wrap=True))
+    w.heights[1] = 30
+    w.print_setup(s.settings.locale, title_rows="1:1", freeze="C2" if w.max_column() > 6 else "A2")

@@ -1,23 +1,25 @@
-"""Write a MonthlySummary as a new .xlsx workbook (never the accountant's own)."""
+"""Write a MonthlySummary as a new .xlsx workbook (never the accountant's own): its sheets laid out once
+(`summary_sheets`), then written as XML (`write_summary`, what the command saves) or into openpyxl cells
+(`summary_workbook`, the reference the XML is tested against)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
-
-from openpyxl import Workbook
+from typing import TYPE_CHECKING
 
 from mspxl.summary import sheets
-from mspxl.summary.cells import money_format
+from mspxl.summary.cells import SheetWriter, money_format
 from mspxl.summary.charts import add_charts
 from mspxl.summary.margin_sheet import write_margin
 from mspxl.summary.model import MonthlySummary
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
-def summary_workbook(summary: MonthlySummary) -> Workbook:
-    """The summary's sheets, tables and charts, in a new workbook."""
-    wb = Workbook()
+
+def summary_sheets(summary: MonthlySummary) -> list[SheetWriter]:
+    """The summary's sheets, tables and charts, laid out."""
+    wb: list[SheetWriter] = []
     states = sheets.write_overview(wb, summary)
     sheets.write_by_client(wb, summary)
     service = sheets.write_by_service(wb, summary)
@@ -28,24 +30,24 @@ def summary_workbook(summary: MonthlySummary) -> Workbook:
     write_margin(wb, summary)
     fmt = money_format(summary.settings.currency, summary.settings.locale)
     add_charts(wb, {"states": states, "service": service, "aging": aging, "trend": trend}, fmt)
-    wb.active = 0
-    props = wb.properties
-    props.title = f"Monthly summary {summary.period}"
-    props.creator = summary.settings.company_name
     return wb
+
+
+def document_title(summary: MonthlySummary) -> str:
+    return f"Monthly summary {summary.period}"
+
+
+def summary_workbook(summary: MonthlySummary) -> Workbook:
+    """The summary as an openpyxl workbook in memory (the reference for the XML written by `write_summary`)."""
+    from mspxl.summary.openpyxl_book import openpyxl_workbook
+
+    return openpyxl_workbook(summary_sheets(summary), document_title(summary), summary.settings.company_name)
 
 
 def write_summary(summary: MonthlySummary, path: Path) -> Path:
     """Save the summary workbook at `path`, atomically (a half-written file never replaces a good one)."""
+    from mspxl.summary.xml_book import write_sheets
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb = summary_workbook(summary)
-    handle, temporary = tempfile.mkstemp(prefix=".summary-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        wb.save(temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    write_sheets(summary_sheets(summary), path, document_title(summary), summary.settings.company_name)
     return path

@@ -8,6 +8,7 @@ with `before_replace` for the length of a run: it gets the finished copy before 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -38,3 +39,17 @@ def replace_workbook(copy: Path, path: Path) -> None:
         finally:
             _finish.reset(token)
     os.replace(copy, path)
+
+
+def write_whole(path: Path, write: FinishCopy) -> None:
+    """A new file (a report, an export) written whole or not at all: `write` fills a temporary file in the same
+    folder, which then takes the place of `path`; a failed write leaves `path` as it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
