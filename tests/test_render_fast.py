@@ -205,3 +205,34 @@ def test_the_committed_templates_are_rendered_without_parsing_the_body() -> None
     for template in sorted(default_template_dir().glob("*.docx")):
         prepared = PreparedTemplate.prepare(template.read_bytes(), sandbox(), {})
         assert prepared is not None and not prepared.parse_body, template.name
+
+
+_P = "<w:p><w:r><w:t>{}</w:t></w:r></w:p>"
+
+
+@pytest.mark.parametrize(("xml", "plain"), [
+    ("<w:body>" + _P.format("{{ a }}") + "{% if flag -%}" + _P.format("x") + "{%- endif %}</w:body>", True),
+    ("<w:body>{{ a }}{% if flag -%}" + _P.format("{{ b }}") + "{% endif %}</w:body>", True),  # a value's newline
+    ("<w:body>" + _P.format("{{ a }}") + "\n\n" + _P.format("{_{ b }_} {_% x %_}") + "</w:body>", True),
+    ("<w:body>{% for x in [a, b] %}" + _P.format("{{ x }}{{ loop.index }}") + "{% endfor %}</w:body>", True),
+    ("<w:body>{% set y = a %}" + _P.format("{{ y }}") + "{% if flag %}\n" + _P.format("z") + "{% endif %}</w:body>",
+     False),
+])
+@pytest.mark.parametrize("values", [
+    {"a": "one", "b": "two", "flag": True},
+    {"a": "line\nbreak\n", "b": "tab\there & <there> {{ x }} a_b", "flag": True},
+    {"a": "x\n", "b": "\f\a", "flag": False},
+])
+def test_a_part_compiled_as_written_renders_what_docxtpl_renders(xml: str, plain: bool, values: dict,
+                                                                 tmp_path: Path) -> None:
+    from mspxl.documents.prepared import _Part
+    from mspxl.documents.template import _as_document_text, _Document
+
+    document = Document()
+    document.save(str(tmp_path / "t.docx"))
+    docx = _Document((tmp_path / "t.docx").read_bytes(), {})
+    env = sandbox()
+    part = _Part(zipfile.ZipInfo("word/document.xml"), env, xml, "")
+    assert (part._plain is not None) is plain
+    context = _as_document_text(values)
+    assert part.render(docx, context) == docx.render_xml_part(xml, None, context, env)

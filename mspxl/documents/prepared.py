@@ -21,7 +21,7 @@ from mspxl.documents.template import (
     _Document,
     template_errors,
 )
-from mspxl.zipcopy import Deflated, Laid, deflated, laid_out, write_zip
+from mspxl.zipcopy import Deflated, Laid, Slot, deflated, laid_out, zip_bytes
 
 _PREPARED_HEADER = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
@@ -36,8 +36,62 @@ class _PreparedDocument:
         self._kept = kept
         self._rendered = rendered
 
+    def zip_bytes(self) -> bytes:
+        """The whole .docx file."""
+        return zip_bytes(self._kept, self._rendered)
+
     def save(self, out: BinaryIO) -> None:
-        write_zip(out, self._kept, self._rendered)
+        out.write(self.zip_bytes())
+
+
+# the block tags a template may use for its parts to be compiled as they are (see `_Part`): with these, the newlines
+# docxtpl puts before each paragraph only ever reach the output where it takes them out again
+_PLAIN_BLOCKS = frozenset(["if", "elif", "else", "endif", "for", "endfor"])
+
+
+class _Part:
+    """A rendered part of a template: its zip slot, encoding ("": the body) and compiled Jinja.
+
+    docxtpl compiles a part with a newline put before every paragraph (`<w:p`, for the line numbers of its error
+    messages) and takes those newlines out of what Jinja renders. A part whose tags are plain `if` and `for`
+    blocks, none holding `<w:p` inside it, is compiled as it is: the newlines docxtpl adds are then exactly the ones
+    it removes, so when the output has no newline before a paragraph of its own, it is docxtpl's output without the
+    two passes over it. When it has one (a template's own line breaks, a value written next to a paragraph under
+    whitespace control), the part is rendered again docxtpl's way."""
+
+    def __init__(self, info: zipfile.ZipInfo, env: SandboxedEnvironment, xml: str, encoding: str) -> None:
+        self.slot, self.encoding = Slot(info), encoding
+        self._env, self._xml = env, xml
+        self._docxtpl: Template | None = None
+        self._plain = env.from_string(xml) if _is_plain(env, xml) else None
+        if self._plain is None:
+            self._docxtpl = _compile(env, xml)
+
+    def render(self, document: DocxTemplate, values: Mapping[str, Any]) -> str:
+        """What docxtpl's `render_xml_part` returns for this part."""
+        if self._plain is not None:
+            xml = self._plain.render(values)
+            if "\n<w:p" not in xml:
+                if "_" in xml:  # docxtpl's `{_{` and the like (a value's `_` is written `&#95;`)
+                    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+                return _resolve_listing(document, xml)
+        if self._docxtpl is None:
+            self._docxtpl = _compile(self._env, self._xml)
+        return _finish(document, self._docxtpl.render(values))
+
+
+def _is_plain(env: SandboxedEnvironment, xml: str) -> bool:
+    """Whether the part's tags are only `if` and `for` blocks and no tag holds `<w:p` (read with Jinja's lexer)."""
+    opened = False
+    for _line, kind, value in env.lex(xml):
+        if kind in ("data", "whitespace"):
+            continue
+        if opened and kind == "name" and value not in _PLAIN_BLOCKS:
+            return False
+        opened = kind == "block_begin"
+        if "<w:p" in value:
+            return False
+    return True
 
 
 class PreparedTemplate:
@@ -52,10 +106,10 @@ class PreparedTemplate:
     messages stay the same.
     """
 
-    def __init__(self, document: _Document, parts: list[tuple[zipfile.ZipInfo, Template, str]],
-                 body: tuple[bytes, bytes], kept: Laid, parse_body: bool) -> None:
+    def __init__(self, document: _Document, parts: list[_Part], body: tuple[bytes, bytes], kept: Laid,
+                 parse_body: bool) -> None:
         self._document = document
-        self._parts = parts  # (the part's zip entry, compiled template, encoding); "" encoding: the body
+        self._parts = parts
         self._body = body
         self._kept = kept
         self.parse_body = parse_body
@@ -92,7 +146,7 @@ class PreparedTemplate:
         before, after = etree.tostring(root, encoding="UTF-8", standalone=True).split(b"<mspxl-body/>")
         rendered = {name for name, _, _ in sources}
         with zipfile.ZipFile(io.BytesIO(source)) as template:
-            parts = [(template.getinfo(name), _compile(env, xml), encoding) for name, xml, encoding in sources]
+            parts = [_Part(template.getinfo(name), env, xml, encoding) for name, xml, encoding in sources]
             kept = laid_out(template, [name for name in template.namelist() if name not in rendered])
         return cls(document, parts, (before, after), kept, not _body_is_final(body_src))
 
@@ -100,8 +154,9 @@ class PreparedTemplate:
         document = self._document
         values = _as_document_text(dict(context))
         rendered = []
-        for info, template, encoding in self._parts:
-            xml = _finish(document, template.render(values))
+        for part in self._parts:
+            xml = part.render(document, values)
+            encoding = part.encoding
             if not encoding:
                 if self.parse_body:
                     document.docx_ids_index = 1000
@@ -111,7 +166,7 @@ class PreparedTemplate:
                 data = self._body[0] + xml.encode("utf-8") + self._body[1]
             else:
                 data = _PREPARED_HEADER + xml.encode(encoding)
-            rendered.append(deflated(info, data))
+            rendered.append(deflated(part.slot, data))
         return _PreparedDocument(self._kept, rendered)
 
 

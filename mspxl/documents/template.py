@@ -12,7 +12,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -167,27 +167,57 @@ def _render(
 
 def _save(document: DocxTemplate, template: Path, target: Path) -> Path:
     """Write the document beside its final name, then move it into place, so no half-written file is ever seen."""
+    made = getattr(document, "zip_bytes", None)
+    if made is not None:  # a document rendered from a prepared template: its bytes are made in one piece
+        data = made()
+    else:
+        buffer = io.BytesIO()
+        document.save(buffer)
+        data = buffer.getvalue()
+    return write_document(data, template, target)
+
+
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def write_document(data: bytes, template: Path, target: Path) -> Path:
+    """`data` written as `target`: under a temporary name beside it, then moved into place in one rename, so no
+    half-written file is ever seen under a document's name (one open, the writes, one close and the rename; the
+    folder is made only when the file cannot be opened for want of it)."""
     # the temporary name is the document's own with this process's id: no other writer can hold it (a run holds
     # the workbook's lock), and making it costs nothing next to tempfile's random names
-    temporary = target.with_name(f".{target.stem}.{os.getpid()}{target.suffix}.tmp")
+    folder = os.path.dirname(target)
+    temporary = os.path.join(folder, f".{target.stem}.{os.getpid()}{target.suffix}.tmp")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o644)
+        try:
+            handle = os.open(temporary, _FLAGS, 0o644)
+        except FileNotFoundError:
+            os.makedirs(folder or ".", exist_ok=True)
+            handle = os.open(temporary, _FLAGS, 0o644)
     except OSError as exc:
         raise OutputNotWritten(template, f"cannot write in {target.parent}: {exc.strerror}") from exc
     try:
-        with os.fdopen(handle, "wb") as out:
-            document.save(out)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view):]
+        finally:
+            os.close(handle)
         os.replace(temporary, target)
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
+        _unlink(temporary)
         raise OutputNotWritten(
             template, f"cannot save {target.name} ({exc.strerror}); close it if it is open in Word"
         ) from exc
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        _unlink(temporary)
         raise
     return target
+
+
+def _unlink(path: str) -> None:
+    with suppress(OSError):
+        os.unlink(path)
 
 
 def render_docx(template: Path, context: Mapping[str, Any], target: Path) -> Path:
