@@ -108,20 +108,39 @@ def _as_document_text(value: Any) -> Any:
 
     docxtpl turns `{_{` into `{{` in what it renders; writing `_` as the character reference `&#95;` keeps a name
     such as `{_{ x }_}` exactly as typed. Text with nothing to escape is left as it is (the sandbox's autoescape
-    then writes it unchanged), which is most of a context.
+    then writes it unchanged), which is most of a context. A list or dict met twice (an invoice's lines are in
+    `lines` and in its `sections`) is converted once.
     """
+    return _literal(value, {})
+
+
+def _literal(value: Any, done: dict[int, Any]) -> Any:
     kind = type(value)
-    if kind is str and _TO_ESCAPE.search(value) is None:
+    if kind is str:
+        return value if _TO_ESCAPE.search(value) is None else _escaped(value)
+    if kind is bool or value is None:
         return value
+    known = done.get(id(value))
+    if known is not None:
+        return known
     if kind is dict:
-        return {key: _as_document_text(item) for key, item in value.items()}
-    if isinstance(value, str):
-        return Markup(str(escape(value)).replace("_", "&#95;"))
-    if isinstance(value, Mapping):
-        return {key: _as_document_text(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_as_document_text(item) for item in value]
-    return value
+        search = _TO_ESCAPE.search
+        converted: Any = {key: item if type(item) is str and search(item) is None else _literal(item, done)
+                          for key, item in value.items()}
+    elif isinstance(value, str):
+        return _escaped(value)
+    elif isinstance(value, Mapping):
+        converted = {key: _literal(item, done) for key, item in value.items()}
+    elif isinstance(value, (list, tuple)):
+        converted = [_literal(item, done) for item in value]
+    else:
+        return value
+    done[id(value)] = converted
+    return converted
+
+
+def _escaped(text: str) -> Markup:
+    return Markup(str(escape(text)).replace("_", "&#95;"))
 
 
 def _load(template: Path) -> bytes:
