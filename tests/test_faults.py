@@ -161,11 +161,11 @@ class _FullFile:
 
 class DiskFull:
     """A fault-injecting writer: every write to a file whose name ends with `suffix` fails with ENOSPC, as on a full
-    disk, whether the file is written through zipfile, open() or a descriptor from mkstemp."""
+    disk, whether the file is written through zipfile, open(), a descriptor from mkstemp or os.write."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
         zip_write = zipfile._ZipWriteFile.write  # type: ignore[attr-defined]
-        real_open, real_fdopen = builtins.open, os.fdopen
+        real_open, real_fdopen, real_write = builtins.open, os.fdopen, os.write
 
         def write(handle, data):  # type: ignore[no-untyped-def]
             path = _path_of(handle._zipfile)
@@ -183,9 +183,16 @@ class DiskFull:
         def fake_fdopen(fd, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
             return wrap(real_fdopen(fd, mode, *args, **kwargs), fd, mode)
 
+        def fake_write(fd: int, data):  # type: ignore[no-untyped-def]
+            path = _path_of(fd)
+            if path.endswith(suffix):
+                raise _full(path)
+            return real_write(fd, data)
+
         monkeypatch.setattr(zipfile._ZipWriteFile, "write", write)  # type: ignore[attr-defined]
         monkeypatch.setattr(builtins, "open", fake_open)
         monkeypatch.setattr(os, "fdopen", fake_fdopen)
+        monkeypatch.setattr(os, "write", fake_write)
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx.tmp"], ids=["saving the workbook", "writing a document"])
