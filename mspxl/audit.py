@@ -114,17 +114,34 @@ def workbook_fingerprint(path: Path) -> str:
     return "" if digests is None else combined(digests)
 
 
+Written = tuple[list[str] | None, Digests | None]  # a finished copy's sheets in order, and the digests read back
+
+
+def copy_written(original: Path, copy: Path) -> Written:
+    """What the Runs row needs of `copy`, a finished copy of `original`: its sheets in workbook order and the digests
+    of those the writer changed, read back from the copy (order None: every sheet's, the changes could not be told;
+    digests None: the copy is not a readable workbook). Plain data: it may be worked out in another process, while
+    the command writes its documents."""
+    changed = changed_sheets(original, copy)
+    if changed is None:
+        return None, file_digests(copy)
+    names = changed.changed - {RUNS_SHEET}
+    return changed.order, file_digests(copy, names) if names else {}
+
+
+def digests_after(written: Written, before: Digests) -> Digests | None:
+    """The copy's digests: those read back (`copy_written`), the others as they were `before`."""
+    order, fresh = written
+    if order is None or fresh is None:
+        return fresh
+    return {name: fresh[name] if name in fresh else before[name] for name in order
+            if name != RUNS_SHEET and (name in fresh or name in before)}
+
+
 def written_digests(original: Path, copy: Path, before: Digests) -> Digests | None:
     """The digests of `copy`, a finished copy of `original` whose sheets had `before`: only the sheets whose parts
     the writer changed are read back from the copy, the others keep their digest."""
-    changed = changed_sheets(original, copy)
-    if changed is None:
-        return file_digests(copy)
-    fresh = file_digests(copy, changed.changed - {RUNS_SHEET}) if changed.changed - {RUNS_SHEET} else {}
-    if fresh is None:
-        return None
-    return {name: fresh[name] if name in fresh else before[name] for name in changed.order
-            if name != RUNS_SHEET and (name in fresh or name in before)}
+    return digests_after(copy_written(original, copy), before)
 
 
 def counts_text(counts: Mapping[str, int]) -> str:
@@ -256,23 +273,30 @@ def audited(path: Path, command: str, args: Sequence[str], action: Callable[[], 
     read all of it."""
     run = _Run(path, command, list(args), now, currency, locale)
 
-    def add_row(copy: Path) -> None:
+    def add_row(copy: Path, written: object = None) -> None:
         if run.recorded:  # one row per command, on its first save
             return
         before = run.before_digests()
         if before is None and path.exists():
             before = file_digests(path)
-        after = written_digests(path, copy, before) if before is not None else file_digests(copy)
+        if before is None:
+            after = file_digests(copy)
+        else:  # read back from the copy: here, or ahead of time as the copy was written (`copy_written`)
+            after = digests_after(written if _is_written(written) else copy_written(path, copy), before)
         _record(copy, run, "" if before is None else combined(before), "" if after is None else combined(after))
         run.recorded = True
 
     token = _current.set(run)
     try:
-        with reads_seen(run.read), before_replace(add_row):
+        with reads_seen(run.read), before_replace(add_row, copy_written):
             return action()
     finally:
         run.stop()
         _current.reset(token)
+
+
+def _is_written(value: object) -> bool:
+    return isinstance(value, tuple) and len(value) == 2  # what `copy_written` gave, handed back from the child
 
 
 def _record(path: Path, run: _Run, before: str, after: str) -> None:

@@ -17,6 +17,7 @@ from mspxl.workbook.load import load_file
 from mspxl.writers.xlsx import WorkbookRefused
 
 T = TypeVar("T")
+WRITE_AHEAD = 400  # from this many invoices the register's copy is written while the documents are rendered
 Progress = Callable[[Sequence[T], str], Iterable[T]]
 
 
@@ -142,7 +143,9 @@ def issue_with_documents(path: Path, book: Book, drafts: list[Invoice], out_dir:
                          template_dir: Path | None = None) -> list[Invoice]:
     """The drafts' register rows and one .docx each (`render_documents`). The workbook change is prepared once,
     before any document is written (whatever cannot be written is found first), with each row's File the name its
-    document is written under (`document_filename`), and saved once the documents are written."""
+    document is written under (`document_filename`), and saved once the documents are written. For a month of
+    many invoices its finished copy is written meanwhile, on the other core (`PreparedSave.write_ahead`), so the
+    save only puts it in place."""
     from mspxl.audit import note_documents
     from mspxl.documents.template import document_filename
     from mspxl.writers.changes import issue_changes
@@ -152,9 +155,14 @@ def issue_with_documents(path: Path, book: Book, drafts: list[Invoice], out_dir:
     named = [replace(inv, file=document_filename(inv.number, inv.client_name or names[inv.client_id]))
              for inv in drafts]
     save = prepare_update(path, issue_changes(named), book.settings.currency, book.settings.locale)
-    done = render_documents(book, drafts, out_dir, progress, template_dir)
-    note_documents(done)
-    save()
+    if len(drafts) >= WRITE_AHEAD:
+        save.write_ahead()
+    try:
+        done = render_documents(book, drafts, out_dir, progress, template_dir)
+        note_documents(done)
+        save()
+    finally:
+        save.discard()
     return done
 
 

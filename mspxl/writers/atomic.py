@@ -3,6 +3,9 @@
 Every writer saves to a temporary file in the workbook's folder and calls `replace_workbook`, so the workbook is
 either as before or fully updated. A step that must land in the same replace (the audit trail's Runs row) is set
 with `before_replace` for the length of a run: it gets the finished copy before it takes the workbook's place.
+Such a step may say what it needs to know about the copy (`describe`), so that a copy written ahead of time (while a
+command still renders its documents, see `mspxl.writers.xlsx.PreparedSave`) is described ahead of time too, and its
+finishing step, at the replace, is handed that description instead of working it out then.
 """
 
 from __future__ import annotations
@@ -12,30 +15,53 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 
 FinishCopy = Callable[[Path], None]
+Describe = Callable[[Path, Path], object]  # (workbook, finished copy) -> what the finishing step needs to know
 
-_finish: ContextVar[FinishCopy | None] = ContextVar("mspxl_finish_copy", default=None)
+
+@dataclass(frozen=True)
+class _Finishing:
+    finish: Callable[..., None]  # finish(copy), or finish(copy, description) when `describe` is set
+    describe: Describe | None
+
+
+_finish: ContextVar[_Finishing | None] = ContextVar("mspxl_finish_copy", default=None)
 
 
 @contextmanager
-def before_replace(finish: FinishCopy) -> Iterator[None]:
-    """While the block runs, every replace first hands the finished copy to `finish`."""
-    token = _finish.set(finish)
+def before_replace(finish: Callable[..., None], describe: Describe | None = None) -> Iterator[None]:
+    """While the block runs, every replace first hands the finished copy to `finish`: as `finish(copy)`, or, when
+    `describe` is given, as `finish(copy, description)` with the description made ahead of time (None if none
+    was)."""
+    token = _finish.set(_Finishing(finish, describe))
     try:
         yield
     finally:
         _finish.reset(token)
 
 
-def replace_workbook(copy: Path, path: Path) -> None:
-    """Put `copy` (a finished temporary file in the same folder) in the place of `path`, atomically."""
-    finish = _finish.get()
-    if finish is not None:
+def describe_copy(copy: Path, path: Path) -> object:
+    """What the finishing step under way will need about `copy`, a finished copy of `path` not yet in its place
+    (None when there is no such step or it needs nothing). It may run in another process: the answer is plain
+    data."""
+    hook = _finish.get()
+    return hook.describe(path, copy) if hook is not None and hook.describe is not None else None
+
+
+def replace_workbook(copy: Path, path: Path, description: object = None) -> None:
+    """Put `copy` (a finished temporary file in the same folder) in the place of `path`, atomically; `description`
+    is what `describe_copy` said of it when it was written ahead of time."""
+    hook = _finish.get()
+    if hook is not None:
         token = _finish.set(None)  # the finishing step's own save is a plain one
         try:
-            finish(copy)
+            if hook.describe is None:
+                hook.finish(copy)
+            else:
+                hook.finish(copy, description)
         finally:
             _finish.reset(token)
     os.replace(copy, path)

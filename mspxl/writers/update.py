@@ -10,7 +10,6 @@ Text is written as inline strings, so text that starts like a formula (= + - @) 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,12 +17,12 @@ from lxml import etree
 
 from mspxl.schema import OUTPUT_SHEETS, header_key, table_name
 from mspxl.workbook.raw import gc_paused
-from mspxl.writers.atomic import replace_workbook
 from mspxl.writers.cells import Writer
 from mspxl.writers.changes import CellMark, RecordRows, Value, WorkbookChanges
 from mspxl.writers.marks import RowMark, by_key_header, header_rows, spliced
 from mspxl.writers.ooxml import column_letter, q
 from mspxl.writers.package import Package
+from mspxl.writers.prepared import PreparedSave
 from mspxl.writers.tables import absorb_sheet_filter, bounds, free_table_name, register_table, resize
 from mspxl.writers.worksheet import SheetXml
 
@@ -224,14 +223,12 @@ def update_package(path: Path, changes: WorkbookChanges, money_format: str) -> N
     save_package(prepared_package(path, changes, money_format), path)
 
 
+def write_package(package: Package, copy: Path, path: Path) -> None:
+    """The package written to `copy`, a file beside `path` that is to take its place, with `path`'s permissions."""
+    package.save(copy)
+    os.chmod(copy, path.stat().st_mode & 0o777)
+
+
 def save_package(package: Package, path: Path) -> None:
     """The package saved in the place of `path`: a temp file beside it, then a replace."""
-    fd, tmp = tempfile.mkstemp(prefix=".mspxl-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        package.save(Path(tmp))
-        os.chmod(tmp, path.stat().st_mode & 0o777)
-        replace_workbook(Path(tmp), path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    PreparedSave(path, lambda copy: write_package(package, copy, path))()

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -21,8 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from mspxl.schema import OUTPUT_SHEETS, header_key, table_name
 from mspxl.workbook.table import HEADER_SEARCH_ROWS
-from mspxl.writers.atomic import replace_workbook
 from mspxl.writers.changes import Value, WorkbookChanges
+from mspxl.writers.prepared import PreparedSave
 
 DATE_FORMAT = "yyyy-mm-dd"
 INT_FORMAT = "0"
@@ -323,18 +322,11 @@ def _grow_tables(ws: Worksheet, last_row: int, last_col: int) -> None:
 
 def save_atomically(wb: Workbook, path: Path) -> None:
     """Write a temp file in the same folder, then replace: the workbook is either as before or fully updated."""
-    fd, tmp = tempfile.mkstemp(prefix=".mspxl-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        replace_workbook(Path(tmp), path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    PreparedSave(path, lambda tmp: wb.save(tmp))()
 
 
 def prepare_update(path: Path, changes: WorkbookChanges, currency: str, locale: str,
-                   writer: str | None = None) -> Callable[[], None]:
+                   writer: str | None = None) -> PreparedSave:
     """Apply `changes` to the workbook in memory and return the step that saves it: whatever cannot be written is
     found here, before a command writes any document; refused when Excel holds the file or saving would lose
     something.
@@ -343,13 +335,13 @@ def prepare_update(path: Path, changes: WorkbookChanges, currency: str, locale: 
     refuse_if_open(path)
     refuse_if_lossy(path, writer)
     if writer_name(writer) == "package":
-        from mspxl.writers.update import prepared_package, save_package
+        from mspxl.writers.update import prepared_package, write_package
 
         package = prepared_package(path, changes, money_format(currency, locale))
-        return lambda: save_package(package, path)
+        return PreparedSave(path, lambda tmp: write_package(package, tmp, path))
     wb = open_for_update(path)
     apply_changes(wb, changes, currency, locale)
-    return lambda: save_atomically(wb, path)
+    return PreparedSave(path, lambda tmp: wb.save(tmp))
 
 
 def update_workbook(path: Path, changes: WorkbookChanges, currency: str, locale: str,
