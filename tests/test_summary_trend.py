@@ -1,6 +1,7 @@
-"""The summary's 12-month trend is built in one replay of each client's history; its outstanding figures are the
-ones the collections engine gives when run as of each month's last day, on the sample workbook and on random
-histories (returned debits, fee drafts, credit notes, refunds, holds)."""
+"""The summary's 12-month trend is built in one replay of each client's history, the same replay that gives the
+collections as of the period's last day; its outstanding figures are the ones the collections engine gives when run
+as of each month's last day, on the sample workbook and on random histories (returned debits, fee drafts, credit
+notes, refunds, holds)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from test_collections_properties import CLIENTS, DAYS, FAST, START, histories
 from test_summary_figures import summary_sheets
 
 from mspxl.collections import run_collections
-from mspxl.collections.engine import outstanding_at
+from mspxl.collections.engine import collections_and_outstanding, outstanding_at
 from mspxl.commands.demo import run_demo
 from mspxl.records import Book
 from mspxl.summary import build_summary
@@ -35,6 +36,10 @@ def test_one_replay_gives_each_days_outstanding_as_a_run_for_that_day(history, o
     expected = [sum((s.balance for s in run_collections(book_settings, CLIENTS, invoices, payments, day).statuses),
                     start=Decimal("0.00")) for day in days]
     assert outstanding_at(book_settings, CLIENTS, invoices, payments, days) == expected
+    # the summary's single replay: the collections of the last day and every day's outstanding balance
+    result, owed = collections_and_outstanding(book_settings, CLIENTS, invoices, payments, days[-1], days)
+    assert owed == expected
+    assert result == run_collections(book_settings, CLIENTS, invoices, payments, days[-1])
 
 
 def month_by_month(book: Book, period: str) -> tuple[TrendPoint, ...]:

@@ -120,12 +120,30 @@ def run_collections(
     previous_states: Mapping[str, str] | None = None,
 ) -> CollectionsResult:
     """Collections as of `as_of` for every client, in Clients order."""
+    return collections_and_outstanding(settings, clients, invoices, payments, as_of, (), previous_states)[0]
+
+
+def collections_and_outstanding(
+    settings: Settings,
+    clients: Sequence[Client],
+    invoices: Sequence[Invoice],
+    payments: Sequence[Payment],
+    as_of: date,
+    days: Sequence[date],
+    previous_states: Mapping[str, str] | None = None,
+) -> tuple[CollectionsResult, list[Decimal]]:
+    """`run_collections` as of `as_of` and `outstanding_at` each of `days` (ascending, the last `as_of`), from one
+    replay of each client's history (a client's balance does not depend on how it is collected)."""
+    if days and days[-1] != as_of:
+        raise ValueError(f"the last day of the outstanding balances must be {as_of}, not {days[-1]}")
     previous = previous_states or {}
     charged = fees_by_payment(invoices)
     invoices_of, payments_of = by_client(invoices, payments)
-
-    histories = [
-        client_history(
+    totals = [ZERO] * len(days)
+    histories = []
+    for client in clients:
+        balances: list[Decimal] = []
+        histories.append(client_history(
             settings,
             collected_as(client, payments_of[client.id], as_of),
             invoices_of[client.id],
@@ -133,9 +151,10 @@ def run_collections(
             charged,
             as_of,
             draft_order=len(invoices),
-        )
-        for client in clients
-    ]
+            checkpoints=days,
+            at_checkpoint=balances.append if days else None,
+        ))
+        totals = [total + balance for total, balance in zip(totals, balances, strict=True)]
     statuses = tuple(
         client_status(settings, history, as_of, previous.get(history.client.id, states.CURRENT))
         for history in histories
@@ -150,4 +169,4 @@ def run_collections(
         row for row in (aging_row(h.client, h.ledger, as_of) for h in histories) if shows_in_aging(row)
     )
     desk = tuple(item for item in map(actions.service_desk_item, statuses) if item is not None)
-    return CollectionsResult(new_fees=new_fees, statuses=statuses, aging=aging, service_desk=desk)
+    return CollectionsResult(new_fees=new_fees, statuses=statuses, aging=aging, service_desk=desk), totals

@@ -217,13 +217,17 @@ def client_history(
     charged_fees: Mapping[str, Invoice],
     as_of: date,
     draft_order: int,
+    checkpoints: Sequence[date] = (),
+    at_checkpoint: Callable[[Decimal], None] | None = None,
 ) -> ClientHistory:
     """Replay a client's register rows (with their register order) and payments up to `as_of`.
 
     `charged_fees` maps a returned Payment ID to the fee invoice already in the register; such a debit is
-    never charged again. Drafts get orders after `draft_order`.
+    never charged again. Drafts get orders after `draft_order`. `at_checkpoint`, if given, is told the balance at
+    the end of each of `checkpoints` (ascending, the last `as_of`), as `balances_at` gives them.
     """
-    replay = _replayed(settings, client, invoices, payments, charged_fees, as_of, draft_order)
+    seen = None if at_checkpoint is None else (lambda replay: at_checkpoint(replay.ledger.balance))
+    replay = _replayed(settings, client, invoices, payments, charged_fees, as_of, draft_order, checkpoints, seen)
     fees_issued = [inv.total for _, inv in invoices if inv.type == "fee" and inv.issue_date <= as_of]
     fees_issued += [fee.total for fee in replay.new_fees]
     return ClientHistory(

@@ -8,14 +8,14 @@ counts in the balances as the engine's draft (`unissued_fees` says how many), as
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
 from mspxl.billing.blocks import prepaid_hours_left
 from mspxl.billing.calendar import add_months, last_day, parse_period
 from mspxl.collections import STATES, CollectionsResult, run_collections
-from mspxl.collections.engine import outstanding_at
+from mspxl.collections.engine import collections_and_outstanding, outstanding_at
 from mspxl.collections.model import ClientStatus
 from mspxl.money import ZERO
 from mspxl.records import Book, Client, Invoice
@@ -27,6 +27,13 @@ from mspxl.summary.model import CashFigures, ClientRevenue, MonthlySummary, Tren
 def collections_as_of(book: Book, period: str) -> CollectionsResult:
     """Collections and aging as of the period's last day."""
     return run_collections(book.settings, book.clients, book.invoices, book.payments, last_day(period))
+
+
+def collections_and_trend_balances(book: Book, period: str) -> tuple[CollectionsResult, list[Decimal]]:
+    """`collections_as_of` the period, and the outstanding balance at the last day of each month of its trend, from
+    one replay of each client's history."""
+    days = [last_day(p) for p in F.trend_periods(period)]
+    return collections_and_outstanding(book.settings, book.clients, book.invoices, book.payments, days[-1], days)
 
 
 def outstanding_balance(result: CollectionsResult) -> Decimal:
@@ -95,11 +102,13 @@ def client_rows(
 
 def trend(book: Book, period: str, clients: Mapping[str, Client],
           covering: Mapping[str, Mapping[str, Invoice]] | None = None,
-          cash: Mapping[str, CashFigures] | None = None) -> tuple[TrendPoint, ...]:
+          cash: Mapping[str, CashFigures] | None = None,
+          outstanding: Sequence[Decimal] | None = None) -> tuple[TrendPoint, ...]:
     """The twelve months ending with `period`, each with its billed total, MRR, cash collected and returned, and the
     outstanding balance at its last day; the register, the payments and each client's history are gone through
     once for all twelve (the outstanding figures are those `collections_as_of` gives month by month).
-    `covering` and `cash`: each month's covering invoices and cash figures, when already worked out."""
+    `covering`, `cash` and `outstanding`: each month's covering invoices, cash figures and outstanding balance,
+    when already worked out."""
     periods = F.trend_periods(period)
     billed = dict.fromkeys(periods, ZERO)
     for inv in book.invoices:
@@ -110,8 +119,9 @@ def trend(book: Book, period: str, clients: Mapping[str, Client],
     mrr = {p: F.mrr_of(covering[p], clients) for p in periods}
     if cash is None:
         cash = F.cash_by_period(book.payments, periods)
-    outstanding = outstanding_at(book.settings, book.clients, book.invoices, book.payments,
-                                 [last_day(p) for p in periods])
+    if outstanding is None:
+        outstanding = outstanding_at(book.settings, book.clients, book.invoices, book.payments,
+                                     [last_day(p) for p in periods])
     return tuple(TrendPoint(period=p, billed=billed[p], mrr=mrr[p], collected=cash[p].collected,
                             returned=cash[p].returned, outstanding=owed)
                  for p, owed in zip(periods, outstanding, strict=True))
@@ -124,7 +134,7 @@ def build_summary(
     parse_period(period)
     clients = {c.id: c for c in book.clients}
     invoices = F.invoices_of_period(book.invoices, period)
-    result = collections_as_of(book, period)
+    result, outstanding = collections_and_trend_balances(book, period)
     as_of = last_day(period)
     previous = add_months(period, -1)
     months = F.trend_periods(period)  # the previous period among them
@@ -150,7 +160,7 @@ def build_summary(
         invoices=invoices,
         collections=tuple(s for s in result.statuses if s.on_collections_sheet),
         aging=result.aging,
-        trend=trend(book, period, clients, covering, cash),
+        trend=trend(book, period, clients, covering, cash, outstanding),
         documents=dict(documents or {}),
         unissued_fees=len(result.new_fees),
         margin=margin_report(book, invoices),
