@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from mspxl.cli import cli
 from mspxl.resources import sample_workbook
-from mspxl.workbook.source_file import _sheet_parts
+from mspxl.workbook.package_scan import sheet_parts
 
 EXCEL_MADE = Path(__file__).parent / "data" / "excel-made"
 FILES = sorted(p.name for p in EXCEL_MADE.iterdir() if p.suffix in (".xlsx", ".xlsm"))
@@ -104,7 +104,7 @@ def owned_parts(path: Path) -> set[str]:
     """The parts the commands may write: the written sheets with their tables and relationships, and the parts
     that list what the package holds."""
     with zipfile.ZipFile(path) as package:
-        sheets = _sheet_parts(package)
+        sheets = sheet_parts(package)
     owned = set(GRAFT_PARTS)
     for name, part in sheets.items():
         if name in WRITTEN_SHEETS:

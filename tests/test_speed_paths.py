@@ -3,6 +3,7 @@ unusable-cell scan that looks only around formulas and error types, and Excel ta
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -14,8 +15,8 @@ from openpyxl.worksheet.table import Table
 
 from mspxl import schema as S
 from mspxl.schema import Column, Kind
-from mspxl.workbook import source_file
-from mspxl.workbook.cells import CellError, cell_reader, merged_over, read_cell
+from mspxl.workbook import package_scan, source_file
+from mspxl.workbook.cells import CellError, cell_reader, excel_error, merged_over, read_cell
 from mspxl.workbook.raw import RawSheet
 from mspxl.workbook.table import read_rows
 
@@ -57,7 +58,7 @@ def test_rows_with_blank_unusable_and_bad_cells_are_reported_cell_by_cell_in_ord
             [None, None, merged_over("A4:B4"), None, None, None, None, None, None],
             [],
             ["  ", None, None, None, None, None, None, None, None],
-            ["P3", "C1", date(2026, 1, 3), "12", source_file.excel_error("#REF!"), None, None, None, None]]
+            ["P3", "C1", date(2026, 1, 3), "12", excel_error("#REF!"), None, None, None, None]]
     read, problems = read_rows(RawSheet("Payments", rows), S.PAYMENTS)
     assert [r.number for r in read] == [2, 3, 7]
     assert [r.ok for r in read] == [True, False, False]
@@ -92,7 +93,7 @@ SHEET_XML = (
 
 
 def full_scan(xml: bytes) -> dict:
-    return source_file._unusable_of(source_file.CELL_RE.finditer(xml))
+    return package_scan.unusable_of(package_scan.CELL_RE.finditer(xml))
 
 
 @pytest.mark.parametrize("xml", [
@@ -102,7 +103,7 @@ def full_scan(xml: bytes) -> dict:
     SHEET_XML.replace(b"<sheetData>", b"<sheetData>" + b'<row r="9"><c r="A9"><v>1</v></c></row>' * 50),
 ], ids=["plain", "prefixed", "mixed", "long"])
 def test_the_scan_around_formulas_finds_what_the_full_scan_finds(xml: bytes) -> None:
-    found = source_file._unusable_in(xml)
+    found = package_scan.unusable_in(xml)
     assert found == full_scan(xml)
     assert list(found) == list(full_scan(xml))
     if b"<sheetData><row r=\"1\">" in xml:
@@ -128,17 +129,17 @@ def test_tables_read_from_the_package_are_the_ones_calamine_reads(tmp_path: Path
     wb.save(path)
     book = python_calamine.CalamineWorkbook.from_path(str(path), load_tables=True)
     try:
-        expected = source_file._calamine_tables(book)
+        expected = source_file.calamine_tables(book)
         names = list(book.table_names)
     finally:
         book.close()
-    with source_file.zipfile.ZipFile(path) as package:
-        got = source_file._package_tables(package, source_file._sheet_parts(package), names)
+    with zipfile.ZipFile(path) as package:
+        got = package_scan.package_tables(package, package_scan.sheet_parts(package), names)
     assert got == expected
     assert [t.name for t in got["Users"]] == [t.name for t in expected["Users"]]
     assert got["Clients & Co"][0].header_row == 3 and got["Clients & Co"][0].first_col == 1
-    with source_file.zipfile.ZipFile(path) as package:
-        assert source_file._package_tables(package, source_file._sheet_parts(package), [*names, "Gone"]) is None
+    with zipfile.ZipFile(path) as package:
+        assert package_scan.package_tables(package, package_scan.sheet_parts(package), [*names, "Gone"]) is None
     assert {k: v.tables for k, v in source_file.read_raw(path).items() if v.tables} == expected
 
 

@@ -33,7 +33,7 @@ from mspxl.records import (
 from mspxl.schema import Column, Kind, header_key
 from mspxl.settings import SETTINGS_BY_KEY
 from mspxl.workbook.cells import CellError, read_cell, read_text
-from mspxl.workbook.table import Row, cell_ref
+from mspxl.workbook.table import Row, Table, cell_ref
 
 
 def _dec(value: Any) -> Decimal:
@@ -144,37 +144,83 @@ def field_value(column: Column, cell: str, env: dict[str, object]) -> str:
     return f"_txt({cell})"
 
 
-Builder = Callable[[list[Row]], list[Any]]
+def as_read(column: Column, values: list[object]) -> bool:
+    """Whether every read value of the column is already its record field (`field_value` would give it back as it
+    is): text with no blank, Y/N as bools, numbers as Decimals (none blank where the column has a default)."""
+    kind = column.kind
+    if kind is Kind.DATE:
+        return True
+    types = set(map(type, values))
+    if kind is Kind.YN:
+        return types <= {bool}
+    if kind in NUMBER_KINDS:
+        if column.default is not None:
+            return types <= {Decimal} and all(values)
+        return types <= ({Decimal} if column.required else {Decimal, type(None)})
+    return types <= {str}
 
 
-def record_builder(sheet: S.Sheet, record: type, renames: dict[str, str]) -> Builder:
-    """The function that turns the sheet's rows into records: for each field of `record`, the column of the same
-    name (or renamed in RECORDS) read as its kind says; a field the record needs and no column gives is a mistake.
+Builder = Callable[[Table], list[Any]]
 
-    The function is written out once per sheet and compiled, so building a row costs what a hand-written
-    constructor call costs (the validation stage is measured in bench/)."""
+
+def record_builder(sheet: S.Sheet, record: type, renames: dict[str, str],
+                   plain: Callable[[Column, list[object]], bool] = as_read) -> Builder:
+    """The function that turns the sheet's rows read (a Table) into records: for each field of `record`, the column
+    of the same name (or renamed in RECORDS) read as its kind says; a field the record needs and no column gives is a
+    mistake.
+
+    The function is written out and compiled, so building a row costs what a hand-written constructor call costs
+    (the validation stage is measured in bench/): once per sheet and set of columns whose values are already their
+    fields (`as_read`), which are passed as they are."""
     names = {f.name for f in fields(record)}
-    env: dict[str, object] = {"record": record, "_dec": _dec, "_opt_dec": _opt_dec, "_txt": _txt}
-    args = []
-    for column in sheet.columns:
-        name = renames.get(column.header, field_name(column.header))
-        if name in names:
-            args.append(f"{name}={field_value(column, f'get({column.header!r})', env)}")
-    given = {arg.split("=", 1)[0] for arg in args} | {"row"}
+    plan = [(renames.get(c.header, field_name(c.header)), c) for c in sheet.columns]
+    plan = [(name, column) for name, column in plan if name in names]
+    given = {name for name, _ in plan} | {"row"}
     needed = [f.name for f in fields(record)
               if f.name not in given and f.default is MISSING and f.default_factory is MISSING]
     if needed:
         raise TypeError(f"{sheet.name}: no column for {record.__name__} field(s) {', '.join(needed)}")
-    source = (f"def build(rows):\n    return [record({', '.join(args)}, row=row.number)\n"
-              "            for row in rows if row.ok for get in (row.values.get,)]\n")
-    exec(compile(source, f"<records of {sheet.name}>", "exec"), env)  # noqa: S102 - our own source, from schema.py
+    compiled: dict[tuple[bool, ...], Callable[..., list[Any]]] = {}
+
+    def build_table(table: Table) -> list[Any]:
+        columns = [table.values[column.header] for _, column in plan]
+        as_is = tuple(plain(column, values) for (_, column), values in zip(plan, columns, strict=True))
+        build = compiled.get(as_is)
+        if build is None:
+            build = compiled[as_is] = _compile(sheet.name, record, plan, as_is)
+        return build(table.numbers, table.ok, *columns)
+
+    return build_table
+
+
+def _compile(sheet: str, record: type, plan: list[tuple[str, Column]], plain: tuple[bool, ...]
+             ) -> Callable[..., list[Any]]:
+    env: dict[str, object] = {"record": record, "_dec": _dec, "_opt_dec": _opt_dec, "_txt": _txt}
+    args = [f"{name}={f'v{i}' if as_is else field_value(column, f'v{i}', env)}"
+            for i, ((name, column), as_is) in enumerate(zip(plan, plain, strict=True))]
+    cells = ", ".join(f"v{i}" for i in range(len(plan)))
+    source = (f"def build(numbers, ok, {cells}):\n    return [record({', '.join(args)}, row=number)\n"
+              f"            for number, good, {cells} in zip(numbers, ok, {cells}) if good]\n")
+    exec(compile(source, f"<records of {sheet}>", "exec"), env)  # noqa: S102 - our own source, from schema.py
     return env["build"]  # type: ignore[return-value]
 
 
-def build_records(sheet: S.Sheet, rows: list[Row]) -> list[Any]:
+_builders: dict[str, tuple[S.Sheet, Builder]] = {}
+
+
+def build_table_records(sheet: S.Sheet, table: Table) -> list[Any]:
     """The sheet's rows as records, one per row read without error, in sheet order."""
-    record, renames = RECORDS[sheet.name]
-    return record_builder(sheet, record, renames)(rows)
+    cached = _builders.get(sheet.name)
+    if cached is None or cached[0] is not sheet:
+        record, renames = RECORDS[sheet.name]
+        cached = _builders[sheet.name] = (sheet, record_builder(sheet, record, renames))
+    return cached[1](table)
+
+
+def build_records(sheet: S.Sheet, rows: list[Row]) -> list[Any]:
+    """Records from rows read one by one (Row objects), as from the same rows read a column at a time."""
+    values = {c.header: [row.values.get(c.header) for row in rows] for c in sheet.columns}
+    return build_table_records(sheet, Table([row.number for row in rows], values, [row.ok for row in rows]))
 
 
 def first_by_id(records: list[Any], key: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from mspxl.workbook.source_file import (
+from mspxl.workbook.package_scan import (
     REL_RE,
     REL_RE_TARGET_FIRST,
 )

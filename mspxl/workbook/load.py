@@ -11,10 +11,11 @@ from mspxl import schema as S
 from mspxl.problems import Problem, error, has_errors
 from mspxl.records import Book, Settings
 from mspxl.workbook import build
+from mspxl.workbook.columns import MISSING
 from mspxl.workbook.raw import RawBook, gc_paused
 from mspxl.workbook.sheet_names import find_sheet, renamed_sheets
 from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
-from mspxl.workbook.table import Row, cell_ref, locate_header, read_rows
+from mspxl.workbook.table import Row, Table, cell_ref, locate_header, read_table
 from mspxl.workbook.validate import validate
 
 
@@ -34,9 +35,12 @@ def load_raw(raw: RawBook, today: date) -> Loaded:
         return _load_raw(raw, today)
 
 
+ROW_SHEETS = frozenset({"Settings", "Invoices", "InvoiceLines", "Collections"})  # read as rows, not as records
+
+
 def _load_raw(raw: RawBook, today: date) -> Loaded:
     problems: list[Problem] = []
-    rows: dict[str, list[Row]] = {}
+    tables: dict[str, Table] = {}
     cols: dict[str, dict[str, int]] = {}
     all_sheets = (*S.INPUT_SHEETS, S.INVOICES, S.INVOICE_LINES, S.COLLECTIONS)
     schema = {sheet.name: sheet for sheet in all_sheets}
@@ -48,18 +52,19 @@ def _load_raw(raw: RawBook, today: date) -> Loaded:
                 problems.append(renamed[sheet.name])
             elif sheet.required:
                 problems.append(error(sheet.name, "", "", "sheet is missing (run `mspxl init` to see the layout)"))
-            rows[sheet.name] = []
+            tables[sheet.name] = Table([], {c.header: [] for c in sheet.columns}, [])
             continue
-        sheet_rows, sheet_problems = read_rows(found, sheet)
+        table, sheet_problems = read_table(found, sheet)
         located, _ = locate_header(found, sheet)
         cols[sheet.name] = located.columns if located else {}
-        rows[sheet.name] = sheet_rows
+        tables[sheet.name] = table
         problems.extend(sheet_problems)
+    rows = {name: tables[name].rows() for name in ROW_SHEETS}
     settings, setting_problems = build.build_settings(rows["Settings"]) if rows["Settings"] else (Settings(), [])
     problems.extend(setting_problems)
 
     def records(name: str) -> list[Any]:
-        return build.build_records(schema[name], rows[name])
+        return build.build_table_records(schema[name], tables[name])
 
     invoices, register_problems = build.build_register(rows["Invoices"], rows["InvoiceLines"])
     if not renamed:  # else every row pointing to the renamed sheet would be reported too
@@ -86,15 +91,18 @@ def _load_raw(raw: RawBook, today: date) -> Loaded:
         collections_as_of=max((as_date(r["As Of"]) for r in rows["Collections"]
                                if r.ok and isinstance(r["As Of"], date)), default=None),
     )
-    ids = {
-        (sheet.name, sheet.id_column): [(r.number, str(r[sheet.id_column])) for r in rows[sheet.name]
-                                        if r[sheet.id_column] is not None]
-        for sheet in S.INPUT_SHEETS
-        if sheet.id_column
-    }
+    ids = {(sheet.name, sheet.id_column): _ids(tables[sheet.name], sheet.id_column)
+           for sheet in S.INPUT_SHEETS if sheet.id_column}
     if not renamed:
         problems.extend(validate(book, cols, ids, today))
     return Loaded(book, problems)
+
+
+def _ids(table: Table, header: str) -> list[tuple[int, str]]:
+    """(row number, ID as text) of every row with an ID in the column `header` (rows with errors included)."""
+    return [(number, value if value.__class__ is str else str(value))
+            for number, value in zip(table.numbers, table.values[header], strict=True)
+            if value is not None and value is not MISSING]
 
 
 def as_date(value: date) -> date:

@@ -8,16 +8,16 @@ computed value, a cell merged over by its neighbour) are marked so the reader re
 
 from __future__ import annotations
 
-import html
-import posixpath
-import re
 import zipfile
-from collections.abc import Iterable
-from pathlib import Path, PurePosixPath
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
+from itertools import repeat
+from pathlib import Path
 
 import python_calamine
 
-from mspxl.workbook.cells import Unusable, excel_error, merged_over, uncomputed_formula
+from mspxl.workbook.cells import merged_over
+from mspxl.workbook.package_scan import package_extras, sheet_sizes
 from mspxl.workbook.raw import RawBook, RawSheet, TableRef, gc_paused, whole_book_read
 from mspxl.workbook.table import cell_ref
 
@@ -34,21 +34,8 @@ REFUSED_SUFFIXES = {
     ".xlsb": "is an Excel binary workbook (.xlsb), which mspxl cannot update: " + SAVE_AS_XLSX,
     ".ods": "is an OpenDocument spreadsheet (.ods), which mspxl cannot update: " + SAVE_AS_XLSX,
 }
-SHEET_RE = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\br:id=\"([^\"]*)\"")
-SHEET_RE_ID_FIRST = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]*)\"[^>]*?\bname=\"([^\"]*)\"")
-REL_RE = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?\bId=\"([^\"]*)\"[^>]*?\bTarget=\"([^\"]*)\"")
-REL_RE_TARGET_FIRST = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?\bTarget=\"([^\"]*)\"[^>]*?\bId=\"([^\"]*)\"")
-CELL_RE = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-ATTR_RE = re.compile(rb"\b(r|t)=\"([^\"]*)\"")
-FORMULA_RE = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
-VALUE_RE = re.compile(rb"<(?:\w+:)?v\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?v>)", re.S)
-REF_RE = re.compile(r"^([A-Z]+)(\d+)$")
-ELEMENT_ATTRS_RE = re.compile(rb"\b([\w:]+)=\"([^\"]*)\"")
-RELATIONSHIP_RE = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
-TABLE_RE = re.compile(rb"<(?:\w+:)?table\b([^>]*)>")
-RANGE_RE = re.compile(r"^\$?([A-Z]+)\$?(\d+):\$?([A-Z]+)\$?(\d+)$")
-WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-END_OF_NAME = (b" ", b">", b"/", b"\n", b"\t", b"\r")
+THREAD_BYTES = 4 * 1024 * 1024  # sheets unpacking to less are parsed in one thread: a second would cost more
+Merge = tuple[tuple[int, int], tuple[int, int]]
 EMPTY_ROW: list[object] = []  # shared by every empty row, so a sheet used down to row 1,048,576 costs little
 
 
@@ -123,12 +110,9 @@ def read_raw(path: Path, sheets: set[str] | None = None) -> RawBook:
         raise UnreadableWorkbook(f"{path.name} is not a readable .xlsx workbook ({exc})") from exc
     try:
         wanted = [n for n in book.sheet_names if sheets is None or n in sheets]
-        hidden_values, tables = _package_extras(path, set(wanted), list(book.table_names))
-        if tables is None:
-            tables = _calamine_tables(book)
         result: RawBook = {}
         with gc_paused():
-            _read_sheets(book, wanted, hidden_values, tables, result)
+            _read_sheets(book, wanted, path, result)
         if sheets is None:
             whole_book_read(path, result)
         return result
@@ -136,16 +120,29 @@ def read_raw(path: Path, sheets: set[str] | None = None) -> RawBook:
         book.close()
 
 
-def _read_sheets(book: python_calamine.CalamineWorkbook, wanted: list[str],
-                 hidden_values: dict[str, dict[tuple[int, int], Unusable]], tables: dict[str, list[TableRef]],
-                 result: RawBook) -> None:
+Parsed = dict[str, tuple[list[list[object]], list[Merge]]]  # sheet -> its rows from A1 and its merged ranges
+
+
+def _read_sheets(book: python_calamine.CalamineWorkbook, wanted: list[str], path: Path, result: RawBook) -> None:
+    """The sheets `wanted`, in order, into `result`. When they are big, the largest are parsed in a second thread
+    with a workbook of its own (calamine parses without holding the interpreter, but one workbook serves one thread
+    at a time) while this thread looks through the package for unusable cells and tables and parses the rest."""
+    sizes = sheet_sizes(path)
+    mine, theirs = _split(wanted, sizes) if sum(sizes.get(n, 0) for n in wanted) >= THREAD_BYTES else (wanted, [])
+    parsed: Parsed = {}
+    with ThreadPoolExecutor(1, thread_name_prefix="mspxl-read") if theirs else nullcontext() as pool:
+        other = pool.submit(_parse_from_path, path, theirs) if pool is not None else None
+        hidden_values, tables = package_extras(path, set(wanted), list(book.table_names))
+        parsed.update(_parse(book, mine))
+        if other is not None:
+            theirs_parsed = other.result()
+            parsed.update(theirs_parsed if theirs_parsed is not None else _parse(book, theirs))
+    if tables is None:
+        tables = calamine_tables(book)
     for name in wanted:
-        try:
-            sheet = book.get_sheet_by_name(name)
-            rows = _rows(sheet)
-            merges = sheet.merged_cell_ranges or []
-        except Exception:  # a chart sheet or a dialog sheet: not data
-            continue
+        if name not in parsed:
+            continue  # a chart sheet or a dialog sheet: not data
+        rows, merges = parsed[name]
         _mark_merges(rows, merges)
         for (row, col), value in hidden_values.get(name, {}).items():
             _put(rows, row, col, value)
@@ -153,7 +150,41 @@ def _read_sheets(book: python_calamine.CalamineWorkbook, wanted: list[str],
         result[name] = RawSheet(name, rows, tables.get(name, []))
 
 
-def _calamine_tables(book: python_calamine.CalamineWorkbook) -> dict[str, list[TableRef]]:
+def _split(wanted: list[str], sizes: dict[str, int]) -> tuple[list[str], list[str]]:
+    """The sheets in two groups of about the same bytes to parse, the first (this thread's, which also looks
+    through the package) a little lighter."""
+    loads = [sum(sizes.values()) // 6, 0]
+    groups: tuple[list[str], list[str]] = ([], [])
+    for name in sorted(wanted, key=lambda n: -sizes.get(n, 0)):
+        lighter = 0 if loads[0] <= loads[1] else 1
+        groups[lighter].append(name)
+        loads[lighter] += sizes.get(name, 0)
+    return groups
+
+
+def _parse_from_path(path: Path, names: list[str]) -> Parsed | None:
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception:  # the first thread's workbook opened this file: that one reads these sheets then
+        return None
+    try:
+        return _parse(book, names)
+    finally:
+        book.close()
+
+
+def _parse(book: python_calamine.CalamineWorkbook, names: list[str]) -> Parsed:
+    parsed: Parsed = {}
+    for name in names:
+        try:
+            sheet = book.get_sheet_by_name(name)
+            parsed[name] = _rows(sheet), sheet.merged_cell_ranges or []
+        except Exception:  # a chart sheet or a dialog sheet: not data
+            continue
+    return parsed
+
+
+def calamine_tables(book: python_calamine.CalamineWorkbook) -> dict[str, list[TableRef]]:
     """Per sheet, its Excel tables as calamine reads them (each one reads the table's cells too, so it is slow)."""
     tables: dict[str, list[TableRef]] = {}
     for name in book.table_names:
@@ -166,21 +197,40 @@ def _calamine_tables(book: python_calamine.CalamineWorkbook) -> dict[str, list[T
 
 
 def _rows(sheet: python_calamine.CalamineSheet) -> list[list[object]]:
-    """The sheet's rows from A1, empty strings as None; an empty row is the shared EMPTY_ROW."""
-    rows: list[list[object]] = []
+    """The sheet's rows from A1, empty strings as None; an empty row is the shared EMPTY_ROW.
+
+    Done a column at a time: the rows turned into columns, only the columns holding an empty string rewritten, and
+    turned back into rows (a row-by-row rewrite costs three times as much on a sheet of optional columns)."""
     start_row, start_col = sheet.start if sheet.height else (0, 0)
-    pad = [None] * start_col  # calamine's rows start at the first used column
-    for row in sheet.iter_rows():
-        empty = row.count("")
-        if empty == len(row):
-            rows.append(EMPTY_ROW)
-        elif empty:
-            rows.append(pad + [None if v == "" else v for v in row])
-        else:
-            rows.append(pad + row if pad else row)  # each row is a new list: kept as it is
-    if start_row and len(rows) == sheet.height:  # rows started at the first used row, not at row 1
+    found = sheet.to_python()
+    rows = _from_a(found, start_col)
+    if start_row and len(found) == sheet.height:  # rows start at the first used row, not at row 1
         rows[:0] = [EMPTY_ROW] * start_row
     return rows
+
+
+def _from_a(found: list[list[object]], start_col: int) -> list[list[object]]:
+    width = max(map(len, found), default=0)
+    counts = list(map(list.count, found, repeat("")))
+    if not start_col and not any(counts) and width:
+        return found
+    if width == 0 or min(map(len, found)) < width:  # rows of different lengths: not what calamine gives
+        return [_row(row, start_col) for row in found]
+    columns = [column if "" not in column else tuple(None if v == "" else v for v in column)
+               for column in zip(*found, strict=True)]
+    if start_col:
+        columns[:0] = [(None,) * len(found)] * start_col  # calamine's rows start at the first used column
+    rows = list(map(list, zip(*columns, strict=True)))
+    for index, empty in enumerate(counts):
+        if empty == width:
+            rows[index] = EMPTY_ROW
+    return rows
+
+
+def _row(row: list[object], start_col: int) -> list[object]:
+    if row.count("") == len(row):
+        return EMPTY_ROW
+    return [None] * start_col + [None if v == "" else v for v in row]
 
 
 def _trim(rows: list[list[object]]) -> None:
@@ -199,7 +249,7 @@ def _put(rows: list[list[object]], row: int, col: int, value: object) -> None:
     cells[col] = value
 
 
-def _mark_merges(rows: list[list[object]], merges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+def _mark_merges(rows: list[list[object]], merges: list[Merge]) -> None:
     """Every cell a merge covers, but its top-left, in a row that holds data: merged data cannot be read per row."""
     for (top, left), (bottom, right) in merges:
         label = f"{cell_ref(top + 1, left)}:{cell_ref(bottom + 1, right)}"
@@ -211,175 +261,3 @@ def _mark_merges(rows: list[list[object]], merges: list[tuple[tuple[int, int], t
                     _put(rows, row, col, merged_over(label))
 
 
-def unusable_cells(path: Path, sheet_names: set[str]) -> dict[str, dict[tuple[int, int], Unusable]]:
-    """Per sheet, the 0-based (row, col) of cells holding an Excel error or a formula with no computed value."""
-    with zipfile.ZipFile(path) as package:
-        return _unusable_cells(package, _sheet_parts(package), sheet_names)
-
-
-def _package_extras(path: Path, sheet_names: set[str], table_names: list[str]
-                    ) -> tuple[dict[str, dict[tuple[int, int], Unusable]], dict[str, list[TableRef]] | None]:
-    """The unusable cells of the sheets, and their Excel tables when every table is plain (see _package_tables)."""
-    with zipfile.ZipFile(path) as package:
-        parts = _sheet_parts(package)
-        return _unusable_cells(package, parts, sheet_names), _package_tables(package, parts, table_names)
-
-
-def _unusable_cells(package: zipfile.ZipFile, parts: dict[str, str], sheet_names: set[str]
-                    ) -> dict[str, dict[tuple[int, int], Unusable]]:
-    found: dict[str, dict[tuple[int, int], Unusable]] = {}
-    for name, part in parts.items():
-        if name not in sheet_names:
-            continue
-        try:
-            xml = package.read(part)
-        except KeyError:
-            continue
-        if b"<f" not in xml and b't="e"' not in xml:
-            continue
-        cells = _unusable_in(xml)
-        if cells:
-            found[name] = cells
-    return found
-
-
-def _package_tables(package: zipfile.ZipFile, parts: dict[str, str], table_names: list[str]
-                    ) -> dict[str, list[TableRef]] | None:
-    """Per sheet, its Excel tables read from the package's table parts, in calamine's order: the same as
-    `_calamine_tables` without reading any cell. None when a table is not plain (no single header row, a range that
-    is not `A1:E20`) or the tables found are not the ones calamine names: then calamine reads them."""
-    by_name: dict[str, tuple[str, TableRef]] = {}
-    for sheet, part in parts.items():
-        folder, _, base = part.rpartition("/")
-        try:
-            rels = package.read(f"{folder}/_rels/{base}.rels")
-        except KeyError:
-            continue
-        for rel in RELATIONSHIP_RE.finditer(rels):
-            attrs = dict(ELEMENT_ATTRS_RE.findall(rel.group(1)))
-            if not attrs.get(b"Type", b"").endswith(b"/table"):
-                continue
-            target = html.unescape(attrs.get(b"Target", b"").decode())
-            table_part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"{folder}/{target}")
-            try:
-                head = TABLE_RE.search(package.read(table_part))
-            except KeyError:
-                return None
-            if head is None:
-                return None
-            table = dict(ELEMENT_ATTRS_RE.findall(head.group(1)))
-            where = RANGE_RE.match(table.get(b"ref", b"").decode())
-            name = html.unescape((table.get(b"displayName") or table.get(b"name") or b"").decode())
-            if where is None or table.get(b"headerRowCount", b"1") != b"1" or not name or name in by_name:
-                return None
-            by_name[name] = (sheet, TableRef(name, int(where.group(2)), _column_index(where.group(1)),
-                                             _column_index(where.group(3))))
-    if sorted(by_name) != sorted(table_names):
-        return None
-    tables: dict[str, list[TableRef]] = {}
-    for name in table_names:
-        sheet, ref = by_name[name]
-        tables.setdefault(sheet, []).append(ref)
-    return tables
-
-
-def _sheet_parts(package: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> its part inside the package (`xl/worksheets/sheet1.xml`)."""
-    try:
-        workbook = package.read("xl/workbook.xml")
-        rels = package.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
-        return {}
-    targets = {rid: target for rid, target in REL_RE.findall(rels)}
-    targets.update({rid: target for target, rid in REL_RE_TARGET_FIRST.findall(rels)})
-    sheets = {rid: name for name, rid in SHEET_RE.findall(workbook)}
-    sheets.update({rid: name for rid, name in SHEET_RE_ID_FIRST.findall(workbook)})
-    parts: dict[str, str] = {}
-    for rid, name in sheets.items():
-        target = targets.get(rid)
-        if target is None:
-            continue
-        text = target.decode()
-        part = text.lstrip("/") if text.startswith("/") else str(PurePosixPath("xl") / text)
-        parts[html.unescape(name.decode())] = part
-    return parts
-
-
-def _unusable_in(xml: bytes) -> dict[tuple[int, int], Unusable]:
-    """Every cell of the sheet's XML holding an error or an uncomputed formula. Only the cells around a `<f` tag or
-    a `t="e"` attribute are looked at (a 10 MB sheet of plain values has none); a sheet that writes its cells with a
-    namespace prefix (`<x:c>`) is scanned cell by cell."""
-    if _has_prefixed_tags(xml):
-        return _unusable_of(CELL_RE.finditer(xml))
-    starts: dict[int, int] = {}  # cell start -> the first hit inside it
-    for hit in _hits(xml):
-        start = _cell_start(xml, hit)
-        if start >= 0:
-            starts.setdefault(start, hit)
-    matches = []
-    for start in sorted(starts):
-        match = CELL_RE.match(xml, start)
-        if match is not None and match.end() > starts[start]:
-            matches.append(match)
-    return _unusable_of(matches)
-
-
-def _has_prefixed_tags(xml: bytes) -> bool:
-    """A `<x:c ...>` or `<x:f>` element: cells written with a namespace prefix."""
-    for needle in (b":c", b":f"):
-        at = xml.find(needle)
-        while at >= 0:
-            if xml[at + 2:at + 3] in END_OF_NAME:
-                return True
-            at = xml.find(needle, at + 1)
-    return False
-
-
-def _hits(xml: bytes) -> list[int]:
-    """Where a formula element (`<f>`, `<f t="shared" .../>`) or an error type (`t="e"`) begins."""
-    hits = []
-    for needle, after in ((b"<f", 2), (b't="e"', None)):
-        at = xml.find(needle)
-        while at >= 0:
-            if after is None or (at + after < len(xml) and xml[at + after] not in WORD_BYTES):
-                hits.append(at)
-            at = xml.find(needle, at + 1)
-    return hits
-
-
-def _cell_start(xml: bytes, before: int) -> int:
-    """The start of the last `<c` element tag before `before`, or -1."""
-    at = xml.rfind(b"<c", 0, before)
-    while at >= 0 and at + 2 < len(xml) and xml[at + 2] in WORD_BYTES:  # <col>, <cfRule>: not a cell
-        at = xml.rfind(b"<c", 0, at)
-    return at
-
-
-def _unusable_of(matches: Iterable[re.Match[bytes]]) -> dict[tuple[int, int], Unusable]:
-    cells: dict[tuple[int, int], Unusable] = {}
-    for match in matches:
-        attrs = dict(ATTR_RE.findall(match.group(1)))
-        inner = match.group(2) or b""
-        ref = attrs.get(b"r")
-        if ref is None:
-            continue
-        value = VALUE_RE.search(inner)
-        cached = (value.group(1) or b"") if value else None
-        if attrs.get(b"t") == b"e":
-            marker = excel_error(html.unescape((cached or b"#VALUE!").decode()))
-        else:
-            formula = FORMULA_RE.search(inner)
-            if formula is None or (cached is not None and (cached.strip() or attrs.get(b"t") == b"str")):
-                continue  # a computed formula, or one whose computed value is the empty text ""
-            marker = uncomputed_formula(html.unescape((formula.group(1) or b"").decode()) or "(shared formula)")
-        where = REF_RE.match(ref.decode())
-        if where:
-            cells[(int(where.group(2)) - 1, _column_index(where.group(1)))] = marker
-    return cells
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 
 from openpyxl.utils import get_column_letter
 
 from mspxl.problems import Problem, error
 from mspxl.schema import Sheet, header_key
-from mspxl.workbook.cells import CellError, Unusable, cell_reader, is_blank, read_text, visible
+from mspxl.workbook.cells import is_blank
+from mspxl.workbook.columns import MISSING, read_column
 from mspxl.workbook.raw import RawSheet
 
 HEADER_SEARCH_ROWS = 10
@@ -86,51 +88,92 @@ def locate_header(raw: RawSheet, schema: Sheet) -> tuple[Located | None, list[Pr
     return located, problems
 
 
+@dataclass
+class Table:
+    """A sheet's data rows read a column at a time: `numbers[i]` is the Excel row number of the i-th row read,
+    `values[header][i]` its cell read by the column's kind (the default when blank, MISSING when it could not be
+    read), `ok[i]` False when a cell of the row had an error (already reported)."""
+
+    numbers: list[int]
+    values: dict[str, list[object]]
+    ok: list[bool]
+
+    def rows(self) -> list[Row]:
+        headers = list(self.values)
+        rows = []
+        for pos, (number, good) in enumerate(zip(self.numbers, self.ok, strict=True)):
+            values = {header: self.values[header][pos] for header in headers}
+            if not good:
+                values = {header: value for header, value in values.items() if value is not MISSING}
+            rows.append(Row(number, values, good))
+        return rows
+
+
 def read_rows(raw: RawSheet, schema: Sheet) -> tuple[list[Row], list[Problem]]:
     """Every non-blank data row below the header, each cell read by its column's kind."""
+    table, problems = read_table(raw, schema)
+    return table.rows(), problems
+
+
+def read_table(raw: RawSheet, schema: Sheet, shortcuts: bool = True) -> tuple[Table, list[Problem]]:
+    """Every non-blank data row below the header, each column read by its kind (see columns.py), every problem in
+    row order and, within a row, in the schema's column order. Columns the sheet lacks (optional ones) read as blank."""
     located, problems = locate_header(raw, schema)
     if located is None or any(c.required and c.header not in located.columns for c in schema.columns):
-        return [], problems
-    # each column's reader chosen once per sheet; columns the sheet lacks (optional ones) read as blank
-    plan = [(col.header, located.columns.get(col.header), cell_reader(col), col.required, col.default)
-            for col in schema.columns]
-    indexes = [idx for _, idx, _, _, _ in plan]
-    sheet_name = schema.name
-    rows: list[Row] = []
-    raw_rows = raw.rows
-    for index in range(located.header_row, len(raw_rows)):
-        cells = raw_rows[index]
+        return Table([], {c.header: [] for c in schema.columns}, []), problems
+    indexes = [located.columns.get(col.header) for col in schema.columns]
+    numbers, picked = _data_rows(raw.rows, located.header_row, [i for i in indexes if i is not None])
+    cells = iter(zip(*picked, strict=True)) if picked else None
+    size = len(numbers)
+    values: dict[str, list[object]] = {}
+    found: list[tuple[int, int, Problem]] = []
+    bad: set[int] = set()
+    for order, (col, idx) in enumerate(zip(schema.columns, indexes, strict=True)):
+        column = list(next(cells)) if cells is not None and idx is not None else [None] * size
+        values[col.header], cell_problems = read_column(column, col, shortcuts)
+        for pos, message, shown in cell_problems:
+            bad.add(pos)
+            found.append((pos, order, error(schema.name, cell_ref(numbers[pos], idx), col.header,  # type: ignore[arg-type]
+                                            message, shown)))
+    found.sort(key=lambda item: item[:2])
+    problems.extend(problem for _, _, problem in found)
+    ok = [True] * size
+    for pos in bad:
+        ok[pos] = False
+    return Table(numbers, values, ok), problems
+
+
+def _data_rows(rows: list[list[object]], header_row: int, indexes: list[int]
+               ) -> tuple[list[int], list[tuple[object, ...]]]:
+    """The Excel number and the cells at `indexes` of every row below the header that is not blank there."""
+    if not indexes:
+        return [], []
+    need = max(indexes) + 1
+    pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda cells: (cells[indexes[0]],))
+    body = rows[header_row:]
+    if body and min(map(len, body)) >= need:  # no empty row, none too short: each row's cells picked at once
+        picked = list(map(pick, body))
+        first = list(map(itemgetter(0), picked))
+        if set(map(type, first)) == {str} and all(map(str.strip, first)):  # none blank: each has its first cell
+            return list(range(header_row + 1, header_row + 1 + len(body))), picked
+    numbers: list[int] = []
+    picked: list[tuple[object, ...]] = []
+    for index in range(header_row, len(rows)):
+        cells = rows[index]
         if not cells:
             continue  # an empty row (a sheet used down to row 1,048,576 is mostly these)
-        width = len(cells)
-        picked = [cells[i] if i is not None and i < width else None for i in indexes]
-        if _all_blank(picked):
+        if len(cells) < need:
+            cells = cells + [None] * (need - len(cells))
+        values = pick(cells)
+        first = values[0]
+        if (first.__class__ is not str or not first.strip()) and _all_blank(values):  # type: ignore[attr-defined]
             continue  # blank rows are skipped
-        number = index + 1
-        values: dict[str, object] = {}
-        ok = True
-        for (header, idx, reader, required, default), value in zip(plan, picked, strict=True):
-            if value is None or (value.strip() == "" if value.__class__ is str
-                                 else isinstance(value, str) and value.strip() == ""):
-                if required:
-                    problems.append(error(sheet_name, cell_ref(number, idx), header,  # type: ignore[arg-type]
-                                          "is required but blank"))
-                    ok = False
-                values[header] = default
-                continue
-            try:
-                if value.__class__ is Unusable:
-                    raise CellError(value.reason)  # type: ignore[attr-defined]
-                values[header] = reader(value)
-            except CellError as exc:
-                problems.append(error(sheet_name, cell_ref(number, idx), header, str(exc),  # type: ignore[arg-type]
-                                      visible(read_text(value))))
-                ok = False
-        rows.append(Row(number, values, ok))
-    return rows, problems
+        numbers.append(index + 1)
+        picked.append(values)
+    return numbers, picked
 
 
-def _all_blank(values: list[object]) -> bool:
+def _all_blank(values: tuple[object, ...]) -> bool:
     for value in values:
         if value is None:
             continue
