@@ -76,6 +76,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t\r\n\x0b\x0c]+")
 
 
+@lru_cache(maxsize=1 << 16)  # a month's documents repeat the same names, codes, units and settings many times
 def one_line(value: str) -> str:
     """Text as it may appear on one line of a document: control characters and line breaks become single spaces."""
     return _SPACES.sub(" ", _CONTROL.sub(" ", value or "")).strip()
@@ -288,21 +289,34 @@ def sections_context(invoice: Invoice, shown: list[dict[str, str]], settings: Se
     return sections
 
 
-def party_context(settings: Settings, client: Client) -> dict[str, Any]:
-    """The sender and the addressee, as every invoice, notice and statement shows them."""
+_sender: list[tuple[Settings, dict[str, str]]] = []  # the last settings' sender fields: one workbook per run
+
+
+def _sender_context(settings: Settings) -> dict[str, str]:
+    if _sender and _sender[0][0] is settings:
+        return _sender[0][1]
     email = one_line(settings.company_email)
     phone = one_line(settings.company_phone)
     address = text_lines(settings.company_address)
-    contact = one_line(client.contact_name)
-    client_address = text_lines(client.address)
-    client_email = one_line(client.email)
-    return {
+    fields = {
         "company_name": one_line(settings.company_name),
         "company_address": "\n".join(address),
         "company_email": email,
         "company_phone": phone,
         "company_lines": "\n".join([*address, *(t for t in (email, phone) if t)]),
         "company_contact": " · ".join(t for t in (email, phone) if t),
+    }
+    _sender[:] = [(settings, fields)]
+    return fields
+
+
+def party_context(settings: Settings, client: Client) -> dict[str, Any]:
+    """The sender and the addressee, as every invoice, notice and statement shows them."""
+    contact = one_line(client.contact_name)
+    client_address = text_lines(client.address)
+    client_email = one_line(client.email)
+    return {
+        **_sender_context(settings),
         "client_id": one_line(client.id),
         "client_name": one_line(client.name),
         "contact_name": contact,
