@@ -87,6 +87,9 @@ def pool_is_safe() -> bool:
 RenderJob = tuple[Invoice, Client, Settings, str]  # an invoice, its client, the settings, the project name
 
 _worker_renderer: InvoiceRenderer | None = None
+# the pool's jobs and folder, set before its workers are forked: a worker is sent a job's index, not the job (a
+# pickled invoice, client and settings cost about 0.15 ms a document to send and read back)
+_worker_jobs: tuple[list[RenderJob], str] | None = None
 
 
 def _worker_start(template_dir: str) -> None:
@@ -107,9 +110,10 @@ def _primed(template_dir: Path, invoice_types: set[str]) -> InvoiceRenderer:
     return renderer
 
 
-def _worker_render(job: tuple[RenderJob, str]) -> str | None:
+def _worker_render(index: int) -> str | None:
     """The written file's name, or None when rendering failed (the caller renders it again to report why)."""
-    (invoice, client, settings, project_name), out_dir = job
+    jobs, out_dir = _worker_jobs  # type: ignore[misc]
+    invoice, client, settings, project_name = jobs[index]
     try:
         return _worker_renderer.render(invoice, client, settings, Path(out_dir), project_name).name
     except Exception:  # reported by the caller, which renders this invoice itself
@@ -137,22 +141,23 @@ def rendered(template_dir: Path, jobs: list[RenderJob], out_dir: Path, workers: 
         return
     import multiprocessing
 
-    global _worker_renderer
+    global _worker_renderer, _worker_jobs
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("fork")
     chunk = max(1, len(jobs) // (workers * 8))
     # the workers start with the templates this process prepared once, instead of preparing them each
     renderer = _worker_renderer = _primed(Path(template_dir), {inv.type for inv, _, _, _ in jobs})
+    _worker_jobs = (jobs, str(out_dir))
     try:
         with context.Pool(workers, initializer=_worker_start, initargs=(str(template_dir),)) as pool:
-            names = pool.imap(_worker_render, [(job, str(out_dir)) for job in jobs], chunksize=chunk)
+            names = pool.imap(_worker_render, range(len(jobs)), chunksize=chunk)
             for name, (inv, client, settings, project) in zip(names, jobs, strict=True):
                 if name is None:
                     yield renderer.render(inv, client, settings, out_dir, project)
                 else:
                     yield Path(out_dir) / name
     finally:
-        _worker_renderer = None
+        _worker_renderer = _worker_jobs = None
 
 
 __all__ = [
