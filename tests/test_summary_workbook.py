@@ -4,6 +4,7 @@ formats, frozen headers, widths and print settings are there; the command's exit
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import zipfile
@@ -15,8 +16,10 @@ import openpyxl
 import pytest
 import typer
 from bookdata import write_book
+from lxml import etree
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
+from test_faults import DiskFull
 from test_summary_figures import HOSTILE, summary_sheets
 from typer.testing import CliRunner
 
@@ -313,16 +316,32 @@ def sheet_setup(ws: Worksheet) -> tuple[object, ...]:
             {c.coordinate: c.hyperlink.target for row in ws.iter_rows() for c in row if c.hyperlink})
 
 
+def tree(xml: bytes) -> tuple[object, ...]:
+    """An XML part as nested (name, attributes, text, children), whatever prefixes name its namespaces."""
+    def walk(node: etree._Element) -> tuple[object, ...]:
+        return (node.tag, sorted(node.attrib.items()), (node.text or "").strip(), [walk(child) for child in node])
+    return walk(etree.fromstring(xml))
+
+
+def charts_of(path: Path) -> list[tuple[object, ...]]:
+    with zipfile.ZipFile(path) as z:
+        names = sorted((n for n in z.namelist() if re.fullmatch(r"xl/(charts/chart|drawings/drawing)\d+\.xml", n)),
+                       key=lambda n: (n.split("/")[1], int(re.sub(r"\D", "", n))))
+        return [tree(z.read(n)) for n in names]
+
+
 def test_the_written_summary_reads_as_the_openpyxl_reference(files: tuple[Path, Path]) -> None:
     """The summary the command writes (XML) against the same sheets written into openpyxl cells and saved by
     openpyxl: every cell's value, type, number format, font, fill and alignment, the widths, heights, frozen panes,
-    print settings, tables, links and charts; and python-calamine reads the same values."""
+    print settings, tables, links, and the chart and drawing parts element for element; and python-calamine reads
+    the same values."""
     book, path = files
     summary = export_summary(book, "2026-11", path.parent / "again.xlsx", TODAY).summary
     openpyxl_workbook(laid_out(summary), "t", "c").save(path.parent / "reference.xlsx")
     mine, reference = openpyxl.load_workbook(path), openpyxl.load_workbook(path.parent / "reference.xlsx")
     assert mine.sheetnames == reference.sheetnames == SHEETS
     assert mine.properties.title == "Monthly summary 2026-11" and mine.properties.creator
+    assert charts_of(path) == charts_of(path.parent / "reference.xlsx")  # the same charts, placed alike
     calamine = CalamineWorkbook.from_path(str(path))
     for name in SHEETS:
         ours, theirs = mine[name], reference[name]
@@ -338,3 +357,19 @@ def test_the_written_summary_reads_as_the_openpyxl_reference(files: tuple[Path, 
             expected = [("" if v is None else v.date() if hasattr(v, "date") else v) for v in expected]
             assert [float(v) if isinstance(v, int) else v for v in got[:len(expected)]] == [
                 float(v) if isinstance(v, int) else v for v in expected], name
+
+
+def test_a_summary_that_cannot_be_written_leaves_the_one_before_whole(files: tuple[Path, Path], tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    _, path = files
+    target = tmp_path / "summary.xlsx"
+    target.write_bytes(path.read_bytes())
+    sheet = SheetWriter("Overview", "0.00")
+    sheet.put(1, 1, "a newer summary")
+    with monkeypatch.context() as patch:
+        DiskFull(patch, ".xlsx")
+        with pytest.raises(OSError):
+            write_sheets([sheet], target, "t", "c")
+        gc.collect()  # the failed writer's zip file is closed here
+    assert target.read_bytes() == path.read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == ["summary.xlsx"]  # no temporary file left

@@ -1,16 +1,59 @@
-"""Native Excel charts of the summary (openpyxl.chart), drawn from the summary's own tables so they open in Excel
-and LibreOffice Calc and follow any edit of the figures."""
+"""Native Excel charts of the summary, drawn from the summary's own tables so they open in Excel and LibreOffice
+Calc and follow any edit of the figures. Each chart is described here once (`Chart`); `mspxl.summary.chart_xml`
+writes it as DrawingML, `mspxl.summary.openpyxl_book` as an openpyxl chart (the reference)."""
 
 from __future__ import annotations
 
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.chart.label import DataLabelList
-from openpyxl.chart.reference import DummyWorksheet
+from dataclasses import dataclass
 
 from mspxl.summary.cells import SheetWriter
 from mspxl.summary.sheets import Block
+from mspxl.writers.ooxml import column_letter
 
 WIDTH_CM, HEIGHT_CM = 16.0, 7.5
+
+
+@dataclass(frozen=True)
+class Series:
+    title: str  # the cell holding the series' name: 'Trend'!C1
+    values: str  # its values: 'Trend'!$C$2:$C$13
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str  # "bar" | "line"
+    title: str
+    categories: str  # the category labels' range
+    series: tuple[Series, ...]
+    direction: str = "col"  # a bar chart's bars: "col" upright, "bar" across
+    grouping: str = "clustered"  # bars: "clustered" | "stacked"; lines: "standard"
+    overlap: int | None = None
+    legend: str | None = None  # the legend's position ("b": below), None: no legend
+    axis_format: str | None = None  # the value axis' number format
+    reversed: bool = False  # the categories top to bottom, as in the table
+    labels: bool = False  # each bar's value shown on it
+    width: float = WIDTH_CM
+    height: float = HEIGHT_CM
+
+
+def quoted(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def column_range(sheet: str, column: int, first: int, last: int) -> str:
+    """A column's rows `first` to `last` (one cell: that cell), as a chart refers to them."""
+    letter = column_letter(column)
+    cells = f"${letter}${first}" if first == last else f"${letter}${first}:${letter}${last}"
+    return f"{quoted(sheet)}!{cells}"
+
+
+def column_series(sheet: str, column: int, first: int, last: int) -> Series:
+    """A table column's data rows `first` to `last`, named by the heading above them."""
+    return Series(f"{quoted(sheet)}!{column_letter(column)}{first - 1}", column_range(sheet, column, first, last))
+
+
+def categories(block: Block, column: int) -> str:
+    return column_range(block.sheet, column, block.first, block.last)
 
 
 def axis_format(money_format: str) -> str:
@@ -18,81 +61,36 @@ def axis_format(money_format: str) -> str:
     return money_format.replace(".00", "")
 
 
-def _axes_shown(chart: BarChart | LineChart, money_format: str | None) -> None:
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    if money_format is not None:
-        chart.y_axis.numFmt = axis_format(money_format)
-    chart.width, chart.height = WIDTH_CM, HEIGHT_CM
-
-
-def revenue_by_service_chart(block: Block, money_format: str) -> BarChart | None:
+def revenue_by_service_chart(block: Block, money_format: str) -> Chart | None:
     """Bar chart: the period's amount per service (before tax)."""
     if block.last < block.first:
         return None
-    ws = DummyWorksheet(block.sheet)
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = "Revenue by service"
-    chart.add_data(Reference(ws, min_col=5, min_row=block.first - 1, max_row=block.last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=block.first, max_row=block.last))
-    chart.legend = None
-    _axes_shown(chart, money_format)
-    return chart
+    return Chart("bar", "Revenue by service", categories(block, 1),
+                 (column_series(block.sheet, 5, block.first, block.last),), axis_format=axis_format(money_format))
 
 
-def trend_chart(block: Block, money_format: str) -> LineChart:
+def trend_chart(block: Block, money_format: str) -> Chart:
     """Line chart: MRR and cash collected over the last 12 periods."""
-    ws = DummyWorksheet(block.sheet)
-    chart = LineChart()
-    chart.title = "MRR and cash collected"
-    for column in (3, 4):  # MRR, Collected
-        chart.add_data(Reference(ws, min_col=column, min_row=block.first - 1, max_row=block.last),
-                       titles_from_data=True)
-    for series in chart.series:
-        series.smooth = False
-    chart.set_categories(Reference(ws, min_col=1, min_row=block.first, max_row=block.last))
-    chart.legend.position = "b"
-    _axes_shown(chart, money_format)
-    return chart
+    mrr_and_collected = (3, 4)
+    return Chart("line", "MRR and cash collected", categories(block, 1),
+                 tuple(column_series(block.sheet, column, block.first, block.last) for column in mrr_and_collected),
+                 grouping="standard", legend="b", axis_format=axis_format(money_format))
 
 
-def aging_chart(block: Block, money_format: str) -> BarChart | None:
-    """Stacked bar chart: each client's open amounts by aging bucket."""
+def aging_chart(block: Block, money_format: str) -> Chart | None:
+    """Stacked bar chart: each client's open amounts by aging bucket, first client on top."""
     if block.last < block.first:
         return None
-    ws = DummyWorksheet(block.sheet)
-    chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = "Aging by client"
-    chart.add_data(Reference(ws, min_col=3, max_col=7, min_row=block.first - 1, max_row=block.last),
-                   titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=2, min_row=block.first, max_row=block.last))
-    chart.legend.position = "b"
-    chart.x_axis.scaling.orientation = "maxMin"  # first client on top, as in the table
-    _axes_shown(chart, money_format)
-    chart.height = max(HEIGHT_CM, 1.0 + 0.6 * (block.last - block.first + 1))
-    return chart
+    return Chart("bar", "Aging by client", categories(block, 2),
+                 tuple(column_series(block.sheet, column, block.first, block.last) for column in range(3, 8)),
+                 direction="bar", grouping="stacked", overlap=100, legend="b", axis_format=axis_format(money_format),
+                 reversed=True, height=max(HEIGHT_CM, 1.0 + 0.6 * (block.last - block.first + 1)))
 
 
-def states_chart(block: Block) -> BarChart:
+def states_chart(block: Block) -> Chart:
     """Bar chart: clients by collections state, every state shown even when no client is in it."""
-    ws = DummyWorksheet(block.sheet)
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = "Clients by collections state"
-    chart.add_data(Reference(ws, min_col=2, min_row=block.first - 1, max_row=block.last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=block.first, max_row=block.last))
-    chart.dataLabels = DataLabelList()
-    chart.dataLabels.showVal = True
-    chart.dataLabels.showSerName = chart.dataLabels.showCatName = False
-    chart.dataLabels.showLegendKey = chart.dataLabels.showPercent = False
-    chart.legend = None
-    _axes_shown(chart, None)
-    chart.y_axis.numFmt = "0"
-    return chart
+    return Chart("bar", "Clients by collections state", categories(block, 1),
+                 (column_series(block.sheet, 2, block.first, block.last),), axis_format="0", labels=True)
 
 
 def add_charts(wb: list[SheetWriter], blocks: dict[str, Block], money_format: str,
@@ -117,19 +115,11 @@ def add_charts(wb: list[SheetWriter], blocks: dict[str, Block], money_format: st
         sheets[blocks["aging"].sheet].charts.append((aging, "K1"))
 
 
-def margin_chart(block: Block, money_format: str) -> BarChart | None:
+def margin_chart(block: Block, money_format: str) -> Chart | None:
     """Bars: each client's revenue and cost in the month, first client on top."""
     if block.last < block.first:
         return None
-    ws = DummyWorksheet(block.sheet)
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "Revenue and cost by client"
-    chart.add_data(Reference(ws, min_col=3, max_col=4, min_row=block.first - 1, max_row=block.last),
-                   titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=2, min_row=block.first, max_row=block.last))
-    chart.x_axis.scaling.orientation = "maxMin"
-    chart.legend.position = "b"
-    _axes_shown(chart, money_format)
-    chart.height = max(HEIGHT_CM, 1.0 + 0.5 * (block.last - block.first + 1))
-    return chart
+    return Chart("bar", "Revenue and cost by client", categories(block, 2),
+                 tuple(column_series(block.sheet, column, block.first, block.last) for column in (3, 4)),
+                 direction="bar", legend="b", axis_format=axis_format(money_format), reversed=True,
+                 height=max(HEIGHT_CM, 1.0 + 0.5 * (block.last - block.first + 1)))

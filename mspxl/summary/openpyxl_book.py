@@ -6,11 +6,15 @@ from __future__ import annotations
 from functools import cache
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.series import SeriesLabel, StrRef
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mspxl.summary.cells import FORMULA_STARTS, TABLE_STYLE, Align, FontLook, Look, SheetWriter, Value, column_letter
+from mspxl.summary.charts import Chart
 
 
 @cache
@@ -74,7 +78,41 @@ def write_sheet(ws: Worksheet, w: SheetWriter) -> None:
         if page.freeze:
             ws.freeze_panes = page.freeze
     for chart, anchor in w.charts:
-        ws.add_chart(chart, anchor)
+        ws.add_chart(openpyxl_chart(chart), anchor)
+
+
+def openpyxl_chart(spec: Chart) -> BarChart | LineChart:
+    """The chart as openpyxl makes it."""
+    chart = LineChart() if spec.kind == "line" else BarChart()
+    chart.title = spec.title
+    if isinstance(chart, BarChart):
+        chart.type = spec.direction
+        chart.grouping = spec.grouping
+        if spec.overlap is not None:
+            chart.overlap = spec.overlap
+    for series in spec.series:
+        chart.add_data(Reference(range_string=series.values))
+        chart.series[-1].tx = SeriesLabel(strRef=StrRef(series.title))
+        if spec.kind == "line":
+            chart.series[-1].smooth = False
+    chart.set_categories(Reference(range_string=spec.categories))
+    if spec.labels:
+        chart.dataLabels = DataLabelList()
+        chart.dataLabels.showVal = True
+        chart.dataLabels.showSerName = chart.dataLabels.showCatName = False
+        chart.dataLabels.showLegendKey = chart.dataLabels.showPercent = False
+    if spec.legend is None:
+        chart.legend = None
+    else:
+        chart.legend.position = spec.legend
+    if spec.reversed:
+        chart.x_axis.scaling.orientation = "maxMin"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    if spec.axis_format is not None:
+        chart.y_axis.numFmt = spec.axis_format
+    chart.width, chart.height = spec.width, spec.height
+    return chart
 
 
 def openpyxl_workbook(sheets: list[SheetWriter], title: str, creator: str) -> Workbook:

@@ -4,16 +4,16 @@ serialised by openpyxl's chart classes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-from xml.sax.saxutils import escape
 
 from mspxl.summary.cells import TABLE_STYLE, Look, Page, SheetWriter, Value, column_letter
-from mspxl.writers.newbook import HYPERLINK_REL, NewWorkbook, StyleSheet
+from mspxl.summary.chart_xml import chart_xml, drawing_xml
+from mspxl.writers.newbook import HYPERLINK_REL, NewWorkbook, StyleSheet, escape
 from mspxl.writers.ooxml import MAIN, REL_NS, _number, _xml_text, column_index
+from mspxl.writers.theme import THEME_XML
 
 Maker = Callable[[str, Value], str]  # (row number as text, value) -> the cell's XML
 _EPOCH = date(1899, 12, 30).toordinal()
@@ -164,7 +164,8 @@ class SheetXml:
                         for (r, c), target in sorted(w.links.items()))
         drawing = ""
         if w.charts:
-            drawing = f'<drawing r:id="{self.book.add_drawing(part, *chart_parts(w.charts))}"/>'
+            charts = [chart_xml(chart) for chart, _ in w.charts]
+            drawing = f'<drawing r:id="{self.book.add_drawing(part, lambda: drawing_xml(w.charts), charts)}"/>'
         tables = [self.book.add_table(part, t.name, t.ref, t.headers, TABLE_STYLE) for t in w.tables]
         table_parts = "".join(f'<tablePart r:id="{rid}"/>' for rid in tables)
         page = w.page
@@ -201,23 +202,9 @@ def page_xml(page: Page) -> str:
             f"<headerFooter><oddFooter>{escape(_xml_text('&C' + page.footer))}</oddFooter></headerFooter>")
 
 
-def chart_parts(charts: Iterable[tuple[Any, str]]) -> tuple[Callable[[], bytes], list[bytes]]:
-    """The drawing (made when asked, after its charts are related) and each chart's XML, by openpyxl."""
-    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-    from openpyxl.xml.functions import tostring
-
-    drawing = SpreadsheetDrawing()
-    for chart, anchor in charts:
-        chart.anchor = anchor
-        drawing.charts.append(chart)
-    return (lambda: tostring(drawing._write())), [tostring(chart._write()) for chart in drawing.charts]
-
-
 def write_sheets(sheets: list[SheetWriter], path: Path, title: str, creator: str) -> None:
     """The workbook of `sheets` saved at `path`, atomically."""
-    from openpyxl.writer.theme import theme_xml
-
-    book = NewWorkbook(theme=theme_xml)
+    book = NewWorkbook(theme=THEME_XML)
     for index, w in enumerate(sheets):
         page = w.page
         part = book.new_sheet(w.title, page.title_rows if page is not None else None)

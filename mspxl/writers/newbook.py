@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from mspxl.writers.atomic import write_whole
 from mspxl.writers.ooxml import (
@@ -51,9 +50,14 @@ DEFAULT_FONT = ('<font><sz val="11"/><color theme="1"/><name val="Calibri"/><fam
                 "</font>")
 
 
+def escape(text: str) -> str:
+    """Text as element content: &, < and > escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def attr(text: str) -> str:
-    """An attribute value, quoted and escaped."""
-    return quoteattr(_xml_text(text))
+    """An attribute value in double quotes, escaped (characters XML cannot hold written as Excel writes them)."""
+    return '"' + escape(_xml_text(text)).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;") + '"'
 
 
 class StyleSheet:
@@ -232,7 +236,7 @@ class NewWorkbook:
             self.add_part("xl/sharedStrings.xml", self.strings.xml(), SST_CT)
             self.relate("xl/workbook.xml", SST_REL, "xl/sharedStrings.xml")
         if self.theme is not None:
-            self.add_part("xl/theme/theme1.xml", self.theme, THEME_CT)
+            self.add_part("xl/theme/theme1.xml", DECLARATION + self.theme, THEME_CT)
             self.relate("xl/workbook.xml", THEME_REL, "xl/theme/theme1.xml")
         self.add_part("xl/workbook.xml", workbook, WORKBOOK_CT)
         overrides = "".join(f'<Override PartName="/{part}" ContentType="{kind}"/>' for part, kind in self.types.items())
