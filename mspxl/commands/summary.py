@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -45,17 +47,30 @@ def document_folders(book_path: Path, book: Book, out: Path) -> list[Path]:
                                book_path.parent]))
 
 
+def files_in(folder: Path) -> set[str] | None:
+    """The names of the files in `folder` as the file system compares them (None: it cannot be listed)."""
+    try:
+        with os.scandir(folder) as entries:
+            return {os.path.normcase(e.name) for e in entries if e.is_file()}
+    except OSError:
+        return None
+
+
 def document_links(invoices: Iterable[Invoice], folders: list[Path], summary_path: Path) -> dict[str, str]:
     """For each invoice whose File is found in one of `folders`, a link relative to the summary workbook, so the
-    link still works when the folder is moved as a whole."""
+    link still works when the folder is moved as a whole. Each folder is listed once, not asked for every file."""
     links: dict[str, str] = {}
     base = summary_path.resolve().parent
+    listed = {folder: files_in(folder) for folder in folders}
     for inv in invoices:
         if not inv.file:
             continue
         for folder in folders:
             document = folder / inv.file
-            if document.is_file():
+            names = listed[folder]
+            found = (os.path.normcase(inv.file) in names if names is not None and document.parent == folder
+                     else document.is_file())
+            if found:
                 relative = Path(os.path.relpath(document.resolve(), base)).as_posix()
                 links[inv.number] = quote(relative)
                 break
@@ -84,8 +99,22 @@ def export_summary(book_path: Path, period: str, out: Path, today: date, pdf: bo
 def write_book_summary(book_path: Path, book: Book, period: str, out: Path, today: date) -> MonthlySummary:
     """The summary of `period` built from loaded records (a file's or an open Excel workbook's) and written to
     `out`, with links to the invoice documents found beside the workbook."""
-    period_invoices = [inv for inv in book.invoices if inv.period == period]
-    links = document_links(period_invoices, document_folders(book_path, book, out), out)
-    summary = build_summary(book, period, today, links)
-    write_summary(summary, out)
+    with collection_paused():
+        period_invoices = [inv for inv in book.invoices if inv.period == period]
+        links = document_links(period_invoices, document_folders(book_path, book, out), out)
+        summary = build_summary(book, period, today, links)
+        write_summary(summary, out)
     return summary
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the summary is built and written: they make few reference cycles, and
+    each full collection walks every record of the book read (at 2,000 clients, a third of the time they take)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
