@@ -39,3 +39,19 @@ def test_help_imports_no_heavy_library(args: tuple[str, ...]) -> None:
 def test_a_command_imports_what_it_needs_when_it_runs(tmp_path: object) -> None:
     result = loaded_by("check", str(tmp_path) + "/missing.xlsx")
     assert result["code"] == 1 and "python_calamine" in result["heavy"]  # type: ignore[operator]
+
+
+def test_a_command_writing_with_the_package_writer_does_not_load_the_openpyxl_writer(tmp_path: object) -> None:
+    import shutil
+    from pathlib import Path
+
+    from mspxl.resources import sample_workbook
+
+    book = Path(str(tmp_path)) / "book.xlsx"
+    shutil.copyfile(sample_workbook(), book)
+    probe = PROBE.replace('sorted({m.split(".")[0] for m in sys.modules} & wanted)',
+                          "sorted(set(sys.modules) & wanted)")
+    done = subprocess.run([sys.executable, "-c", probe, json.dumps(["invoice", str(book), "--period", "2026-10"]),
+                           json.dumps(["mspxl.writers.reference", "mspxl.writers.update"])], capture_output=True,
+                          text=True, timeout=120)
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == {"code": 0, "heavy": ["mspxl.writers.update"]}
