@@ -19,11 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from mspxl.schema import OUTPUT_SHEETS, header_key, table_name
 from mspxl.workbook.table import HEADER_SEARCH_ROWS
 from mspxl.writers.changes import Value, WorkbookChanges
-
-DATE_FORMAT = "yyyy-mm-dd"
-INT_FORMAT = "0"
-DECIMAL_FORMAT = "General"  # "#,##0.##" would show a whole quantity as "3."
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from mspxl.writers.formats import DATE_FORMAT, DECIMAL_FORMAT, FORMULA_STARTS, INT_FORMAT
 
 
 def open_for_update(path: Path) -> Workbook:

@@ -10,6 +10,10 @@ from pathlib import Path
 from babel.numbers import get_currency_symbol
 
 from mspxl.writers.changes import WorkbookChanges
+from mspxl.writers.formats import DATE_FORMAT as DATE_FORMAT
+from mspxl.writers.formats import DECIMAL_FORMAT as DECIMAL_FORMAT
+from mspxl.writers.formats import FORMULA_STARTS as FORMULA_STARTS
+from mspxl.writers.formats import INT_FORMAT as INT_FORMAT
 from mspxl.writers.prepared import PreparedSave
 
 
