@@ -65,12 +65,14 @@ def document_links(invoices: Iterable[Invoice], folders: list[Path], summary_pat
     for inv in invoices:
         if not inv.file:
             continue
+        plain = os.path.basename(inv.file) == inv.file and inv.file not in (".", "..")  # a name, not a path
+        name = os.path.normcase(inv.file)
         for folder in folders:
-            document = folder / inv.file
             names = listed[folder]
-            found = (os.path.normcase(inv.file) in names if names is not None and document.parent == folder
-                     else document.is_file())
-            if found:
+            if plain and names is not None and name not in names:
+                continue
+            document = folder / inv.file
+            if (plain and names is not None) or document.is_file():
                 relative = Path(os.path.relpath(document.resolve(), base)).as_posix()
                 links[inv.number] = quote(relative)
                 break
