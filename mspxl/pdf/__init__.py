@@ -1,5 +1,6 @@
-"""PDF copies of documents through LibreOffice headless: the files split evenly over one `soffice --convert-to pdf`
-process per core, each with its own profile, all running at once.
+"""PDF copies of documents through LibreOffice headless: one lane per core, each with its own LibreOffice profile,
+converting even chunks of the files with `soffice --convert-to pdf`, all lanes at once (`lanes`); LibreOffice reads
+copies of the .docx files with only the styles they use (`copies`).
 
 LibreOffice is an optional system program, not a Python dependency. When it is missing, `convert_to_pdf` raises
 `PdfUnavailable` naming what to install; the .docx and .xlsx files are already written by then. The environment
@@ -10,14 +11,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
-from contextlib import ExitStack
 from pathlib import Path
-from typing import IO
+
+from mspxl.pdf.lanes import Run, split
 
 DEBIAN_PACKAGES = "libreoffice-writer-nogui libreoffice-calc-nogui"
 INSTALL_HINT = (
@@ -25,7 +24,7 @@ INSTALL_HINT = (
     "macOS: `brew install --cask libreoffice`; Windows: https://www.libreoffice.org/download/) "
     "and run again"
 )
-DEFAULT_TIMEOUT = 600  # seconds for one batch
+DEFAULT_TIMEOUT = 600  # seconds for one soffice call (at most 200 files)
 
 
 class PdfError(RuntimeError):
@@ -90,25 +89,20 @@ def conversion_command(soffice: str, files: Sequence[Path], out_dir: Path, profi
 
 def batches(files: Sequence[Path], processes: int) -> list[list[Path]]:
     """`files` in order, cut into at most `processes` batches whose sizes differ by one at most."""
-    count = max(1, min(processes, len(files)))
-    size, extra = divmod(len(files), count)
-    result, start = [], 0
-    for index in range(count):
-        end = start + size + (1 if index < extra else 0)
-        result.append(list(files[start:end]))
-        start = end
-    return result
+    return split(files, processes)
 
 
 def convert_to_pdf(files: list[Path], out_dir: Path, timeout: float = DEFAULT_TIMEOUT,
                    processes: int | None = None) -> list[Path]:
     """Convert .docx / .xlsx files to PDF in `out_dir`; returns the PDFs in the order of `files`.
 
-    The files are split evenly over `processes` soffice processes (default: one per core), each with a profile of
-    its own (LibreOffice converts one file at a time per profile; on two idle cores two processes converted 40
-    invoices 1.8x as fast as one, 0.09 s a document). Raises PdfUnavailable when LibreOffice is not installed,
-    PdfFailed when a PDF was not written or the conversion took longer than `timeout` seconds, and ValueError for a
-    missing file or two files that would make the same PDF."""
+    The files are converted over `processes` lanes (default: one per core), each a LibreOffice profile of its own
+    running one soffice call after another on even chunks of at most 200 files (`lanes`); LibreOffice reads a copy
+    of each .docx with only the styles it uses (`copies`: half the time of a document). Each PDF is written into a
+    temporary folder and then takes its place in `out_dir` atomically: a PDF there is whole or absent. Raises
+    PdfUnavailable when LibreOffice is not installed, PdfFailed when a PDF was not written or one soffice call took
+    longer than `timeout` seconds (the PDFs made are kept), and ValueError for a missing file or two files that
+    would make the same PDF."""
     if not files:
         return []
     sources = [Path(f).resolve() for f in files]
@@ -121,54 +115,22 @@ def convert_to_pdf(files: list[Path], out_dir: Path, timeout: float = DEFAULT_TI
     soffice = find_soffice()
     if soffice is None:
         raise PdfUnavailable()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stale = {t: t.stat().st_mtime_ns for t in targets if t.exists()}
-    with ExitStack() as stack:
-        groups = batches(sources, processes or os.cpu_count() or 1)
-        logs = [stack.enter_context(tempfile.TemporaryFile()) for _ in groups]  # not pipes: none waits on another
-        running = _started(stack, soffice, groups, out_dir.resolve(), logs)
-        deadline = time.monotonic() + timeout
-        for process in running:
-            try:
-                process.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired as exc:
-                raise PdfFailed(f"LibreOffice did not finish converting {len(sources)} file(s) in {timeout:g} s") \
-                    from exc
-        failed = [t for t in targets if not t.exists() or stale.get(t) == t.stat().st_mtime_ns]
-        if failed:
-            code, detail = next(((p.returncode, _last_line(log)) for p, log in zip(running, logs, strict=True)
-                                 if p.returncode), (0, _last_line(logs[0])))
-            reason = f": {detail}" if detail else ""
-            raise PdfFailed(
-                f"LibreOffice (exit code {code}) did not write {', '.join(t.name for t in failed)}{reason}")
-    return targets
-
-
-def _started(stack: ExitStack, soffice: str, groups: list[list[Path]], out_dir: Path,
-             logs: list[IO[bytes]]) -> list[subprocess.Popen[bytes]]:
-    """One soffice process per batch, each with its own profile folder; every one is stopped if the conversion
-    ends early (an error, a timeout)."""
-    profiles = [Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mspxl-soffice-"))) for _ in groups]
-    running: list[subprocess.Popen[bytes]] = []
-
-    def stop() -> None:
-        for process in running:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-
-    stack.callback(stop)  # registered after the profiles: runs before they are removed
-    for group, log, profile in zip(groups, logs, profiles, strict=True):
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="mspxl-pdf-") as work:
+        run = Run(lambda inputs, made, profile: conversion_command(soffice, inputs, made, profile), Path(work),
+                  out.resolve(), timeout)
         try:
-            running.append(subprocess.Popen(conversion_command(soffice, group, out_dir, profile), stdout=log,
-                                            stderr=subprocess.STDOUT))
-        except FileNotFoundError:
-            raise PdfUnavailable() from None
-    return running
-
-
-def _last_line(log: IO[bytes]) -> str:
-    log.seek(0)
-    lines = log.read().decode("utf-8", "replace").strip().splitlines()
-    return lines[-1] if lines else ""
+            failure = run.convert(sources, processes or os.cpu_count() or 1)
+        except FileNotFoundError as exc:
+            if exc.filename in (soffice, None):
+                raise PdfUnavailable() from None
+            raise
+    not_written = ", ".join(pdf_name(f, out).name for f in failure.missing)
+    if failure.late:
+        raise PdfFailed(f"LibreOffice did not finish converting {len(sources)} file(s): a call took longer than "
+                        f"{timeout:g} s" + (f"; not written: {not_written}" if not_written else ""))
+    if failure.missing:
+        reason = f": {failure.detail}" if failure.detail else ""
+        raise PdfFailed(f"LibreOffice (exit code {failure.code}) did not write {not_written}{reason}")
+    return targets
