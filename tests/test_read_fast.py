@@ -4,6 +4,7 @@ problems and records that reading every cell one by one gives, bad cells and all
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import sys
 from datetime import date, datetime
@@ -155,6 +156,8 @@ def test_a_sheet_read_a_column_at_a_time_reads_as_cell_by_cell(sheet: S.Sheet) -
         records = build.build_table_records(sheet, fast)
         assert records == plain_records(sheet, slow)
         assert [repr(r) for r in records] == [repr(r) for r in plain_records(sheet, slow)]
+        made = [dataclasses.replace(r) for r in records]  # each field through the dataclass's own __init__
+        assert made == records and [list(vars(r).items()) for r in made] == [list(vars(r).items()) for r in records]
 
 
 def test_a_clean_column_takes_the_shortcut_and_reads_its_values() -> None:

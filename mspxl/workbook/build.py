@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import MISSING, fields
+from dataclasses import MISSING, fields, is_dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -195,14 +195,33 @@ def record_builder(sheet: S.Sheet, record: type, renames: dict[str, str],
 
 def _compile(sheet: str, record: type, plan: list[tuple[str, Column]], plain: tuple[bool, ...]
              ) -> Callable[..., list[Any]]:
-    env: dict[str, object] = {"record": record, "_dec": _dec, "_opt_dec": _opt_dec, "_txt": _txt}
-    args = [f"{name}={f'v{i}' if as_is else field_value(column, f'v{i}', env)}"
-            for i, ((name, column), as_is) in enumerate(zip(plan, plain, strict=True))]
+    env: dict[str, object] = {"record": record, "_dec": _dec, "_opt_dec": _opt_dec, "_txt": _txt,
+                              "new": object.__new__, "put": object.__setattr__}
+    given = {name: f"v{i}" if as_is else field_value(column, f"v{i}", env)
+             for i, ((name, column), as_is) in enumerate(zip(plan, plain, strict=True))}
+    given["row"] = "number"
+    if _made_by_fields(record):
+        items = []
+        for f in fields(record):
+            if f.name not in given:
+                env[f"field_default_{f.name}"] = f.default
+            items.append(f"{f.name!r}: {given.get(f.name, f'field_default_{f.name}')}")
+        make = f"(made := new(record), put(made, '__dict__', {{{', '.join(items)}}}))[0]"
+    else:
+        make = f"record({', '.join(f'{name}={value}' for name, value in given.items())})"
     cells = ", ".join(f"v{i}" for i in range(len(plan)))
-    source = (f"def build(numbers, ok, {cells}):\n    return [record({', '.join(args)}, row=number)\n"
+    source = (f"def build(numbers, ok, {cells}):\n    return [{make}\n"
               f"            for number, good, {cells} in zip(numbers, ok, {cells}) if good]\n")
     exec(compile(source, f"<records of {sheet}>", "exec"), env)  # noqa: S102 - our own source, from schema.py
     return env["build"]  # type: ignore[return-value]
+
+
+def _made_by_fields(record: type) -> bool:
+    """Whether a record is exactly its fields' values in order, so it can be made by setting its `__dict__` (half
+    the cost of the frozen dataclass's `__init__`, which sets each field through `object.__setattr__`): every field
+    set by `__init__` from a value or a plain default, nothing run after, instances with a `__dict__`."""
+    return (is_dataclass(record) and not hasattr(record, "__post_init__") and "__slots__" not in vars(record)
+            and all(f.init and f.default_factory is MISSING for f in fields(record)))
 
 
 _builders: dict[str, tuple[S.Sheet, Builder]] = {}

@@ -43,6 +43,7 @@ Shortcut = Callable[[list[object]], "list[object] | None"]
 
 YES_NO = {**dict.fromkeys(TRUE_WORDS, True), **dict.fromkeys(FALSE_WORDS, False)}
 NON_NEGATIVE = frozenset({Kind.MONEY, Kind.DECIMAL})
+PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 
 
 def read_column(cells: list[object], column: Column, shortcuts: bool = True
@@ -124,9 +125,16 @@ def _texts(values: list[object]) -> list[object] | None:
     if _types(values) != {str}:
         return None
     texts = list(map(str.strip, values))  # type: ignore[arg-type]
-    if all(texts) and all(map(str.isprintable, texts)) and max(map(len, texts)) <= EXCEL_TEXT_LIMIT:
+    if all(texts) and _printable("".join(texts)) and max(map(len, texts)) <= EXCEL_TEXT_LIMIT:
         return texts  # type: ignore[return-value]
     return None
+
+
+def _printable(text: str) -> bool:
+    """`text.isprintable()`; ASCII text is checked as bytes, a lookup per byte rather than per character."""
+    if text.isascii():
+        return not text.encode("ascii").translate(None, PRINTABLE_ASCII)
+    return text.isprintable()
 
 
 def _dates(values: list[object]) -> list[object] | None:
@@ -144,7 +152,17 @@ def _numbers(values: list[object]) -> list[object] | None:
     """Finite number cells as `money.to_decimal` makes them: a whole number as its integer, else from its text."""
     if _types(values) != {float} or not all(map(isfinite, values)):  # type: ignore[arg-type]
         return None
-    return [Decimal(int(value)) if value.is_integer() else Decimal(str(value)) for value in values]  # type: ignore[attr-defined]
+    distinct = set(values)
+    if len(distinct) * 2 > len(values):
+        return list(map(_decimal, values))  # type: ignore[arg-type]
+    # few distinct numbers (hours, quantities): each made once; equal floats make equal Decimals (0.0 and -0.0: 0)
+    made = {value: _decimal(value) for value in distinct}  # type: ignore[arg-type]
+    return list(map(made.__getitem__, values))
+
+
+def _decimal(value: float) -> Decimal:
+    """`money.to_decimal` of a finite float: a whole number as its integer, else from its text."""
+    return Decimal(int(value)) if value.is_integer() else Decimal(str(value))
 
 
 def _numbers_at_least_zero(values: list[object]) -> list[object] | None:

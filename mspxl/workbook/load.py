@@ -15,7 +15,7 @@ from mspxl.workbook.columns import MISSING
 from mspxl.workbook.raw import RawBook, gc_paused
 from mspxl.workbook.sheet_names import find_sheet, renamed_sheets
 from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
-from mspxl.workbook.table import Row, Table, cell_ref, locate_header, read_table
+from mspxl.workbook.table import Row, Table, cell_ref, read_table
 from mspxl.workbook.validate import validate
 
 
@@ -55,8 +55,7 @@ def _load_raw(raw: RawBook, today: date) -> Loaded:
             tables[sheet.name] = Table([], {c.header: [] for c in sheet.columns}, [])
             continue
         table, sheet_problems = read_table(found, sheet)
-        located, _ = locate_header(found, sheet)
-        cols[sheet.name] = located.columns if located else {}
+        cols[sheet.name] = table.columns
         tables[sheet.name] = table
         problems.extend(sheet_problems)
     rows = {name: tables[name].rows() for name in ROW_SHEETS}

@@ -197,40 +197,24 @@ def calamine_tables(book: python_calamine.CalamineWorkbook) -> dict[str, list[Ta
 
 
 def _rows(sheet: python_calamine.CalamineSheet) -> list[list[object]]:
-    """The sheet's rows from A1, empty strings as None; an empty row is the shared EMPTY_ROW.
-
-    Done a column at a time: the rows turned into columns, only the columns holding an empty string rewritten, and
-    turned back into rows (a row-by-row rewrite costs three times as much on a sheet of optional columns)."""
+    """The sheet's rows from A1, empty strings as None; an empty row is the shared EMPTY_ROW. calamine's row lists
+    are new and ours: an empty string is replaced where `list.index` finds it (a row holds few), in place."""
     start_row, start_col = sheet.start if sheet.height else (0, 0)
-    found = sheet.to_python()
-    rows = _from_a(found, start_col)
-    if start_row and len(found) == sheet.height:  # rows start at the first used row, not at row 1
+    rows = sheet.to_python()
+    pad = [None] * start_col  # calamine's rows start at the first used column
+    for index, (row, empty) in enumerate(zip(rows, map(list.count, rows, repeat("")), strict=True)):
+        if empty == len(row):
+            rows[index] = EMPTY_ROW
+            continue
+        at = -1
+        for _ in range(empty):
+            at = row.index("", at + 1)
+            row[at] = None
+        if pad:
+            rows[index] = pad + row
+    if start_row and len(rows) == sheet.height:  # rows start at the first used row, not at row 1
         rows[:0] = [EMPTY_ROW] * start_row
     return rows
-
-
-def _from_a(found: list[list[object]], start_col: int) -> list[list[object]]:
-    width = max(map(len, found), default=0)
-    counts = list(map(list.count, found, repeat("")))
-    if not start_col and not any(counts) and width:
-        return found
-    if width == 0 or min(map(len, found)) < width:  # rows of different lengths: not what calamine gives
-        return [_row(row, start_col) for row in found]
-    columns = [column if "" not in column else tuple(None if v == "" else v for v in column)
-               for column in zip(*found, strict=True)]
-    if start_col:
-        columns[:0] = [(None,) * len(found)] * start_col  # calamine's rows start at the first used column
-    rows = list(map(list, zip(*columns, strict=True)))
-    for index, empty in enumerate(counts):
-        if empty == width:
-            rows[index] = EMPTY_ROW
-    return rows
-
-
-def _row(row: list[object], start_col: int) -> list[object]:
-    if row.count("") == len(row):
-        return EMPTY_ROW
-    return [None] * start_col + [None if v == "" else v for v in row]
 
 
 def _trim(rows: list[list[object]]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 
 from openpyxl.utils import get_column_letter
@@ -97,6 +97,7 @@ class Table:
     numbers: list[int]
     values: dict[str, list[object]]
     ok: list[bool]
+    columns: dict[str, int] = field(default_factory=dict)  # header -> 0-based column, as located on the sheet
 
     def rows(self) -> list[Row]:
         headers = list(self.values)
@@ -120,7 +121,7 @@ def read_table(raw: RawSheet, schema: Sheet, shortcuts: bool = True) -> tuple[Ta
     row order and, within a row, in the schema's column order. Columns the sheet lacks (optional ones) read as blank."""
     located, problems = locate_header(raw, schema)
     if located is None or any(c.required and c.header not in located.columns for c in schema.columns):
-        return Table([], {c.header: [] for c in schema.columns}, []), problems
+        return Table([], {c.header: [] for c in schema.columns}, [], located.columns if located else {}), problems
     indexes = [located.columns.get(col.header) for col in schema.columns]
     numbers, picked = _data_rows(raw.rows, located.header_row, [i for i in indexes if i is not None])
     cells = iter(zip(*picked, strict=True)) if picked else None
@@ -140,7 +141,7 @@ def read_table(raw: RawSheet, schema: Sheet, shortcuts: bool = True) -> tuple[Ta
     ok = [True] * size
     for pos in bad:
         ok[pos] = False
-    return Table(numbers, values, ok), problems
+    return Table(numbers, values, ok, located.columns), problems
 
 
 def _data_rows(rows: list[list[object]], header_row: int, indexes: list[int]

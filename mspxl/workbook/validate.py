@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from operator import attrgetter
+from typing import Any
 
 from mspxl.ach.routing import bank_details
 from mspxl.problems import Problem, error, warning
@@ -50,34 +52,36 @@ def unknown_references(book: Book, cols: Columns, known: dict[str, set[str]]) ->
     projects = known["Projects"] | set(book.projects)
     problems: list[Problem] = []
 
-    def check(sheet: str, row: int, header: str, value: str, known: Iterable[str], what: str) -> None:
-        if value and value not in known:
-            problems.append(error(sheet, _cell(cols, sheet, row, header), header, f"is not a known {what}", value))
-
-    for sub in book.subscriptions:
-        check("Subscriptions", sub.row, "Client ID", sub.client_id, clients, "Client ID (Clients sheet)")
-        check("Subscriptions", sub.row, "Service Code", sub.service_code, services, "Service Code (Services)")
-    for seat in book.users:
-        check("Users", seat.row, "Client ID", seat.client_id, clients, "Client ID (Clients sheet)")
-    for seat in book.devices:
-        check("Devices", seat.row, "Client ID", seat.client_id, clients, "Client ID (Clients sheet)")
-    for usage in book.usage:
-        check("Usage", usage.row, "Client ID", usage.client_id, clients, "Client ID (Clients sheet)")
-        check("Usage", usage.row, "Service Code", usage.service_code, services, "Service Code (Services)")
-    for work in book.work:
-        check("WorkLog", work.row, "Client ID", work.client_id, clients, "Client ID (Clients sheet)")
-        check("WorkLog", work.row, "Project ID", work.project_id, projects, "Project ID (Projects sheet)")
-    for charge in book.charges:
-        check("Charges", charge.row, "Client ID", charge.client_id, clients, "Client ID (Clients sheet)")
-        check("Charges", charge.row, "Project ID", charge.project_id, projects, "Project ID (Projects sheet)")
-    for change in book.price_changes:
-        check("Price Changes", change.row, "Service Code", change.service_code, services, "Service Code (Services)")
-        check("Price Changes", change.row, "Client ID", change.client_id, clients, "Client ID (Clients sheet)")
-    for project in book.projects.values():
-        check("Projects", project.row, "Client ID", project.client_id, clients, "Client ID (Clients sheet)")
-    for pay in book.payments:
-        check("Payments", pay.row, "Client ID", pay.client_id, clients, "Client ID (Clients sheet)")
+    client = ("Client ID", "client_id", clients, "Client ID (Clients sheet)")
+    service = ("Service Code", "service_code", services, "Service Code (Services)")
+    project = ("Project ID", "project_id", projects, "Project ID (Projects sheet)")
+    checks: list[tuple[str, Iterable[Any], tuple[tuple[str, str, set[str], str], ...]]] = [
+        ("Subscriptions", book.subscriptions, (client, service)),
+        ("Users", book.users, (client,)),
+        ("Devices", book.devices, (client,)),
+        ("Usage", book.usage, (client, service)),
+        ("WorkLog", book.work, (client, project)),
+        ("Charges", book.charges, (client, project)),
+        ("Price Changes", book.price_changes, (service, client)),
+        ("Projects", book.projects.values(), (client,)),
+        ("Payments", book.payments, (client,)),
+    ]
+    for sheet, records, columns in checks:
+        if all(_all_known(records, attr, known) for _, attr, known, _ in columns):
+            continue  # the common case, found without a call per row
+        for record in records:
+            for header, attr, known, what in columns:
+                value = getattr(record, attr)
+                if value and value not in known:
+                    problems.append(error(sheet, _cell(cols, sheet, record.row, header), header,
+                                          f"is not a known {what}", value))
     return problems
+
+
+def _all_known(records: Iterable[Any], attr: str, known: set[str]) -> bool:
+    values = set(map(attrgetter(attr), records))
+    values.discard("")
+    return values <= known
 
 
 def payments_name_known_invoices(book: Book, cols: Columns) -> list[Problem]:
