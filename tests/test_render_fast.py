@@ -236,3 +236,21 @@ def test_a_part_compiled_as_written_renders_what_docxtpl_renders(xml: str, plain
     assert (part._plain is not None) is plain
     context = _as_document_text(values)
     assert part.render(docx, context) == docx.render_xml_part(xml, None, context, env)
+
+
+@pytest.mark.parametrize("compressor", ["isal", "zlib"])
+def test_the_rendered_parts_deflate_to_a_valid_package_with_either_compressor(
+        compressor: str, month, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    import zlib
+
+    from mspxl import zipcopy
+
+    if compressor == "zlib":
+        monkeypatch.setattr(zipcopy, "_deflate", zlib)
+    book, invoices, clients = month
+    [path] = rendered(InvoiceRenderer(default_template_dir()), book, invoices[:1], clients, tmp_path)
+    with zipfile.ZipFile(path) as package:
+        assert package.testzip() is None
+        body = package.read("word/document.xml")
+    assert invoices[0].number.encode() in body and Document(str(path)).paragraphs
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
