@@ -23,7 +23,7 @@ from test_summary_workbook import write_text_book
 from mspxl.commands import invoice
 from mspxl.pdf import PdfFailed, conversion_command, convert_to_pdf, find_soffice
 from mspxl.pdf.copies import STYLES, W, conversion_copies, styles_named, used_styles
-from mspxl.pdf.lanes import MOST_FILES, chunks
+from mspxl.pdf.lanes import MOST_FILES, chunks, scratch_root
 
 TODAY = date(2026, 12, 2)
 
@@ -105,13 +105,13 @@ def test_the_command_line_is_pinned(tmp_path: Path) -> None:
 FAKE_SOFFICE = '''#!{python}
 """soffice as mspxl calls it: notes its profile and how many files it got, and writes each PDF but those of files
 named `fail*`."""
-import sys
+import os, sys
 from pathlib import Path
 args = sys.argv[1:]
 out = Path(args[args.index("--outdir") + 1])
 files = args[args.index("--outdir") + 2:]
 with open({log!r}, "a") as handle:
-    handle.write(args[0].split("=", 1)[1] + " " + str(len(files)) + "\\n")
+    handle.write(os.environ["TMPDIR"] + " " + args[0].split("=", 1)[1] + " " + str(len(files)) + "\\n")
 for name in files:
     if not Path(name).name.startswith("fail"):
         (out / (Path(name).stem + ".pdf")).write_bytes(b"%PDF-1.4 " + Path(name).name.encode())
@@ -139,9 +139,14 @@ def test_a_month_is_converted_in_chunks_over_the_lanes(tmp_path: Path, monkeypat
     pdfs = convert_to_pdf(files, tmp_path / "docs", timeout=60, processes=2)
     assert pdfs == [f.with_suffix(".pdf") for f in files]
     assert all(p.read_bytes() == b"%PDF-1.4 " + f.name.encode() for p, f in zip(pdfs, files, strict=True))
-    calls = [line.rsplit(" ", 1) for line in log.read_text().splitlines()]
-    assert sorted(int(count) for _, count in calls) == [112, 112, 113, 113]
-    assert len({profile for profile, _ in calls}) == 2  # one profile a lane, used for each of its calls
+    calls = [line.split(" ") for line in log.read_text().splitlines()]
+    assert sorted(int(count) for _, _, count in calls) == [112, 112, 113, 113]
+    assert len({profile for _, profile, _ in calls}) == 2  # one profile a lane, used for each of its calls
+    scratch = {Path(tmp).parent for tmp, _, _ in calls} | {Path(profile[len("file://"):]).parent
+                                                           for _, profile, _ in calls}
+    assert len(scratch) == 1 and not scratch.pop().exists()  # LibreOffice's temporary files in the scratch folder
+    if scratch_root():
+        assert all(tmp.startswith(scratch_root() or "") for tmp, _, _ in calls)
     assert sorted(p.name for p in (tmp_path / "docs").iterdir()) == sorted([f.name for f in files + pdfs])
 
 

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from mspxl.pdf.lanes import Run, split
+from mspxl.pdf.lanes import Run, scratch_root, split
 
 DEBIAN_PACKAGES = "libreoffice-writer-nogui libreoffice-calc-nogui"
 INSTALL_HINT = (
@@ -117,7 +117,7 @@ def convert_to_pdf(files: list[Path], out_dir: Path, timeout: float = DEFAULT_TI
         raise PdfUnavailable()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="mspxl-pdf-") as work:
+    with tempfile.TemporaryDirectory(prefix="mspxl-pdf-", dir=scratch_root()) as work:
         run = Run(lambda inputs, made, profile: conversion_command(soffice, inputs, made, profile), Path(work),
                   out.resolve(), timeout)
         try:
