@@ -258,54 +258,66 @@ def tiers_by_service(tiers: list[Tier]) -> dict[str, tuple[Tier, ...]]:
     return {code: tuple(sorted(rows, key=lambda t: t.from_qty)) for code, rows in bands.items()}
 
 
-def build_register(invoice_rows: list[Row], line_rows: list[Row]) -> tuple[list[Invoice], list[Problem]]:
-    """The Invoices sheet with its lines from InvoiceLines, as issued invoices."""
+LINE_HEADERS = ("Invoice Number", "Line", "Service Code", "Description", "Quantity", "Unit Price", "Amount", "Taxable")
+INVOICE_HEADERS = ("Invoice Number", "Client ID", "Client Name", "Type", "Period", "Issue Date", "Due Date", "Subtotal",
+                   "Tax", "Total", "Billed Users", "Billed Devices", "Related Invoice", "Project ID", "File")
+NEEDED = ("Client ID", "Type", "Period", "Issue Date", "Due Date", "Total")  # a register row without one is refused
+
+
+def build_register(invoice_table: Table, line_table: Table) -> tuple[list[Invoice], list[Problem]]:
+    """The Invoices sheet with its lines from InvoiceLines, as issued invoices (rows with errors left out)."""
     problems: list[Problem] = []
     lines: dict[str, list[InvoiceLine]] = defaultdict(list)
-    for row in line_rows:
-        if not row.ok:
+    for good, number, line, code, text, quantity, price, amount, taxable in zip(
+            line_table.ok, *_columns(line_table, LINE_HEADERS), strict=True):
+        if not good:
             continue
-        lines[_txt(row["Invoice Number"])].append(InvoiceLine(
-            line=int(row["Line"] or 0),  # type: ignore[call-overload]
-            service_code=_txt(row["Service Code"]),
-            description=_txt(row["Description"]),
-            quantity=_dec(row["Quantity"] or 0),
-            unit_price=_dec(row["Unit Price"] or 0),
-            amount=_dec(row["Amount"] or 0),
-            taxable=_txt(row["Taxable"]).upper().startswith("Y"),
+        lines[_txt(number)].append(InvoiceLine(
+            line=int(line or 0),  # type: ignore[call-overload]
+            service_code=_txt(code),
+            description=_txt(text),
+            quantity=_dec(quantity or 0),
+            unit_price=_dec(price or 0),
+            amount=_dec(amount or 0),
+            taxable=_txt(taxable).upper().startswith("Y"),
         ))
     invoices: list[Invoice] = []
-    for row in invoice_rows:
-        if not row.ok:
+    for good, row, values in zip(invoice_table.ok, invoice_table.numbers,
+                                 zip(*_columns(invoice_table, INVOICE_HEADERS), strict=True), strict=True):
+        if not good:
             continue
-        number = _txt(row["Invoice Number"])
-        missing = [h for h in ("Client ID", "Type", "Period", "Issue Date", "Due Date", "Total") if row[h] is None]
+        cell = dict(zip(INVOICE_HEADERS, values, strict=True))
+        number = _txt(cell["Invoice Number"])
+        missing = [h for h in NEEDED if cell[h] is None]
         if missing:
-            problems.append(error("Invoices", f"A{row.number}", "Invoice Number",
+            problems.append(error("Invoices", f"A{row}", "Invoice Number",
                                   "register row is missing " + ", ".join(missing), number))
             continue
-        subtotal = _dec(row["Subtotal"] or 0)
-        tax = _dec(row["Tax"] or 0)
         invoices.append(Invoice(
             number=number,
-            client_id=_txt(row["Client ID"]),
-            client_name=_txt(row["Client Name"]),
-            type=_txt(row["Type"]),
-            period=_txt(row["Period"]),
-            issue_date=row["Issue Date"],  # type: ignore[arg-type]
-            due_date=row["Due Date"],  # type: ignore[arg-type]
-            subtotal=subtotal,
-            tax=tax,
-            total=_dec(row["Total"]),
+            client_id=_txt(cell["Client ID"]),
+            client_name=_txt(cell["Client Name"]),
+            type=_txt(cell["Type"]),
+            period=_txt(cell["Period"]),
+            issue_date=cell["Issue Date"],  # type: ignore[arg-type]
+            due_date=cell["Due Date"],  # type: ignore[arg-type]
+            subtotal=_dec(cell["Subtotal"] or 0),
+            tax=_dec(cell["Tax"] or 0),
+            total=_dec(cell["Total"]),
             lines=tuple(sorted(lines.get(number, []), key=lambda ln: ln.line)),
-            billed_users=_opt_int(row["Billed Users"]),
-            billed_devices=_opt_int(row["Billed Devices"]),
-            related_invoice=_txt(row["Related Invoice"]),
-            project_id=_txt(row["Project ID"]),
-            file=_txt(row["File"]),
-            row=row.number,
+            billed_users=_opt_int(cell["Billed Users"]),
+            billed_devices=_opt_int(cell["Billed Devices"]),
+            related_invoice=_txt(cell["Related Invoice"]),
+            project_id=_txt(cell["Project ID"]),
+            file=_txt(cell["File"]),
+            row=row,
         ))
     return invoices, problems
+
+
+def _columns(table: Table, headers: tuple[str, ...]) -> list[list[object]]:
+    """The table's values of each header (a header the schema does not have reads as blank, as Row does)."""
+    return [table.values.get(header, [None] * len(table.numbers)) for header in headers]
 
 
 def _opt_int(value: object) -> int | None:

@@ -15,7 +15,7 @@ from mspxl.workbook.columns import MISSING
 from mspxl.workbook.raw import RawBook, gc_paused
 from mspxl.workbook.sheet_names import find_sheet, renamed_sheets
 from mspxl.workbook.source_file import UnreadableWorkbook, read_raw
-from mspxl.workbook.table import Row, Table, cell_ref, read_table
+from mspxl.workbook.table import Table, cell_ref, read_table
 from mspxl.workbook.validate import validate
 
 
@@ -35,7 +35,7 @@ def load_raw(raw: RawBook, today: date) -> Loaded:
         return _load_raw(raw, today)
 
 
-ROW_SHEETS = frozenset({"Settings", "Invoices", "InvoiceLines", "Collections"})  # read as rows, not as records
+ROW_SHEETS = frozenset({"Settings", "Collections"})  # read as rows: a setting, a client state per row
 
 
 def _load_raw(raw: RawBook, today: date) -> Loaded:
@@ -65,10 +65,10 @@ def _load_raw(raw: RawBook, today: date) -> Loaded:
     def records(name: str) -> list[Any]:
         return build.build_table_records(schema[name], tables[name])
 
-    invoices, register_problems = build.build_register(rows["Invoices"], rows["InvoiceLines"])
+    invoices, register_problems = build.build_register(tables["Invoices"], tables["InvoiceLines"])
     if not renamed:  # else every row pointing to the renamed sheet would be reported too
         problems.extend(register_problems)
-        problems.extend(lines_without_invoice(rows["Invoices"], rows["InvoiceLines"], cols.get("InvoiceLines", {})))
+        problems.extend(lines_without_invoice(tables["Invoices"], tables["InvoiceLines"], cols.get("InvoiceLines", {})))
     book = Book(
         settings=settings,
         services=build.first_by_id(records("Services"), "code"),
@@ -108,17 +108,16 @@ def as_date(value: date) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def lines_without_invoice(invoice_rows: list[Row], line_rows: list[Row], columns: dict[str, int]) -> list[Problem]:
+def lines_without_invoice(invoices: Table, lines: Table, columns: dict[str, int]) -> list[Problem]:
     """InvoiceLines rows whose invoice is not on the Invoices sheet: a register row was deleted by hand."""
-    numbers = {str(r["Invoice Number"]) for r in invoice_rows if r["Invoice Number"] is not None}
+    numbers = {str(n) for n in invoices.values["Invoice Number"] if n is not None and n is not MISSING}
     problems: list[Problem] = []
     reported: set[str] = set()
-    for row in line_rows:
-        number = row["Invoice Number"]
-        if number is None or str(number) in numbers or str(number) in reported:
+    for row, number in zip(lines.numbers, lines.values["Invoice Number"], strict=True):
+        if number is None or number is MISSING or str(number) in numbers or str(number) in reported:
             continue
         reported.add(str(number))
-        problems.append(error("InvoiceLines", cell_ref(row.number, columns.get("Invoice Number", 0)),
+        problems.append(error("InvoiceLines", cell_ref(row, columns.get("Invoice Number", 0)),
                               "Invoice Number", "has lines but is not on the Invoices sheet: a register row was "
                               "deleted; restore it (issued invoices are never deleted)", str(number)))
     return problems
