@@ -254,3 +254,20 @@ def test_the_rendered_parts_deflate_to_a_valid_package_with_either_compressor(
         body = package.read("word/document.xml")
     assert invoices[0].number.encode() in body and Document(str(path)).paragraphs
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_the_sandbox_reads_a_dicts_keys_and_attributes_as_jinjas_sandbox_does() -> None:
+    from jinja2 import StrictUndefined, Undefined
+    from jinja2.sandbox import SandboxedEnvironment
+    from markupsafe import Markup
+
+    ours, theirs = sandbox(), SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    line = {"amount": "$1.00", "items": "shadowed by the method", "title": Markup("a &amp; b")}
+    for name in ("amount", "title", "items", "keys", "get", "missing", "__class__", "__init__", "mro"):
+        mine, real = ours.getattr(line, name), theirs.getattr(line, name)
+        assert type(mine) is type(real), name
+        assert isinstance(real, Undefined) or mine == real, name
+    template = "{{ line.amount }} {{ line.title }} {{ line.items() | list | length }}"
+    assert ours.from_string(template).render(line=line) == "$1.00 a &amp; b 3"
+    with pytest.raises(Exception, match="unsafe|not safely|__init__"):
+        ours.from_string("{{ line.__init__.__globals__ }}").render(line=line)

@@ -61,6 +61,9 @@ def document_filename(invoice_number: str, client_name: str) -> str:
     return stem + SUFFIX
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class _Sandbox(SandboxedEnvironment):
     """A sandboxed environment that compiles each template text once.
 
@@ -71,6 +74,18 @@ class _Sandbox(SandboxedEnvironment):
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=StrictUndefined)
         self._compiled: dict[str, Template] = {}
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """`obj.attribute` as the sandbox reads it, a plain dict's key taken at once: a dict's attributes are its
+        class's (every name in `dir(dict)`), so for any other name the sandbox's own lookup, which tries the
+        attribute first and raises and catches an AttributeError, ends at the same key. Everything else (and
+        `__class__`, `items`...) goes through the sandbox's checks."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
     def from_string(self, source, globals=None, template_class=None):  # type: ignore[no-untyped-def, override]
         if globals is not None or template_class is not None or not isinstance(source, str):
