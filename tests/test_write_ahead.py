@@ -111,3 +111,42 @@ def test_a_copy_the_child_cannot_write_is_written_by_the_save(tmp_path: Path, ah
         run_invoice(book, "2026-11", TODAY, tmp_path / "book" / "docs")
         assert sheets_and_fingerprints(book) == sheets_and_fingerprints(expected)
     assert sorted(os.listdir(book.parent)) == ["book.xlsx", "docs"]
+
+
+@pytest.mark.parametrize("names_match", [True, False])
+def test_collect_saves_the_change_it_checked_before_its_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  names_match: bool) -> None:
+    """The fee's register row names its document as it is written; when the documents came out as planned the
+    change prepared before them is the one saved (prepared once), else the change is prepared again as written."""
+    from bookdata import client, write_book
+
+    from mspxl.commands import collect as collect_command
+    from mspxl.commands.collect import run_collect
+    from mspxl.records import Invoice
+
+    book = write_book(tmp_path / "book.xlsx", {
+        "Clients": [client("C1", Name="Alpha Dental & Co")],
+        "Subscriptions": [{"Client ID": "C1", "Service Code": "BASE", "Start Date": date(2026, 1, 1)}],
+        "Payments": [{"Payment ID": "P1", "Client ID": "C1", "Date": date(2026, 11, 2), "Amount": 500,
+                      "Status": "returned", "Return Code": "R01"}],
+    })
+    run_invoice(book, "2026-10", TODAY, tmp_path / "docs")
+    prepared_again: list[object] = []
+    real_update, real_render = collect_command.update_workbook, collect_command.render_documents
+    monkeypatch.setattr(collect_command, "update_workbook",
+                        lambda *args: prepared_again.append(args) or real_update(*args))
+    if not names_match:
+        def renamed(*args: object, **kwargs: object) -> list[Invoice]:
+            from dataclasses import replace
+
+            return [replace(fee, file="moved " + str(fee.file)) for fee in real_render(*args, **kwargs)]
+
+        monkeypatch.setattr(collect_command, "render_documents", renamed)
+    run = run_collect(book, date(2026, 11, 3), TODAY, tmp_path / "docs")
+    (fee,) = run.fees
+    assert len(prepared_again) == (0 if names_match else 1)
+    register = read_raw(book)["Invoices"].rows
+    files = [row[-1] for row in register if row and row[0] == fee.number]
+    assert files == [fee.file] and fee.file.endswith("Alpha Dental & Co.docx")
+    runs = [r for r in read_raw(book)[RUNS_SHEET].rows[1:] if r and r[0]]
+    assert runs[-1][2] == "collect" and runs[-1][7] == audit.workbook_fingerprint(book)

@@ -13,11 +13,20 @@ from mspxl.ach.bank_changes import bank_notes
 from mspxl.audit import audited, note_documents
 from mspxl.billing.register import assign_numbers
 from mspxl.collections import CollectionsResult, run_collections
-from mspxl.commands.common import Progress, load_verified, no_progress, output_folder, render_documents, templates_of
+from mspxl.commands.common import (
+    Progress,
+    load_verified,
+    named_documents,
+    no_progress,
+    output_folder,
+    render_documents,
+    templates_of,
+)
 from mspxl.lock import workbook_lock
 from mspxl.problems import Problem
 from mspxl.records import Book, Invoice
 from mspxl.writers.changes import WorkbookChanges, aging_row, collections_row, issue_changes
+from mspxl.writers.prepared import PreparedSave
 from mspxl.writers.xlsx import prepare_update, refuse_if_open, update_workbook
 
 
@@ -64,12 +73,19 @@ def collect(path: Path, as_of: date, today: date, out: Path | None = None, progr
         refuse_if_open(path)
         book, problems = load_verified(path, today)
         out_dir = output_folder(path, out, book)
+        prepared: list[tuple[WorkbookChanges, PreparedSave]] = []
+
+        def check(planned: WorkbookChanges) -> None:
+            prepared.append((planned, prepare_update(path, planned, book.settings.currency, book.settings.locale)))
+
         fees, result, notices, changes = collections_documents(
-            book, as_of, out_dir, progress, templates_of(path, book, template_dir), replay,
-            lambda planned: prepare_update(path, planned, book.settings.currency, book.settings.locale),
+            book, as_of, out_dir, progress, templates_of(path, book, template_dir), replay, check,
             bank_notes(path, book.clients, as_of))
         note_documents(fees)
-        update_workbook(path, changes, book.settings.currency, book.settings.locale)
+        if prepared and prepared[0][0] == changes:  # the change prepared before the documents is the one to save
+            prepared[0][1]()
+        else:
+            update_workbook(path, changes, book.settings.currency, book.settings.locale)
         return CollectRun(as_of, tuple(fees), result, out_dir, problems, tuple(notices), replay,
                           book.collections_as_of)
 
@@ -106,8 +122,8 @@ def collections_documents(book: Book, as_of: date, out_dir: Path, progress: Prog
         changes.replace["Aging"] = [aging_row(r, as_of) for r in result.aging]
         return [], result, [], changes
     fees = assign_numbers(result.new_fees, book.invoices, book.settings)
-    if check is not None:
-        planned = issue_changes(fees)
+    if check is not None:  # each fee's File as its document will be written, so the change checked is the one saved
+        planned = issue_changes(named_documents(book, fees))
         planned.replace["Collections"] = collections_rows(result, as_of, bank or {})
         planned.replace["Aging"] = [aging_row(r, as_of) for r in result.aging]
         check(planned)

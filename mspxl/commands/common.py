@@ -139,6 +139,17 @@ def render_documents(book: Book, invoices: list[Invoice], out_dir: Path, progres
             for inv, path in zip(progress(invoices, "Rendering invoices"), written, strict=True)]
 
 
+def named_documents(book: Book, invoices: list[Invoice]) -> list[Invoice]:
+    """The invoices with File the name their documents are written under (`document_filename`)."""
+    if not invoices:
+        return []
+    from mspxl.documents.template import document_filename
+
+    names = {c.id: c.name for c in book.clients}
+    return [replace(inv, file=document_filename(inv.number, inv.client_name or names[inv.client_id]))
+            for inv in invoices]
+
+
 def issue_with_documents(path: Path, book: Book, drafts: list[Invoice], out_dir: Path, progress: Progress,
                          template_dir: Path | None = None) -> list[Invoice]:
     """The drafts' register rows and one .docx each (`render_documents`). The workbook change is prepared once,
@@ -147,14 +158,11 @@ def issue_with_documents(path: Path, book: Book, drafts: list[Invoice], out_dir:
     many invoices its finished copy is written meanwhile, on the other core (`PreparedSave.write_ahead`), so the
     save only puts it in place."""
     from mspxl.audit import note_documents
-    from mspxl.documents.template import document_filename
     from mspxl.writers.changes import issue_changes
     from mspxl.writers.xlsx import prepare_update
 
-    names = {c.id: c.name for c in book.clients}
-    named = [replace(inv, file=document_filename(inv.number, inv.client_name or names[inv.client_id]))
-             for inv in drafts]
-    save = prepare_update(path, issue_changes(named), book.settings.currency, book.settings.locale)
+    save = prepare_update(path, issue_changes(named_documents(book, drafts)), book.settings.currency,
+                          book.settings.locale)
     if len(drafts) >= WRITE_AHEAD:
         save.write_ahead()
     try:

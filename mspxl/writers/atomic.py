@@ -4,7 +4,7 @@ Every writer saves to a temporary file in the workbook's folder and calls `repla
 either as before or fully updated. A step that must land in the same replace (the audit trail's Runs row) is set
 with `before_replace` for the length of a run: it gets the finished copy before it takes the workbook's place.
 Such a step may say what it needs to know about the copy (`describe`), so that a copy written ahead of time (while a
-command still renders its documents, see `mspxl.writers.xlsx.PreparedSave`) is described ahead of time too, and its
+command still renders its documents, see `mspxl.writers.prepared.PreparedSave`) is described ahead of time too, and its
 finishing step, at the replace, is handed that description instead of working it out then.
 """
 

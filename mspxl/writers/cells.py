@@ -27,7 +27,7 @@ DECIMAL_FORMAT = "General"
 
 
 class Writer:
-    """Writes values into a package's sheets the way `mspxl.writers.xlsx.set_value` does into openpyxl cells."""
+    """Writes values into a package's sheets the way `mspxl.writers.reference.set_value` does into openpyxl cells."""
 
     def __init__(self, package: Package, money_format: str) -> None:
         self.package = package
@@ -95,7 +95,7 @@ def _text_cell(ref: str, style: str, value: str) -> str:
 
 
 def _format_code(value: Value, kind: str, money_format: str) -> str | None:
-    """The number format a written value gets, as `mspxl.writers.xlsx.set_value` gives it (None: unchanged)."""
+    """The number format a written value gets, as `mspxl.writers.reference.set_value` gives it (None: unchanged)."""
     if kind == "date" and isinstance(value, date):
         return DATE_FORMAT
     if isinstance(value, datetime):  # openpyxl gives any date it is handed a date format
