@@ -65,10 +65,13 @@ def test_styles_a_kept_style_leans_on_are_kept() -> None:
               '<w:style w:type="paragraph" w:styleId="Total"><w:basedOn w:val="Strong"/><w:next w:val="After"/>'
               '</w:style><w:style w:type="paragraph" w:styleId="Strong"><w:link w:val="StrongChar"/></w:style>'
               '<w:style w:type="character" w:styleId="StrongChar"/><w:style w:type="paragraph" w:styleId="After"/>'
-              '<w:style w:type="paragraph" w:styleId="Unused"/></w:styles>').encode()
+              '<w:style w:type="paragraph" w:styleId="Unused"/><w:style w:type="paragraph" w:styleId="Odd"><w:rPr>'
+              '<w:rStyle w:val="Named"/></w:rPr></w:style><w:style w:type="character" w:styleId="Named"/>'
+              '</w:styles>').encode()
     named = styles_named(b'<w:p><w:pPr><w:pStyle w:val="Total"/></w:pPr></w:p>')
     assert named == {"Total"}
-    assert style_ids(used_styles(styles, named)) == {"Normal", "Total", "Strong", "StrongChar", "After"}
+    kept = {"Normal", "Total", "Strong", "StrongChar", "After", "Named"}  # Named: named in the styles part
+    assert style_ids(used_styles(styles, named)) == kept
 
 
 def test_what_cannot_be_slimmed_safely_is_converted_as_it_is(invoices: list[Path], tmp_path: Path) -> None:
