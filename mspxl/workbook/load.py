@@ -127,8 +127,9 @@ def load_file(path: Path, today: date) -> Loaded:
     """Read a workbook file; an unreadable file is one problem, not an exception."""
     if not path.exists():
         return Loaded(None, [error(path.name, "", "", "file not found")])
-    try:
-        raw = read_raw(path)
-    except UnreadableWorkbook as exc:
-        return Loaded(None, [error(path.name, "", "", str(exc))])
-    return load_raw(raw, today)
+    with gc_paused():  # one pause for both: the collector then looks once at what reading and validating made
+        try:
+            raw = read_raw(path)
+        except UnreadableWorkbook as exc:
+            return Loaded(None, [error(path.name, "", "", str(exc))])
+        return load_raw(raw, today)
