@@ -132,4 +132,6 @@ def load_file(path: Path, today: date) -> Loaded:
             raw = read_raw(path)
         except UnreadableWorkbook as exc:
             return Loaded(None, [error(path.name, "", "", str(exc))])
-        return load_raw(raw, today)
+        loaded = load_raw(raw, today)
+        del raw  # the rows read are dropped before the collector looks (unless the audit still hashes them)
+    return loaded
