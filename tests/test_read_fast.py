@@ -17,6 +17,7 @@ import python_calamine
 from test_speed_paths import ODD_VALUES
 
 from mspxl import schema as S
+from mspxl.records import InvoiceLine
 from mspxl.schema import Kind
 from mspxl.workbook import build, source_file
 from mspxl.workbook.cells import excel_error, merged_over
@@ -170,3 +171,26 @@ def test_a_clean_column_takes_the_shortcut_and_reads_its_values() -> None:
     assert table.values["Method"] == ["ACH"] * 3 and table.values["Status"] == ["cleared"] * 3
     [payment, *_] = build.build_table_records(S.PAYMENTS, table)
     assert (payment.id, payment.client_id, payment.return_code, payment.row) == ("P0", "C1", "", 2)
+
+
+def test_the_register_is_built_from_its_columns() -> None:
+    invoices = [[c.header for c in S.INVOICES.columns],
+                ["INV-000002", "C1", "Acme", "managed", "2026-11", date(2026, 11, 1), date(2026, 11, 16), 30.0, 0.0,
+                 30.0, 3.0, None, None, None, "a.docx"],
+                ["INV-000003", "C2", "Bolt", "service", "2026-11", None, date(2026, 11, 16), None, None, 5.0]]
+    lines = [[c.header for c in S.INVOICE_LINES.columns],
+             ["INV-000002", 2.0, "STD", "Standard", 2.0, 10.0, 20.0, "Yes"],
+             ["INV-000002", 1.0, "BASE", "Base plan", None, None, 10.0, None],
+             ["INV-000009", 1.0, "X", "Orphan", 1.0, 1.0, 1.0, "N"]]
+    inv_table, _ = read_table(RawSheet("Invoices", invoices), S.INVOICES)
+    line_table, _ = read_table(RawSheet("InvoiceLines", lines), S.INVOICE_LINES)
+    [invoice], problems = build.build_register(inv_table, line_table)
+    assert [(p.cell, p.message) for p in problems] == [("A3", "register row is missing Issue Date")]
+    assert invoice.lines == (
+        InvoiceLine(1, "BASE", "Base plan", Decimal(0), Decimal(0), Decimal(10), False),
+        InvoiceLine(2, "STD", "Standard", Decimal(2), Decimal(10), Decimal(20), True),
+    )
+    assert [list(vars(line).items()) for line in invoice.lines] == [
+        list(vars(dataclasses.replace(line)).items()) for line in invoice.lines]
+    assert (invoice.number, invoice.total, invoice.billed_users, invoice.billed_devices, invoice.file, invoice.row) == (
+        "INV-000002", Decimal(30), 3, None, "a.docx", 2)

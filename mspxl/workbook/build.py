@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import MISSING, fields, is_dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from mspxl import schema as S
@@ -195,11 +196,23 @@ def record_builder(sheet: S.Sheet, record: type, renames: dict[str, str],
 
 def _compile(sheet: str, record: type, plan: list[tuple[str, Column]], plain: tuple[bool, ...]
              ) -> Callable[..., list[Any]]:
-    env: dict[str, object] = {"record": record, "_dec": _dec, "_opt_dec": _opt_dec, "_txt": _txt,
-                              "new": object.__new__, "put": object.__setattr__}
+    env = _env()
     given = {name: f"v{i}" if as_is else field_value(column, f"v{i}", env)
              for i, ((name, column), as_is) in enumerate(zip(plan, plain, strict=True))}
     given["row"] = "number"
+    return compile_maker(f"records of {sheet}", record, given, len(plan), env)
+
+
+def _env() -> dict[str, object]:
+    return {"_dec": _dec, "_opt_dec": _opt_dec, "_txt": _txt, "new": object.__new__, "put": object.__setattr__}
+
+
+def compile_maker(label: str, record: type, given: dict[str, str], cells: int, env: dict[str, object] | None = None
+                  ) -> Callable[..., list[Any]]:
+    """`build(numbers, ok, v0, ..., v{cells-1})`: a `record` for each row whose `ok` is true, each field from its
+    expression in `given` over the row's cells `v0`... (its Excel row number is `number`), other fields their
+    defaults."""
+    env = {**(env or _env()), "record": record}
     if _made_by_fields(record):
         items = []
         for f in fields(record):
@@ -209,10 +222,10 @@ def _compile(sheet: str, record: type, plan: list[tuple[str, Column]], plain: tu
         make = f"(made := new(record), put(made, '__dict__', {{{', '.join(items)}}}))[0]"
     else:
         make = f"record({', '.join(f'{name}={value}' for name, value in given.items())})"
-    cells = ", ".join(f"v{i}" for i in range(len(plan)))
-    source = (f"def build(numbers, ok, {cells}):\n    return [{make}\n"
-              f"            for number, good, {cells} in zip(numbers, ok, {cells}) if good]\n")
-    exec(compile(source, f"<records of {sheet}>", "exec"), env)  # noqa: S102 - our own source, from schema.py
+    names = ", ".join(f"v{i}" for i in range(cells))
+    source = (f"def build(numbers, ok, {names}):\n    return [{make}\n"
+              f"            for number, good, {names} in zip(numbers, ok, {names}) if good]\n")
+    exec(compile(source, f"<{label}>", "exec"), env)  # noqa: S102 - our own source, from schema.py
     return env["build"]  # type: ignore[return-value]
 
 
@@ -268,19 +281,10 @@ def build_register(invoice_table: Table, line_table: Table) -> tuple[list[Invoic
     """The Invoices sheet with its lines from InvoiceLines, as issued invoices (rows with errors left out)."""
     problems: list[Problem] = []
     lines: dict[str, list[InvoiceLine]] = defaultdict(list)
-    for good, number, line, code, text, quantity, price, amount, taxable in zip(
-            line_table.ok, *_columns(line_table, LINE_HEADERS), strict=True):
-        if not good:
-            continue
-        lines[_txt(number)].append(InvoiceLine(
-            line=int(line or 0),  # type: ignore[call-overload]
-            service_code=_txt(code),
-            description=_txt(text),
-            quantity=_dec(quantity or 0),
-            unit_price=_dec(price or 0),
-            amount=_dec(amount or 0),
-            taxable=_txt(taxable).upper().startswith("Y"),
-        ))
+    columns = _columns(line_table, LINE_HEADERS)
+    numbers = [_txt(number) for number, good in zip(columns[0], line_table.ok, strict=True) if good]
+    for number, line in zip(numbers, _line_maker()(line_table.numbers, line_table.ok, *columns), strict=True):
+        lines[number].append(line)
     invoices: list[Invoice] = []
     for good, row, values in zip(invoice_table.ok, invoice_table.numbers,
                                  zip(*_columns(invoice_table, INVOICE_HEADERS), strict=True), strict=True):
@@ -313,6 +317,15 @@ def build_register(invoice_table: Table, line_table: Table) -> tuple[list[Invoic
             row=row,
         ))
     return invoices, problems
+
+
+@cache
+def _line_maker() -> Callable[..., list[InvoiceLine]]:
+    """InvoiceLines rows (cells in LINE_HEADERS' order) as InvoiceLine records."""
+    return compile_maker("register lines", InvoiceLine, {
+        "line": "int(v1 or 0)", "service_code": "_txt(v2)", "description": "_txt(v3)", "quantity": "_dec(v4 or 0)",
+        "unit_price": "_dec(v5 or 0)", "amount": "_dec(v6 or 0)", "taxable": "_txt(v7).upper().startswith('Y')",
+    }, len(LINE_HEADERS))
 
 
 def _columns(table: Table, headers: tuple[str, ...]) -> list[list[object]]:
