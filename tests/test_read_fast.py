@@ -194,3 +194,11 @@ def test_the_register_is_built_from_its_columns() -> None:
         list(vars(dataclasses.replace(line)).items()) for line in invoice.lines]
     assert (invoice.number, invoice.total, invoice.billed_users, invoice.billed_devices, invoice.file, invoice.row) == (
         "INV-000002", Decimal(30), 3, None, "a.docx", 2)
+
+
+def test_the_sheets_are_split_once_each_into_two_groups_of_about_the_same_size() -> None:
+    sizes = {"Users": 10_000, "Payments": 9_000, "WorkLog": 7_700, "Devices": 2_800, "Clients": 1_500, "Runs": 5}
+    mine, theirs = source_file._split([*sizes, "Chart"], sizes)
+    assert sorted(mine + theirs) == sorted([*sizes, "Chart"])
+    load = [sum(sizes.get(name, 0) for name in group) for group in (mine, theirs)]
+    assert abs(load[0] - load[1]) <= 2 * sum(sizes.values()) // 6 and load[0] <= load[1]

@@ -153,7 +153,7 @@ def _read_sheets(book: python_calamine.CalamineWorkbook, wanted: list[str], path
 def _split(wanted: list[str], sizes: dict[str, int]) -> tuple[list[str], list[str]]:
     """The sheets in two groups of about the same bytes to parse, the first (this thread's, which also looks
     through the package) a little lighter."""
-    loads = [sum(sizes.values()) // 6, 0]
+    loads = [sum(sizes.get(name, 0) for name in wanted) // 6, 0]
     groups: tuple[list[str], list[str]] = ([], [])
     for name in sorted(wanted, key=lambda n: -sizes.get(n, 0)):
         lighter = 0 if loads[0] <= loads[1] else 1
