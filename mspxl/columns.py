@@ -55,3 +55,12 @@ class Sheet:
 def header_key(text: object) -> str:
     """Header matching ignores case, spaces and underscores: `Client ID` = `client_id`."""
     return "".join(ch for ch in str(text).lower() if ch not in " _\t\n\r")
+
+
+def column_letter(col: int) -> str:
+    """Excel's letters for the 1-based column `col` (1 -> A, 27 -> AA)."""
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -55,3 +55,18 @@ def test_a_command_writing_with_the_package_writer_does_not_load_the_openpyxl_wr
                            json.dumps(["mspxl.writers.reference", "mspxl.writers.update"])], capture_output=True,
                           text=True, timeout=120)
     assert json.loads(done.stderr.strip().splitlines()[-1]) == {"code": 0, "heavy": ["mspxl.writers.update"]}
+
+
+@pytest.mark.parametrize("command", [("invoice", "--period", "2026-10"), ("collect", "--as-of", "2026-11-05")])
+def test_invoice_and_collect_do_not_load_openpyxl(tmp_path: object, command: tuple[str, ...]) -> None:
+    """The package writer and calamine do the work: openpyxl's import (about 0.1 s) is not paid for."""
+    import shutil
+    from pathlib import Path
+
+    from mspxl.resources import sample_workbook
+
+    book = Path(str(tmp_path)) / "book.xlsx"
+    shutil.copyfile(sample_workbook(), book)
+    result = loaded_by(command[0], str(book), *command[1:], "--out", str(Path(str(tmp_path)) / "out"))
+    assert result["code"] == 0 and "python_calamine" in result["heavy"]  # type: ignore[operator]
+    assert "openpyxl" not in result["heavy"]  # type: ignore[operator]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from openpyxl.utils import get_column_letter
-
+from mspxl.columns import column_letter
 from mspxl.problems import Problem, error
 from mspxl.schema import Sheet, header_key
 from mspxl.workbook.cells import is_blank
@@ -38,7 +37,7 @@ class Located:
 
 def cell_ref(row: int, col: int) -> str:
     """`D14` for row 14, column index 3."""
-    return f"{get_column_letter(col + 1)}{row}"
+    return f"{column_letter(col + 1)}{row}"
 
 
 def locate_header(raw: RawSheet, schema: Sheet) -> tuple[Located | None, list[Problem]]:
@@ -71,7 +70,7 @@ def locate_header(raw: RawSheet, schema: Sheet) -> tuple[Located | None, list[Pr
             if header in found:
                 duplicates.append(error(schema.name, cell_ref(header_row, idx), header,
                                         f"appears twice as a header (first in column "
-                                        f"{get_column_letter(found[header] + 1)})", value))
+                                        f"{column_letter(found[header] + 1)})", value))
                 continue
             found[header] = idx
         if found and (best is None or len(found) > best[0]):

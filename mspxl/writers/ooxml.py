@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from lxml import etree
 
+from mspxl.columns import column_letter  # noqa: F401 - the writers take it from here
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -30,14 +32,6 @@ def q(tag: str) -> str:
 
 C, V, IS, T, F = q("c"), q("v"), q("is"), q("t"), q("f")
 
-
-
-def column_letter(col: int) -> str:
-    letters = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def column_index(letters: str) -> int:
