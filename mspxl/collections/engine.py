@@ -29,7 +29,7 @@ from mspxl.ach.closed_account import awaiting_new_bank_details
 from mspxl.collections import actions, states
 from mspxl.collections.aging import aging_row, days_past_due
 from mspxl.collections.fees import fees_by_payment
-from mspxl.collections.history import ClientHistory, balances_at, client_history
+from mspxl.collections.history import ClientHistory, client_history
 from mspxl.collections.ledger import oldest_unpaid_due
 from mspxl.collections.model import AgingRow, ClientStatus, CollectionsResult
 from mspxl.money import ZERO
@@ -101,12 +101,15 @@ def outstanding_at(
 ) -> list[Decimal]:
     """The outstanding balance (every client's balance summed) at the end of each of `days`, ascending: the same
     figures as `run_collections` for each day, from one replay of each client's history."""
+    if not days:
+        return []
     charged = fees_by_payment(invoices)
     invoices_of, payments_of = by_client(invoices, payments)
     totals = [ZERO] * len(days)
     for client in clients:
-        balances = balances_at(settings, client, invoices_of[client.id], payments_of[client.id], charged, days,
-                               draft_order=len(invoices))
+        balances: list[Decimal] = []
+        client_history(settings, client, invoices_of[client.id], payments_of[client.id], charged, days[-1],
+                       draft_order=len(invoices), checkpoints=days, at_checkpoint=balances.append)
         totals = [total + balance for total, balance in zip(totals, balances, strict=True)]
     return totals
 

@@ -224,10 +224,11 @@ def client_history(
 
     `charged_fees` maps a returned Payment ID to the fee invoice already in the register; such a debit is
     never charged again. Drafts get orders after `draft_order`. `at_checkpoint`, if given, is told the balance at
-    the end of each of `checkpoints` (ascending, the last `as_of`), as `balances_at` gives them.
+    the end of each of `checkpoints` (ascending, the last `as_of`) from this one replay, since a replay reads
+    nothing dated after the day it stops at (a monthly trend's outstanding figures in one pass over the history).
     """
-    seen = None if at_checkpoint is None else (lambda replay: at_checkpoint(replay.ledger.balance))
-    replay = _replayed(settings, client, invoices, payments, charged_fees, as_of, draft_order, checkpoints, seen)
+    replay = _replayed(settings, client, invoices, payments, charged_fees, as_of, draft_order, checkpoints,
+                       at_checkpoint)
     fees_issued = [inv.total for _, inv in invoices if inv.type == "fee" and inv.issue_date <= as_of]
     fees_issued += [fee.total for fee in replay.new_fees]
     return ClientHistory(
@@ -243,26 +244,6 @@ def client_history(
     )
 
 
-def balances_at(
-    settings: Settings,
-    client: Client,
-    invoices: Sequence[tuple[int, Invoice]],
-    payments: Sequence[Payment],
-    charged_fees: Mapping[str, Invoice],
-    days: Sequence[date],
-    draft_order: int,
-) -> list[Decimal]:
-    """The client's balance at the end of each of `days` (ascending), from one replay up to the last: the same as
-    `client_history(..., day, ...).ledger.balance` for each day, since a replay reads nothing dated after the day
-    it stops at (a monthly trend's outstanding figures in one pass over the history)."""
-    if not days:
-        return []
-    balances: list[Decimal] = []
-    _replayed(settings, client, invoices, payments, charged_fees, days[-1], draft_order, days,
-              lambda replay: balances.append(replay.ledger.balance))
-    return balances
-
-
 def _replayed(
     settings: Settings,
     client: Client,
@@ -272,10 +253,10 @@ def _replayed(
     as_of: date,
     draft_order: int,
     checkpoints: Sequence[date] = (),
-    at_checkpoint: Callable[[_Replay], None] | None = None,
+    at_checkpoint: Callable[[Decimal], None] | None = None,
 ) -> _Replay:
-    """The replay up to `as_of`; `at_checkpoint` sees it once every record dated on or before each checkpoint
-    (ascending, none after `as_of`) is replayed, before any later one."""
+    """The replay up to `as_of`; `at_checkpoint` is told its balance once every record dated on or before each
+    checkpoint (ascending, none after `as_of`) is replayed, before any later one."""
     replay = _Replay(settings, client, charged_fees, draft_order)
     invoices_on: dict[date, list[tuple[int, Invoice]]] = defaultdict(list)
     for order, inv in invoices:
@@ -294,7 +275,7 @@ def _replayed(
     pending.reverse()
     for day in sorted(invoices_on.keys() | payments_on.keys()):
         while pending and pending[-1] < day and at_checkpoint is not None:
-            at_checkpoint(replay)
+            at_checkpoint(replay.ledger.balance)
             pending.pop()
         replay.advance(day)
         todays = invoices_on.get(day, [])
@@ -312,6 +293,6 @@ def _replayed(
         replay.clock = day
     replay.advance(as_of)
     while pending and at_checkpoint is not None:
-        at_checkpoint(replay)
+        at_checkpoint(replay.ledger.balance)
         pending.pop()
     return replay
