@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from xml.sax.saxutils import escape  # text as element content: &, < and > escaped
 
 from mspxl.writers.atomic import write_whole
 from mspxl.writers.ooxml import (
@@ -48,11 +49,6 @@ CORE_CT = "application/vnd.openxmlformats-package.core-properties+xml"
 EXTENDED_CT = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
 DEFAULT_FONT = ('<font><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/><scheme val="minor"/>'
                 "</font>")
-
-
-def escape(text: str) -> str:
-    """Text as element content: &, < and > escaped."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def attr(text: str) -> str:
