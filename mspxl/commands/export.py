@@ -14,8 +14,6 @@ Choices where the rules are silent:
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -47,6 +45,7 @@ from mspxl.schema import header_key
 from mspxl.workbook.raw import RawBook
 from mspxl.workbook.source_file import read_raw
 from mspxl.workbook.table import locate_header, read_rows
+from mspxl.writers.atomic import write_whole
 from mspxl.writers.changes import WorkbookChanges
 from mspxl.writers.xlsx import refuse_if_open, update_workbook
 
@@ -154,15 +153,7 @@ def free_name(folder: Path, name: str) -> Path:
 
 def write_text(target: Path, text: str, encoding: str) -> None:
     """The whole file or nothing: a temporary name in the folder, then renamed."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".mspxl-", suffix=target.suffix, dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, errors="replace", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_whole(target, lambda temporary: temporary.write_text(text, encoding=encoding, errors="replace", newline=""))
 
 
 def rounding_setting_known() -> bool:
