@@ -227,8 +227,8 @@ def client_history(
     the end of each of `checkpoints` (ascending, the last `as_of`) from this one replay, since a replay reads
     nothing dated after the day it stops at (a monthly trend's outstanding figures in one pass over the history).
     """
-    replay = _replayed(settings, client, invoices, payments, charged_fees, as_of, draft_order, checkpoints,
-                       at_checkpoint)
+    replay = _Replay(settings, client, charged_fees, draft_order)
+    _replay_until(replay, invoices, payments, as_of, checkpoints, at_checkpoint)
     fees_issued = [inv.total for _, inv in invoices if inv.type == "fee" and inv.issue_date <= as_of]
     fees_issued += [fee.total for fee in replay.new_fees]
     return ClientHistory(
@@ -244,20 +244,16 @@ def client_history(
     )
 
 
-def _replayed(
-    settings: Settings,
-    client: Client,
+def _replay_until(
+    replay: _Replay,
     invoices: Sequence[tuple[int, Invoice]],
     payments: Sequence[Payment],
-    charged_fees: Mapping[str, Invoice],
     as_of: date,
-    draft_order: int,
-    checkpoints: Sequence[date] = (),
-    at_checkpoint: Callable[[Decimal], None] | None = None,
-) -> _Replay:
-    """The replay up to `as_of`; `at_checkpoint` is told its balance once every record dated on or before each
-    checkpoint (ascending, none after `as_of`) is replayed, before any later one."""
-    replay = _Replay(settings, client, charged_fees, draft_order)
+    checkpoints: Sequence[date],
+    at_checkpoint: Callable[[Decimal], None] | None,
+) -> None:
+    """`replay` taken through the records up to `as_of`; `at_checkpoint` is told its balance once every record dated
+    on or before each checkpoint (ascending, none after `as_of`) is replayed, before any later one."""
     invoices_on: dict[date, list[tuple[int, Invoice]]] = defaultdict(list)
     for order, inv in invoices:
         if inv.issue_date <= as_of:
@@ -295,4 +291,3 @@ def _replayed(
     while pending and at_checkpoint is not None:
         at_checkpoint(replay.ledger.balance)
         pending.pop()
-    return replay
