@@ -57,8 +57,8 @@ def spread(files: list[Path], count: int) -> list[Path]:
 
 def convert_round(root: Path, files: list[Path], out: Path, processes: int | None) -> dict[str, float]:
     """One conversion of `files` by the mspxl of checkout `root`, in a process of its own: wall and CPU seconds
-    (that process and its soffice children)."""
-    shutil.rmtree(out, ignore_errors=True)
+    (that process and its soffice children). `out` is a new folder: nothing is deleted before the benchmark ends
+    (see commands.file_creation)."""
     listing = out.with_suffix(".json")
     listing.write_text(json.dumps([str(f) for f in files]))
     code = (f"import sys, json; sys.path.insert(0, {str(root)!r}); from pathlib import Path; "
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
               f"load {os.getloadavg()[0]:.1f}")
         for number in range(args.rounds):
             for name, root in roots.items():
-                result = convert_round(root, sample, work / f"pdf-{name}", args.processes)
+                result = convert_round(root, sample, work / f"pdf-{name}-{number}", args.processes)
                 rounds[name].append(result)
                 print(f"  round {number + 1} {name}: {result['wall']:.3f} s a document wall, {result['cpu']:.3f} "
                       f"CPU (load {os.getloadavg()[0]:.1f})", flush=True)
