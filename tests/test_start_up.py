@@ -70,3 +70,19 @@ def test_invoice_and_collect_do_not_load_openpyxl(tmp_path: object, command: tup
     result = loaded_by(command[0], str(book), *command[1:], "--out", str(Path(str(tmp_path)) / "out"))
     assert result["code"] == 0 and "python_calamine" in result["heavy"]  # type: ignore[operator]
     assert "openpyxl" not in result["heavy"]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("args", [("--help",), ("templates", "--help")])
+def test_help_does_not_load_what_it_does_not_print(args: tuple[str, ...]) -> None:
+    """`mspxl --help` (and a group's) prints its panels without typer's rich_utils, whose import loads rich's
+    Markdown (markdown-it), Traceback (pygments) and pretty-printer (attrs); nor the records, the exports or the
+    packaged resources, which only a command that runs needs."""
+    unwanted = ["typer.rich_utils", "markdown_it", "pygments", "attr", "mspxl.records", "mspxl.export.model",
+                "mspxl.resources"]
+    if args == ("--help",):  # below the top level, typer coerces the group's own --help flag through pydantic
+        unwanted.append("pydantic")
+    probe = PROBE.replace('sorted({m.split(".")[0] for m in sys.modules} & wanted)',
+                          "sorted(set(sys.modules) & wanted)")
+    done = subprocess.run([sys.executable, "-c", probe, json.dumps(args), json.dumps(unwanted)], capture_output=True,
+                          text=True, timeout=120)
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == {"code": 0, "heavy": []}

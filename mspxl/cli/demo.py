@@ -24,7 +24,6 @@ from mspxl.cli.invoice import invoice_json, invoice_summary
 from mspxl.cli.reconcile import run_json
 from mspxl.cli.summary import summary_json, summary_prose
 from mspxl.money import plain
-from mspxl.resources import SAMPLE_NAME
 
 
 def demo(
@@ -36,6 +35,7 @@ def demo(
     from mspxl.commands.demo import run_demo
     from mspxl.commands.export_report import export_report
     from mspxl.commands.reconcile import money_at_stake
+    from mspxl.resources import SAMPLE_NAME
 
     book = out_dir / SAMPLE_NAME
     run = reported(book, as_json, lambda: run_demo(out_dir, date.today(), no_bar if as_json else progress_bar))

@@ -14,7 +14,6 @@ import typer
 
 from mspxl.cli.common import BookArg, JsonOpt, fail, has_errors
 from mspxl.cli.common import out as console
-from mspxl.export.model import FORMATS
 from mspxl.money import plain
 
 if TYPE_CHECKING:
@@ -40,6 +39,7 @@ def export(
     from mspxl.commands.common import WorkbookHasErrors
     from mspxl.commands.export import ExportRefused, MappingIncomplete, run_export
     from mspxl.commands.export_report import export_report
+    from mspxl.export.model import FORMATS
     from mspxl.workbook.source_file import UnreadableWorkbook
     from mspxl.writers.xlsx import WorkbookRefused
 

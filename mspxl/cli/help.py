@@ -13,7 +13,7 @@ import inspect
 from typing import Any
 
 from typer import _click
-from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+from typer.core import HAS_RICH, TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 _TYPE_NAMES = {"str": "TEXT", "int": "INTEGER", "float": "FLOAT", "Decimal": "DECIMAL"}
 # The value an option takes, named once for every command that has the option (an option's own metavar wins).
@@ -87,6 +87,16 @@ class _PlainHelp:
     def get_help_option(self, ctx: _click.Context) -> TyperOption | None:
         option = super().get_help_option(ctx)  # type: ignore[misc]
         return None if option is None else _plain(option)
+
+    def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        """typer's panels, printed by mspxl.cli.panels (without loading typer's rich_utils); Click's plain help
+        where typer would give it (rich turned off with TYPER_USE_RICH=0)."""
+        if not HAS_RICH or getattr(self, "rich_markup_mode", None) is None:
+            super().format_help(ctx, formatter)  # type: ignore[misc]
+            return
+        from mspxl.cli.panels import print_help
+
+        print_help(self, ctx)  # type: ignore[arg-type]
 
 
 class Command(_PlainHelp, TyperCommand):

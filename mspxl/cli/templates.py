@@ -7,11 +7,8 @@ from typing import Annotated
 
 import typer
 
-from mspxl.cli.common import (
-    out,
-)
+from mspxl.cli.common import out
 from mspxl.cli.help import Command, Group
-from mspxl.resources import export_templates
 
 templates_app = typer.Typer(cls=Group, no_args_is_help=True, help="The document templates mspxl ships.")
 
@@ -22,6 +19,8 @@ def templates_export(
     force: Annotated[bool, typer.Option("--force", help="Replace templates already in the folder.")] = False,
 ) -> None:
     """Write the packaged templates into FOLDER for editing in Word; a file already there is kept unless --force."""
+    from mspxl.resources import export_templates
+
     written, kept = export_templates(folder, force)
     for path in written:
         out.print(f"  {path}")
