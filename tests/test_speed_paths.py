@@ -200,3 +200,27 @@ def test_listings_resolved_as_docxtpl_resolves_them(text: str) -> None:
     assert _resolve_listing(document, xml) == DocxTemplate.resolve_listing(document, xml)
     assert _resolve_listing(document, xml.replace("\n", " ")) == DocxTemplate.resolve_listing(
         document, xml.replace("\n", " "))
+
+
+def test_a_sheet_written_with_a_namespace_prefix_is_scanned_for_uncomputed_formulas(tmp_path: Path) -> None:
+    """Some writers (the Open XML SDK among them) prefix every element (`<x:c>`, `<x:f>`): a formula without its
+    computed value there is found like any other, even with no error cell on the sheet to draw the scan to it."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "Users"
+    wb.active["A1"], wb.active["B2"] = "Name", 3
+    plain, prefixed = tmp_path / "plain.xlsx", tmp_path / "prefixed.xlsx"
+    wb.save(plain)
+    with zipfile.ZipFile(plain) as source:
+        part = package_scan.sheet_parts(source)["Users"]
+        xml = source.read(part)
+        cell = b'<x:c r="C3"><x:f>SUM(B2:B2)</x:f></x:c>'
+        xml = xml.replace(b"<worksheet ", b'<worksheet xmlns:x="http://schemas.openxmlformats.org/'
+                                        b'spreadsheetml/2006/main" ').replace(b"</sheetData>", b'<row r="3">' + cell
+                                                                             + b"</row></sheetData>")
+        assert b"<f" not in xml and b't="e"' not in xml
+        with zipfile.ZipFile(prefixed, "w") as target:
+            for info in source.infolist():
+                target.writestr(info, xml if info.filename == part else source.read(info))
+    with zipfile.ZipFile(prefixed) as package:
+        found = package_scan.unusable_cells(package, package_scan.sheet_parts(package), {"Users"})
+    assert list(found) == ["Users"] and list(found["Users"]) == [(2, 2)]

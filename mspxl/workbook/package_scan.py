@@ -70,10 +70,11 @@ def unusable_cells(package: zipfile.ZipFile, parts: dict[str, str], sheet_names:
 
 def _may_hold_unusable(xml: bytes) -> bool:
     """A formula element or an error type inside the cells (`<sheetData>`): a `<formula1>` of a data validation or
-    a `<formula>` of a conditional format after the cells is not one."""
+    a `<formula>` of a conditional format after the cells is not one. A sheet written with a namespace prefix
+    (`<x:f>`) may hold either: it is scanned cell by cell (`unusable_in`)."""
     end = xml.rfind(b"sheetData>")
     end = len(xml) if end < 0 else end
-    return xml.find(b"<f", 0, end) >= 0 or xml.find(b't="e"', 0, end) >= 0
+    return xml.find(b"<f", 0, end) >= 0 or xml.find(b't="e"', 0, end) >= 0 or _has_prefixed_tags(xml)
 
 
 def package_tables(package: zipfile.ZipFile, parts: dict[str, str], table_names: list[str]
