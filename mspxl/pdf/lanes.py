@@ -164,6 +164,7 @@ def moved(made: Path, target: Path) -> bool:
         with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.stem}-", suffix=".pdf",
                                          delete=False) as part, made.open("rb") as source:
             shutil.copyfileobj(source, part)
+        shutil.copymode(made, part.name)  # LibreOffice's file's permissions, not the temporary file's private ones
         try:
             os.replace(part.name, target)
         except OSError:

@@ -71,11 +71,24 @@ def write_whole(path: Path, write: FinishCopy) -> None:
     """A new file (a report, an export) written whole or not at all: `write` fills a temporary file in the same
     folder, which then takes the place of `path`; a failed write leaves `path` as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _mode_for(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
     os.close(handle)
     try:
         write(Path(temporary))
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions `path` gets: its own when it exists, else those of any new file (0666 less the umask), as a
+    file opened for writing would have; never the private 0600 of the temporary file it is written through."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask
