@@ -13,6 +13,7 @@ from bookdata import client, write_book
 from hypothesis import given
 from hypothesis import strategies as st
 from test_ach_support import ORIGINATOR_ROWS, add_settings, pending_payments, read_nacha, sheet_rows  # noqa: F401
+from test_faults import DiskFull
 from typer.testing import CliRunner
 
 from mspxl.ach.nacha import Entry, NachaError, Originator, debit_file
@@ -207,3 +208,21 @@ def test_cli_ach_masks_accounts(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "****5328" in result.output and "5207875328" not in result.output
     assert "2 debit(s)" in result.output
+
+
+@pytest.mark.usefixtures("pending_payments")
+def test_a_full_disk_while_the_ach_file_is_written_leaves_no_file_and_the_workbook_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A half-written (or empty) ACH file must never be left where the accountant picks up the bank's file: the
+    file is written whole or not at all, and the run after the disk is freed writes it under its first name."""
+    book = month_book(tmp_path)
+    before = book.read_bytes()
+    with monkeypatch.context() as patch:
+        DiskFull(patch, ".txt")
+        with pytest.raises(OSError, match="No space left"):
+            write_ach(book, date(2026, 12, 1), TODAY, tmp_path / "ach", CREATED)
+    assert book.read_bytes() == before
+    assert list((tmp_path / "ach").iterdir()) == []
+    run = write_ach(book, date(2026, 12, 1), TODAY, tmp_path / "ach", CREATED)
+    assert run.file == tmp_path / "ach" / "ACH 2026-12-01.txt" and run.total == Decimal("880.00")
+    assert [p.name for p in (tmp_path / "ach").iterdir()] == ["ACH 2026-12-01.txt"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import builtins
 import errno
 import gc
+import io
 import json
 import os
 import random
@@ -191,6 +192,7 @@ class DiskFull:
 
         monkeypatch.setattr(zipfile._ZipWriteFile, "write", write)  # type: ignore[attr-defined]
         monkeypatch.setattr(builtins, "open", fake_open)
+        monkeypatch.setattr(io, "open", fake_open)  # what Path.write_text and Path.open call
         monkeypatch.setattr(os, "fdopen", fake_fdopen)
         monkeypatch.setattr(os, "write", fake_write)
 

@@ -27,6 +27,7 @@ from mspxl.money import ZERO
 from mspxl.problems import Problem, has_errors
 from mspxl.records import Book, Payment
 from mspxl.schema import PAYMENTS, header_key
+from mspxl.writers.atomic import write_whole
 from mspxl.writers.changes import RecordRows, WorkbookChanges
 from mspxl.writers.xlsx import prepare_update, refuse_if_open
 
@@ -133,7 +134,7 @@ def _write_ach(path: Path, on: date, today: date, out: Path | None, created: dat
     changes = WorkbookChanges(records={PAYMENTS.name: RecordRows(
         PAYMENT_HEADERS, "Payment ID", [_payment_row(w, on) for w in written], PAYMENT_KINDS)})
     save = prepare_update(path, changes, book.settings.currency, book.settings.locale)
-    target.write_text(text, encoding="ascii", newline="\n")
+    write_whole(target, lambda temporary: temporary.write_text(text, encoding="ascii", newline="\n"))
     note_issued({"debit": len(written)}, sum((w.amount for w in written), start=ZERO))
     try:
         save()
