@@ -14,9 +14,10 @@ from decimal import Decimal
 
 from bookdata import book_of, client
 from scenario import run_periods
+from summary_reference import summary_workbook
 from test_reconcile_scenarios import services
 
-from mspxl.summary import build_summary, summary_workbook
+from mspxl.summary import build_summary
 from mspxl.summary.margin import margin_report
 
 START = date(2026, 1, 1)

@@ -19,6 +19,7 @@ from bookdata import write_book
 from lxml import etree
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
+from summary_reference import openpyxl_workbook
 from test_faults import DiskFull
 from test_summary_figures import HOSTILE, summary_sheets
 from typer.testing import CliRunner
@@ -28,7 +29,6 @@ from mspxl.commands import invoice
 from mspxl.commands.summary import export_summary
 from mspxl.money import to_decimal
 from mspxl.summary.cells import FORMULA_STARTS, SheetWriter
-from mspxl.summary.openpyxl_book import openpyxl_workbook
 from mspxl.summary.workbook import summary_sheets as laid_out
 from mspxl.summary.xml_book import write_sheets
 

@@ -3,6 +3,6 @@ charts, from the register, payments and collections of the accountant's workbook
 
 from mspxl.summary.build import build_summary
 from mspxl.summary.model import MonthlySummary
-from mspxl.summary.workbook import summary_workbook, write_summary
+from mspxl.summary.workbook import write_summary
 
-__all__ = ["MonthlySummary", "build_summary", "summary_workbook", "write_summary"]
+__all__ = ["MonthlySummary", "build_summary", "write_summary"]

@@ -1,7 +1,7 @@
 """The summary's sheets as written, before any file format: typed values with their number formats and looks, text
 that never becomes a formula, Excel tables, fitted column widths, row heights and print settings. A sheet is laid
-out once here and then written either as XML (`mspxl.summary.xml_book`, what `mspxl summary` saves) or into
-openpyxl cells (`mspxl.summary.openpyxl_book`, the reference)."""
+out once here and then written as XML (`mspxl.summary.xml_book`, what `mspxl summary` saves); the tests write the
+same layout into openpyxl cells as the reference the XML is held to."""
 
 from __future__ import annotations
 
@@ -136,7 +136,7 @@ class SheetWriter:
     tables: list[TableDef] = field(default_factory=list)
     links: dict[tuple[int, int], str] = field(default_factory=dict)
     page: Page | None = None
-    charts: list[tuple[Any, str]] = field(default_factory=list)  # (openpyxl chart, anchor cell)
+    charts: list[tuple[Any, str]] = field(default_factory=list)  # (mspxl.summary.charts.Chart, anchor cell)
 
     def put(self, row: int, column: int, value: Value, kind: str = "text", fit: bool = True) -> None:
         """Write one value with its kind's number format. Text stays text: a string starting with = + - @ tab or

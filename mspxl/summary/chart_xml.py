@@ -1,5 +1,5 @@
 """The summary's charts (`mspxl.summary.charts.Chart`) written as DrawingML chart parts, and the drawing that places
-them on a sheet, element for element as openpyxl writes the same charts (`mspxl.summary.openpyxl_book`)."""
+them on a sheet, element for element as openpyxl writes the same charts (the tests' reference)."""
 
 from __future__ import annotations
 

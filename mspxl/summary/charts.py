@@ -1,6 +1,6 @@
 """Native Excel charts of the summary, drawn from the summary's own tables so they open in Excel and LibreOffice
 Calc and follow any edit of the figures. Each chart is described here once (`Chart`); `mspxl.summary.chart_xml`
-writes it as DrawingML, `mspxl.summary.openpyxl_book` as an openpyxl chart (the reference)."""
+writes it as DrawingML (the tests hold it to the same chart made by openpyxl)."""
 
 from __future__ import annotations
 

@@ -1,20 +1,15 @@
 """Write a MonthlySummary as a new .xlsx workbook (never the accountant's own): its sheets laid out once
-(`summary_sheets`), then written as XML (`write_summary`, what the command saves) or into openpyxl cells
-(`summary_workbook`, the reference the XML is tested against)."""
+(`summary_sheets`), then written as XML (`write_summary`, what the command saves)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from mspxl.summary import sheets
 from mspxl.summary.cells import SheetWriter, money_format
 from mspxl.summary.charts import add_charts
 from mspxl.summary.margin_sheet import write_margin
 from mspxl.summary.model import MonthlySummary
-
-if TYPE_CHECKING:
-    from openpyxl import Workbook
 
 
 def summary_sheets(summary: MonthlySummary) -> list[SheetWriter]:
@@ -35,13 +30,6 @@ def summary_sheets(summary: MonthlySummary) -> list[SheetWriter]:
 
 def document_title(summary: MonthlySummary) -> str:
     return f"Monthly summary {summary.period}"
-
-
-def summary_workbook(summary: MonthlySummary) -> Workbook:
-    """The summary as an openpyxl workbook in memory (the reference for the XML written by `write_summary`)."""
-    from mspxl.summary.openpyxl_book import openpyxl_workbook
-
-    return openpyxl_workbook(summary_sheets(summary), document_title(summary), summary.settings.company_name)
 
 
 def write_summary(summary: MonthlySummary, path: Path) -> Path:

@@ -1,6 +1,6 @@
 """The summary's laid-out sheets written as SpreadsheetML text (mspxl.writers.newbook): each table column's cell
 maker and cell format chosen once, text as shared strings (always text, never a formula), numbers exact; the charts
-serialised by openpyxl's chart classes."""
+as DrawingML (mspxl.summary.chart_xml)."""
 
 from __future__ import annotations
 

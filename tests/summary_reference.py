@@ -1,5 +1,6 @@
-"""The summary's laid-out sheets written into openpyxl cells: the reference the XML writer is held to, and an
-in-memory workbook for whoever wants one."""
+"""The summary's laid-out sheets (`mspxl.summary.workbook.summary_sheets`) written into openpyxl cells and charts: the
+reference the XML the command saves (`mspxl.summary.xml_book`) is held to, cell by cell and chart by chart, and an
+in-memory summary workbook for tests that read it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from mspxl.summary.cells import FORMULA_STARTS, TABLE_STYLE, Align, FontLook, Look, SheetWriter, Value, column_letter
 from mspxl.summary.charts import Chart
+from mspxl.summary.model import MonthlySummary
+from mspxl.summary.workbook import document_title, summary_sheets
 
 
 @cache
@@ -125,3 +128,8 @@ def openpyxl_workbook(sheets: list[SheetWriter], title: str, creator: str) -> Wo
     wb.properties.title = title
     wb.properties.creator = creator
     return wb
+
+
+def summary_workbook(summary: MonthlySummary) -> Workbook:
+    """The summary as an openpyxl workbook in memory, laid out as `mspxl summary` writes it."""
+    return openpyxl_workbook(summary_sheets(summary), document_title(summary), summary.settings.company_name)
