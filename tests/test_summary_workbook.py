@@ -177,6 +177,28 @@ def test_tables_formats_frozen_headers_widths_and_print_settings(files: tuple[Pa
         assert ws.sheet_properties.pageSetUpPr.fitToPage
 
 
+def test_overview_and_invoice_dates_are_excel_dates(files: tuple[Path, Path]) -> None:
+    """The Overview's period, balance date and preparation date, and the Invoices' issue and due dates, are date
+    serials in the workbook's date format (calamine reads dates), never ISO text; a Period stays the register's
+    month text."""
+    _, path = files
+    wb = openpyxl.load_workbook(path)
+    overview, invoices = wb["Overview"], wb["Invoices"]
+    assert [(c.value.date(), c.number_format) for c in overview["B2:B4"] for c in c] == [
+        (date(2026, 11, 1), "yyyy-mm-dd"), (date(2026, 11, 30), "yyyy-mm-dd"), (TODAY, "yyyy-mm-dd")]
+    assert (overview["A3"].value, overview["C3"].value) == ("Last day; balances as of", "amounts in USD")
+    calamine = CalamineWorkbook.from_path(str(path))
+    assert [row[1] for row in calamine.get_sheet_by_name("Overview").to_python()[1:4]] == [
+        date(2026, 11, 1), date(2026, 11, 30), TODAY]
+    listed = calamine.get_sheet_by_name("Invoices").to_python()[1:-1]
+    assert len(listed) == invoices.max_row - 2 and {row[4] for row in listed} == {"2026-11"}
+    assert all(isinstance(row[5], date) and isinstance(row[6], date) and row[5] <= row[6] for row in listed)
+    assert all(invoices.cell(r, c).number_format == "yyyy-mm-dd" for r in range(2, invoices.max_row) for c in (6, 7))
+    for ws in (overview, invoices):
+        texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+        assert not [t for t in texts if re.search(r"\d{4}-\d{2}-\d{2}", t)], ws.title
+
+
 def shown(value: object, number_format: str) -> str:
     """A cell as Excel shows it in the summary's formats: money with its symbol and cents, dates ISO."""
     if value is None:

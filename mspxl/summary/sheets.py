@@ -81,18 +81,22 @@ def figure(w: SheetWriter, row: int, label: str, value: Value, kind: str, note: 
 
 
 def write_overview(wb: Sheets, s: MonthlySummary) -> Block:
-    """The month at a glance; returns the block of the clients-by-state table."""
+    """The month at a glance, its first and last day and the day it was prepared as dates (sortable, filterable,
+    the workbook's date format); returns the block of the clients-by-state table."""
     w = writer(wb, OVERVIEW, s)
     company = s.settings.company_name
     w.put(1, 1, f"{company}: monthly summary, {month_label(s.period)}", fit=False)
     w.restyle(1, 1, font=TITLE_FONT)
-    w.put(2, 1, f"Period {s.period} ({first_day(s.period).isoformat()} to {s.as_of.isoformat()}); balances as of "
-                f"{s.as_of.isoformat()}; amounts in {s.settings.currency}; prepared {s.prepared_on.isoformat()}.",
-          fit=False)
+    for row, (label, day, note) in enumerate((
+        ("First day of the period", first_day(s.period), ""),
+        ("Last day; balances as of", s.as_of, f"amounts in {s.settings.currency}"),
+        ("Prepared on", s.prepared_on, ""),
+    ), start=2):
+        figure(w, row, label, day, "date", note)
 
-    section(w, 4, "Billed in the period")
+    section(w, 6, "Billed in the period")
     rows: list[list[Value]] = [[type_label(t.type), t.count, t.subtotal, t.tax, t.total] for t in s.by_type]
-    first, last = w.table("BilledByType", 5, 1, TYPE_COLS, rows)
+    first, last = w.table("BilledByType", 7, 1, TYPE_COLS, rows)
     w.totals_row(last + 1, 1, TYPE_COLS, ["Total billed", sum(t.count for t in s.by_type), s.billed_subtotal,
                                           s.billed_tax, s.billed_total])
 
@@ -105,7 +109,7 @@ def write_overview(wb: Sheets, s: MonthlySummary) -> Block:
         ("MRR change", s.mrr - s.previous_mrr, "money", ""),
         ("Cash collected", s.cash.collected, "money", f"{s.cash.collected_count} cleared payment(s) in the month"),
         ("Returned payments", s.cash.returned, "money", f"{s.cash.returned_count} returned in the month"),
-        ("Outstanding balance", s.outstanding, "money", f"all clients as of {s.as_of.isoformat()}, credits netted"),
+        ("Outstanding balance", s.outstanding, "money", "all clients as of the last day, credits netted"),
         ("of which past due", s.past_due, "money", "open after its due date (see Aging)"),
     ]
     if s.unissued_fees:
@@ -117,7 +121,7 @@ def write_overview(wb: Sheets, s: MonthlySummary) -> Block:
 
     section(w, row, "Clients")
     for offset, (label, value, note) in enumerate((
-        ("Active clients", s.clients.active, f"Status active on {s.as_of.isoformat()}"),
+        ("Active clients", s.clients.active, "Status active on the last day"),
         ("New clients", s.clients.new, "Start Date in the month"),
         ("Ended clients", s.clients.ended, "End Date in the month"),
     ), start=1):
@@ -129,7 +133,7 @@ def write_overview(wb: Sheets, s: MonthlySummary) -> Block:
     _, last = w.table("BilledSeats", row + 1, 1, SEAT_COLS, seats)
     row = last + 2
 
-    section(w, row, f"Clients by collections state on {s.as_of.isoformat()}")
+    section(w, row, "Clients by collections state on the last day")
     states = [[STATE_LABELS.get(state, state), count] for state, count in s.states.items()]
     first, last = w.table("ClientsByState", row + 1, 1, STATE_COLS, states)
     w.fit_widths(minimum=12)
