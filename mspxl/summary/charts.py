@@ -77,14 +77,19 @@ def trend_chart(block: Block, money_format: str) -> Chart:
                  grouping="standard", legend="b", axis_format=axis_format(money_format))
 
 
-def aging_chart(block: Block, money_format: str) -> Chart | None:
-    """Stacked bar chart: each client's open amounts by aging bucket, first client on top."""
-    if block.last < block.first:
-        return None
-    return Chart("bar", "Aging by client", categories(block, 2),
-                 tuple(column_series(block.sheet, column, block.first, block.last) for column in range(3, 8)),
+def chart_height(bars: int) -> float:
+    """A bar chart's height (cm): 0.6 cm a bar and 1 cm for the title and legend, at least the usual height."""
+    return max(HEIGHT_CM, 1.0 + 0.6 * bars)
+
+
+def aging_chart(block: Block, money_format: str, title: str) -> Chart:
+    """Stacked bar chart: open amounts by aging bucket, a bar for each row of `block` (Client ID, Client Name, then
+    the buckets Current to Over 90), the first row on top."""
+    name, buckets = block.column + 1, range(block.column + 2, block.column + 7)
+    return Chart("bar", title, categories(block, name),
+                 tuple(column_series(block.sheet, column, block.first, block.last) for column in buckets),
                  direction="bar", grouping="stacked", overlap=100, legend="b", axis_format=axis_format(money_format),
-                 reversed=True, height=max(HEIGHT_CM, 1.0 + 0.6 * (block.last - block.first + 1)))
+                 reversed=True, height=chart_height(block.last - block.first + 1))
 
 
 def states_chart(block: Block) -> Chart:
@@ -96,7 +101,7 @@ def states_chart(block: Block) -> Chart:
 def add_charts(wb: list[SheetWriter], blocks: dict[str, Block], money_format: str,
                anchor_column: str = "H") -> None:
     """The trend, revenue-by-service and clients-by-state charts on the Overview, beside its figures, one under
-    the other; the aging chart on the Aging sheet, beside its table."""
+    the other (the Aging sheet and the Margin sheet place their own)."""
     sheets = {w.title: w for w in wb}
     overview = sheets[blocks["states"].sheet]
     charts = [
@@ -110,9 +115,6 @@ def add_charts(wb: list[SheetWriter], blocks: dict[str, Block], money_format: st
             continue
         overview.charts.append((chart, f"{anchor_column}{row}"))
         row += 16
-    aging = aging_chart(blocks["aging"], money_format)
-    if aging is not None:
-        sheets[blocks["aging"].sheet].charts.append((aging, "K1"))
 
 
 def margin_chart(block: Block, money_format: str) -> Chart | None:

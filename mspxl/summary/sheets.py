@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from mspxl.billing.calendar import first_day, month_label
-from mspxl.collections.aging import aging_totals
 from mspxl.money import ZERO
 from mspxl.summary.cells import (
     NOTE_FONT,
@@ -66,9 +65,9 @@ def writer(wb: Sheets, name: str, summary: MonthlySummary) -> SheetWriter:
     return w
 
 
-def section(w: SheetWriter, row: int, text: str) -> None:
-    w.put(row, 1, text, fit=False)
-    w.restyle(row, 1, font=SECTION_FONT)
+def section(w: SheetWriter, row: int, text: str, column: int = 1) -> None:
+    w.put(row, column, text, fit=False)
+    w.restyle(row, column, font=SECTION_FONT)
 
 
 def figure(w: SheetWriter, row: int, label: str, value: Value, kind: str, note: str = "") -> None:
@@ -248,28 +247,6 @@ def write_collections(wb: Sheets, s: MonthlySummary) -> Block:
         w.put(2, 1, f"Every client is current with nothing owed on {s.as_of.isoformat()}.", fit=False)
     finish(w, s)
     return Block(COLLECTIONS, first, last)
-
-
-AGING_COLS = (
-    Col("Client ID", "text"), Col("Client Name", "text", NAME_WIDTH), Col("Current", "money"), Col("1-30", "money"),
-    Col("31-60", "money"), Col("61-90", "money"), Col("Over 90", "money"), Col("Total", "money"),
-    Col("As Of", "date"),
-)
-
-
-def write_aging(wb: Sheets, s: MonthlySummary) -> Block:
-    w = writer(wb, AGING, s)
-    rows: list[list[Value]] = [
-        [a.client_id, a.client_name, a.current, a.days_1_30, a.days_31_60, a.days_61_90, a.over_90, a.total,
-         s.as_of]
-        for a in s.aging
-    ]
-    first, last = w.table("Aging", 1, 1, AGING_COLS, rows)
-    t = aging_totals(list(s.aging))
-    w.totals_row(last + 1, 1, AGING_COLS,
-                 ["Total", "", t.current, t.days_1_30, t.days_31_60, t.days_61_90, t.over_90, t.total, None])
-    finish(w, s)
-    return Block(AGING, first, last)
 
 
 TREND_COLS = (Col("Period", "text"), Col("Billed", "money"), Col("MRR", "money"), Col("Collected", "money"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mspxl.summary import sheets
+from mspxl.summary.aging_sheet import write_aging
 from mspxl.summary.cells import SheetWriter, money_format
 from mspxl.summary.charts import add_charts
 from mspxl.summary.margin_sheet import write_margin
@@ -20,11 +21,11 @@ def summary_sheets(summary: MonthlySummary) -> list[SheetWriter]:
     service = sheets.write_by_service(wb, summary)
     sheets.write_invoices(wb, summary)
     sheets.write_collections(wb, summary)
-    aging = sheets.write_aging(wb, summary)
+    write_aging(wb, summary)
     trend = sheets.write_trend(wb, summary)
     write_margin(wb, summary)
     fmt = money_format(summary.settings.currency, summary.settings.locale)
-    add_charts(wb, {"states": states, "service": service, "aging": aging, "trend": trend}, fmt)
+    add_charts(wb, {"states": states, "service": service, "trend": trend}, fmt)
     return wb
 
 
