@@ -1,7 +1,8 @@
-"""The Aging sheet's chart at any number of clients: the 20 largest balances (ties by Client ID) and one bar for all
-the other clients summed bucket by bucket, read from a headed block of cells under the chart; the table keeps every
-client. Figures computed by hand; the written .xlsx read back with openpyxl and python-calamine, the chart's XML
-followed from the sheet through its drawing to the ranges it plots, and held to the openpyxl-made reference."""
+"""The Aging sheet's chart at any number of clients: the 20 largest balances (ties by Client ID), read from a headed
+block of cells under the chart that ends with all the other clients summed bucket by bucket (not charted); the table
+keeps every client. Figures computed by hand; the written .xlsx read back with openpyxl and python-calamine, the
+chart's XML followed from the sheet through its drawing to the ranges it plots, and held to the openpyxl-made
+reference."""
 
 from __future__ import annotations
 
@@ -122,32 +123,34 @@ def test_a_capped_chart_reads_its_block_and_the_table_keeps_every_client(novembe
     ws = openpyxl.load_workbook(path)["Aging"]
     assert [ws.cell(r, 1).value for r in range(2, 26)] == [r.client_id for r in ROWS]  # every client, as given
     assert [ws.cell(26, c).value for c in (1, 8)] == ["Total", D("2210.75")]
-    # The chart at K2: 21 bars, 1.0 + 0.6 x 21 = 13.6 cm = 385.5 pt, and a row of space: 400.5 pt; rows 2 to 28
-    # (15 pt each) reach 405 pt: the block's heading is in row 29, its header in row 30, its rows 31 to 51.
-    assert ws["K29"].value == "Chart data: the 20 largest balances, then all other 4 clients summed"
-    assert [c.value for c in ws[30][10:18]] == ["Client ID", "Client Name", "Current", "1-30", "31-60", "61-90",
+    # The chart at K2: 20 bars, 1.0 + 0.6 x 20 = 13.0 cm = 368.5 pt, and a row of space: 383.5 pt; rows 2 to 27
+    # (15 pt each) reach 390 pt: the block's heading is in row 28, its header in row 29, its rows 30 to 50 (the
+    # 20 charted clients, then the others summed).
+    assert ws["K28"].value == ("Chart data: the 20 largest balances (charted), then all other 4 clients summed "
+                               "(not charted)")
+    assert [c.value for c in ws[29][10:18]] == ["Client ID", "Client Name", "Current", "1-30", "31-60", "61-90",
                                                 "Over 90", "Total"]
-    assert ws.tables["AgingChart"].ref == "K30:R51"
-    block = [[c.value for c in r] for r in ws.iter_rows(min_row=31, max_row=51, min_col=11, max_col=18)]
+    assert ws.tables["AgingChart"].ref == "K29:R50"
+    block = [[c.value for c in r] for r in ws.iter_rows(min_row=30, max_row=50, min_col=11, max_col=18)]
     assert [r[0] for r in block[:20]] == CHARTED
     assert block[0][1:] == ["Client C19", D("119"), 0, 0, 0, 0, D("119")]  # openpyxl reads 119.00 as 119
     assert block[20][:2] == [None, "All other 4 clients"]
     assert [D(str(v)).quantize(D("0.01")) for v in block[20][2:]] == list(OTHERS)
-    assert {ws.cell(r, c).number_format for r in range(31, 52) for c in range(13, 19)} == {MONEY}
+    assert {ws.cell(r, c).number_format for r in range(30, 51) for c in range(13, 19)} == {MONEY}
     table_totals = [D(str(ws.cell(26, c).value)) for c in range(3, 9)]
     charted_sums = [sum((D(str(r[c])) for r in block[:20]), D("0")) for c in range(2, 8)]
     assert [t - s for t, s in zip(table_totals, charted_sums, strict=True)] == list(OTHERS)
     calamine = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Aging").to_python(skip_empty_area=False)
-    assert calamine[50][10:18] == ["", "All other 4 clients", 7.51, 57.25, 5.0, 0.0, 0.99, 70.75]
+    assert calamine[49][10:18] == ["", "All other 4 clients", 7.51, 57.25, 5.0, 0.0, 0.99, 70.75]
 
     anchor, chart = aging_chart(path)
     assert (anchor.findtext("xdr:from/xdr:col", namespaces=NS), anchor.findtext("xdr:from/xdr:row", namespaces=NS),
-            anchor.find("xdr:ext", NS).get("cy")) == ("10", "1", str(int(13.6 * EMU_PER_CM)))
+            anchor.find("xdr:ext", NS).get("cy")) == ("10", "1", str(int(13.0 * EMU_PER_CM)))
     title, names, categories, values = plotted(chart)
     assert title == "Aging: the 20 largest balances"
-    assert names == [f"'Aging'!{c}30" for c in "MNOPQ"]
-    assert categories == ["'Aging'!$L$31:$L$51"] * 5
-    assert values == [f"'Aging'!${c}$31:${c}$51" for c in "MNOPQ"]
+    assert names == [f"'Aging'!{c}29" for c in "MNOPQ"]
+    assert categories == ["'Aging'!$L$30:$L$49"] * 5  # the others' row (50) is in the block, not in the chart
+    assert values == [f"'Aging'!${c}$30:${c}$49" for c in "MNOPQ"]
     assert chart.find(".//c:grouping", NS).get("val") == "stacked"
 
     reference = openpyxl.load_workbook(tmp_path / "reference.xlsx")["Aging"]
@@ -173,17 +176,18 @@ def test_twenty_clients_or_fewer_are_charted_from_the_block_largest_first(novemb
     assert charts_of(path) == charts_of(tmp_path / "reference.xlsx")
 
 
-def test_two_thousand_clients_chart_21_bars_of_a_bounded_height(november: MonthlySummary, tmp_path: Path) -> None:
+def test_two_thousand_clients_chart_20_bars_of_a_bounded_height(november: MonthlySummary, tmp_path: Path) -> None:
     draw = random.Random(23)
     many = tuple(row(f"C{i:04d}", *(f"{draw.randint(-5000, 900000) / 100:.2f}" if draw.random() < 0.6 else "0"
                                     for _ in range(5))) for i in range(1, 2001))
     path = write_summary(replace(november, aging=many), tmp_path / "summary.xlsx")
     anchor, chart = aging_chart(path)
-    assert anchor.find("xdr:ext", NS).get("cy") == str(int(13.6 * EMU_PER_CM))
+    assert anchor.find("xdr:ext", NS).get("cy") == str(int(13.0 * EMU_PER_CM))
     title, _, categories, _ = plotted(chart)
     assert title == "Aging: the 20 largest balances"
     first, last = map(int, re.findall(r"\$(\d+)", categories[0]))
-    assert last - first + 1 == 21
+    assert last - first + 1 == 20
+    last += 1  # the block's last row: the others summed, not charted
     ws = openpyxl.load_workbook(path)["Aging"]
     assert ws.max_row == 2002 and ws.cell(2002, 1).value == "Total"
     largest = sorted(many, key=lambda r: (-r.total, r.client_id))

@@ -1,7 +1,8 @@
 """The summary's Aging sheet: every client's open amounts by days past due, with their totals, and a stacked bar
 chart that stays readable however many clients there are. The chart shows the clients with the largest balances
-(at most `CHARTED`, largest total first, ties by Client ID) and, when there are more, one bar for all the others
-summed bucket by bucket; its figures are a small table under the chart ("Chart data"), which the chart reads."""
+(at most `CHARTED`, largest total first, ties by Client ID); its figures are a small table under the chart
+("Chart data"), which the chart reads, and which ends, when there are more clients, with all the others summed
+bucket by bucket (a row the chart leaves out)."""
 
 from __future__ import annotations
 
@@ -86,7 +87,9 @@ def write_aging(wb: Sheets, s: MonthlySummary) -> Block:
 
 
 def add_chart(w: SheetWriter, s: MonthlySummary, totals: AgingRow) -> None:
-    """The chart at K2 and, under it, the headed block of its figures (an Excel table), which it plots."""
+    """The chart at K2 and, under it, the headed block of its figures (an Excel table), which it plots. The row of
+    all the other clients summed is in the block but not in the chart: at 2,000 clients it is hundreds of times the
+    largest client's balance and would flatten every bar beside it."""
     charted, others = largest_balances(s.aging, totals)
     data: list[list[Value]] = [[a.client_id, a.client_name, *amounts(a)] for a in charted]
     if others is None:
@@ -95,12 +98,14 @@ def add_chart(w: SheetWriter, s: MonthlySummary, totals: AgingRow) -> None:
         label = others_label(len(s.aging) - len(charted), s.settings.locale)
         data.append([None, label, *amounts(others)])
         title = f"Aging: the {len(charted)} largest balances"
-        heading = f"Chart data: the {len(charted)} largest balances, then {label[0].lower()}{label[1:]} summed"
-    start = row_below(w, CHART_ROW, chart_height(len(data)))
+        heading = (f"Chart data: the {len(charted)} largest balances (charted), then {label[0].lower()}{label[1:]} "
+                   "summed (not charted)")
+    start = row_below(w, CHART_ROW, chart_height(len(charted)))
     section(w, start, heading, CHART_COLUMN)
     first, last = w.table("AgingChart", start + 1, CHART_COLUMN, CHART_COLS, data)
     w.fit_widths()
-    w.charts.append((aging_chart(Block(AGING, first, last, CHART_COLUMN), w.money, title), CHART_ANCHOR))
+    plotted = Block(AGING, first, first + len(charted) - 1, CHART_COLUMN)
+    w.charts.append((aging_chart(plotted, w.money, title), CHART_ANCHOR))
 
 
 __all__ = ["AGING_COLS", "CHARTED", "largest_balances", "write_aging"]
