@@ -85,8 +85,9 @@ def november() -> MonthlySummary:
     return build_summary(book, "2026-11", date(2026, 12, 2))
 
 
-def aging_chart(path: Path) -> tuple[etree._Element, etree._Element]:
-    """The Aging sheet's drawing anchor and chart part, followed through the relationships from the sheet."""
+def aging_chart(path: Path, sheet: str = "Aging") -> tuple[etree._Element, etree._Element]:
+    """The sheet's (the Aging sheet's) drawing anchor and chart part, followed through the relationships from the
+    sheet."""
     with zipfile.ZipFile(path) as z:
         def target(part: str, kind: str) -> str:
             folder, name = posixpath.split(part)
@@ -95,7 +96,7 @@ def aging_chart(path: Path) -> tuple[etree._Element, etree._Element]:
             assert len(found) == 1, (part, kind)
             return posixpath.normpath(posixpath.join(folder, found[0]))
         workbook = etree.fromstring(z.read("xl/workbook.xml"))
-        position = [s.get("name") for s in workbook.iter("{*}sheet")].index("Aging") + 1
+        position = [s.get("name") for s in workbook.iter("{*}sheet")].index(sheet) + 1
         drawing = target(f"xl/worksheets/sheet{position}.xml", "/drawing")
         anchors = etree.fromstring(z.read(drawing)).findall("xdr:oneCellAnchor", NS)
         assert len(anchors) == 1

@@ -9,19 +9,16 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 
-from babel.numbers import format_decimal
-
 from mspxl.collections.aging import aging_totals
 from mspxl.collections.model import AgingRow
-from mspxl.summary.cells import LINE_HEIGHT, Col, SheetWriter, Value, column_letter
+from mspxl.summary.cells import Col, SheetWriter, Value, column_letter
+from mspxl.summary.chart_data import CHARTED, chart_data, others_label
 from mspxl.summary.charts import aging_chart, chart_height
 from mspxl.summary.model import MonthlySummary
-from mspxl.summary.sheets import AGING, NAME_WIDTH, Block, Sheets, finish, section, writer
+from mspxl.summary.sheets import AGING, NAME_WIDTH, Block, Sheets, finish, writer
 
-CHARTED = 20  # clients charted one by one; the others share one bar
 CHART_COLUMN, CHART_ROW = 11, 2  # K2: below the heading row (frozen, and repeated on every printed page)
 CHART_ANCHOR = f"{column_letter(CHART_COLUMN)}{CHART_ROW}"
-POINTS_PER_CM = 72 / 2.54
 
 AGING_COLS = (
     Col("Client ID", "text"), Col("Client Name", "text", NAME_WIDTH), Col("Current", "money"), Col("1-30", "money"),
@@ -53,22 +50,6 @@ def amounts(row: AgingRow) -> list[Value]:
     return [row.current, row.days_1_30, row.days_31_60, row.days_61_90, row.over_90, row.total]
 
 
-def others_label(count: int, locale: str) -> str:
-    """The bar of the clients not charted one by one: `All other 1,980 clients`."""
-    return f"All other {format_decimal(count, locale=locale)} client{'' if count == 1 else 's'}"
-
-
-def row_below(w: SheetWriter, top: int, height_cm: float) -> int:
-    """The first row wholly below a drawing `height_cm` tall whose top is at row `top`, and a row of space: rows are
-    as tall as the sheet sets them, the default height otherwise."""
-    bottom = height_cm * POINTS_PER_CM + LINE_HEIGHT
-    row, covered = top, 0.0
-    while covered < bottom:
-        covered += w.heights.get(row, LINE_HEIGHT)
-        row += 1
-    return row
-
-
 def write_aging(wb: Sheets, s: MonthlySummary) -> Block:
     """The Aging table (every client, in Clients order) and its totals; the chart at K2 with its data under it."""
     w = writer(wb, AGING, s)
@@ -91,21 +72,20 @@ def add_chart(w: SheetWriter, s: MonthlySummary, totals: AgingRow) -> None:
     all the other clients summed is in the block but not in the chart: at 2,000 clients it is hundreds of times the
     largest client's balance and would flatten every bar beside it."""
     charted, others = largest_balances(s.aging, totals)
-    data: list[list[Value]] = [[a.client_id, a.client_name, *amounts(a)] for a in charted]
+    rows: list[list[Value]] = [[a.client_id, a.client_name, *amounts(a)] for a in charted]
+    others_row: list[Value] | None = None
     if others is None:
         title, heading = "Aging by client", "Chart data: each client's open amounts, largest balance first"
     else:
         label = others_label(len(s.aging) - len(charted), s.settings.locale)
-        data.append([None, label, *amounts(others)])
+        others_row = [None, label, *amounts(others)]
         title = f"Aging: the {len(charted)} largest balances"
         heading = (f"Chart data: the {len(charted)} largest balances (charted), then {label[0].lower()}{label[1:]} "
                    "summed (not charted)")
-    start = row_below(w, CHART_ROW, chart_height(len(charted)))
-    section(w, start, heading, CHART_COLUMN)
-    first, last = w.table("AgingChart", start + 1, CHART_COLUMN, CHART_COLS, data)
+    plotted = chart_data(w, (CHART_ROW, CHART_COLUMN), chart_height(len(rows)), ("AgingChart", CHART_COLS), rows,
+                         others_row, heading)
     w.fit_widths()
-    plotted = Block(AGING, first, first + len(charted) - 1, CHART_COLUMN)
     w.charts.append((aging_chart(plotted, w.money, title), CHART_ANCHOR))
 
 
-__all__ = ["AGING_COLS", "CHARTED", "largest_balances", "write_aging"]
+__all__ = ["AGING_COLS", "CHARTED", "largest_balances", "others_label", "write_aging"]

@@ -77,9 +77,12 @@ def trend_chart(block: Block, money_format: str) -> Chart:
                  grouping="standard", legend="b", axis_format=axis_format(money_format))
 
 
-def chart_height(bars: int) -> float:
-    """A bar chart's height (cm): 0.6 cm a bar and 1 cm for the title and legend, at least the usual height."""
-    return max(HEIGHT_CM, 1.0 + 0.6 * bars)
+MARGIN_BAR_CM = 0.5  # a client's pair of bars on the Margin chart (Aging: 0.6 cm a stacked bar)
+
+
+def chart_height(bars: int, per_bar: float = 0.6) -> float:
+    """A bar chart's height (cm): `per_bar` cm a bar and 1 cm for the title and legend, at least the usual height."""
+    return max(HEIGHT_CM, 1.0 + per_bar * bars)
 
 
 def aging_chart(block: Block, money_format: str, title: str) -> Chart:
@@ -117,11 +120,11 @@ def add_charts(wb: list[SheetWriter], blocks: dict[str, Block], money_format: st
         row += 16
 
 
-def margin_chart(block: Block, money_format: str) -> Chart | None:
-    """Bars: each client's revenue and cost in the month, first client on top."""
-    if block.last < block.first:
-        return None
-    return Chart("bar", "Revenue and cost by client", categories(block, 2),
-                 tuple(column_series(block.sheet, column, block.first, block.last) for column in (3, 4)),
+def margin_chart(block: Block, money_format: str, title: str) -> Chart:
+    """Bars: revenue and cost in the month, a pair for each row of `block` (Client ID, Client Name, Revenue, Cost),
+    the first row on top."""
+    name, revenue, cost = block.column + 1, block.column + 2, block.column + 3
+    return Chart("bar", title, categories(block, name),
+                 tuple(column_series(block.sheet, column, block.first, block.last) for column in (revenue, cost)),
                  direction="bar", legend="b", axis_format=axis_format(money_format), reversed=True,
-                 height=max(HEIGHT_CM, 1.0 + 0.5 * (block.last - block.first + 1)))
+                 height=chart_height(block.last - block.first + 1, MARGIN_BAR_CM))
