@@ -85,6 +85,7 @@ class Client:
     hourly_rate: Decimal | None = None
     terms: str = ""  # Net 15 | Net 30 | Due on receipt | "" (due on the ACH day)
     one_invoice: bool = False  # Y: the month's managed, service, project and charge lines on one invoice
+    debit_authorized_on: date | None = None  # the client's newest signed debit authorization
     row: int = 0
 
     @property

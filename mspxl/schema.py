@@ -75,6 +75,7 @@ CLIENTS = Sheet(
         Column("One Invoice", Kind.YN, default=False, width=12),  # Y: the month's lines on one invoice
         Column("Accounting Name", Kind.TEXT, width=30),  # blank: the Name (exports to the books)
         Column("Accounting Tax Code", Kind.TEXT, width=14),
+        Column("Debit Authorized On", Kind.DATE, width=14),  # the newest signed debit authorization
     ),
     id_column="Client ID",
 )

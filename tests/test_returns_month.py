@@ -150,7 +150,8 @@ def test_month_of_debits_returns_and_retries(tmp_path: Path) -> None:
     assert [(d.client_id, d.amount) for d in january.debits] == [("C3", Decimal("500.00"))]
     assert [(n.client_id, n.reason) for n in january.left_out] == [
         ("C1", "on credit hold since 2026-12-14: collected by hand until paid up"),
-        ("C2", "on credit hold since 2026-12-03: collected by hand until paid up")]
+        ("C2", "on credit hold since 2026-12-03: collected by hand until paid up; debit returned R02 (account closed) "
+               "on 2026-12-03: not debited until new Bank Routing / Bank Account are entered on the Clients sheet")]
     # 575.00 (November's 500.00 and the 75.00 fee) + December's 500.00 = 1075.00
     add_payment(book, {"Payment ID": "CHK-1", "Client ID": "C1", "Date": date(2027, 1, 5), "Amount": 1075,
                        "Method": "check", "Status": "cleared"})

@@ -16,8 +16,11 @@ Choices where the rules are silent:
 - A debit is written once per date and invoice: the Payment ID of a recorded debit starts `ACH-YYYYMMDD-`
   (the date it was written for), and stays so when a return changes the row's Date and Status.
 - A client without a valid routing number or an account gets no debit; the run reports it.
-- A client whose debit came back R02, R03 or R04 gets no debit until other bank details are on the Clients sheet
-  (`mspxl/ach/closed_account.py`), even once paid up by check: the run reports it.
+- A client whose debit came back because the account cannot be debited (R02, R03, R04, R12, R14, R15, R16, R20) gets
+  no debit until other bank details are on the Clients sheet; one whose debit came back because the authorization
+  is gone (R05, R07, R08, R10, R11, R29) none until a newer authorization is dated in Clients Debit Authorized On
+  (`mspxl/ach/blocks.py`), even once paid up by check: the run reports it, with the return, its date and what
+  lifts it (also when the client is on hold, after the hold's reason).
 - A client in the collections process (on credit or service hold after returned debits: a second return, or a return
   whose code means the account cannot be debited) gets no new debit: the policy hands it to the billing team, who
   collect by hand; the run reports it. Debits resume once the client is paid up (back to `current`).
@@ -30,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from mspxl.ach.closed_account import awaiting_new_bank_details, waiting_reason
+from mspxl.ach.blocks import blocked_reason, debit_blocks
 from mspxl.ach.routing import account_is_valid, routing_is_valid
 from mspxl.billing.terms import debit_date
 from mspxl.collections import states
@@ -100,16 +103,17 @@ def debits_due(book: Book, on: date) -> tuple[list[DueDebit], list[NotDebited]]:
         left_out += not_retried
         if not wanted:
             continue
+        blocks = debit_blocks(client, payments_of[client.id])
         if in_collections(history):
-            left_out.append(NotDebited(client.id, client.name, f"on {history.state.replace('_', ' ')} since "
-                                       f"{history.since}: collected by hand until paid up"))
+            left_out.append(NotDebited(client.id, client.name, "; ".join(filter(None, (
+                f"on {history.state.replace('_', ' ')} since {history.since}: collected by hand until paid up",
+                blocked_reason(blocks))))))
             continue
         if not (routing_is_valid(client.bank_routing) and account_is_valid(client.bank_account)):
             left_out.append(NotDebited(client.id, client.name, "no valid Bank Routing and Bank Account"))
             continue
-        closed = awaiting_new_bank_details(client, payments_of[client.id])
-        if closed is not None:
-            left_out.append(NotDebited(client.id, client.name, waiting_reason(closed)))
+        if blocks:
+            left_out.append(NotDebited(client.id, client.name, blocked_reason(blocks)))
             continue
         due.extend(wanted)
     return due, left_out
@@ -117,8 +121,8 @@ def debits_due(book: Book, on: date) -> tuple[list[DueDebit], list[NotDebited]]:
 
 def clients_not_debited(book: Book, on: date) -> dict[str, str]:
     """The clients whose invoices `mspxl ach` would not debit, judged on `on`, with the reason: not on autopay, no
-    valid bank details, awaiting new bank details after an R02/R03/R04 return, or in the collections process after
-    returned debits. Their invoices and emails say how to pay instead of promising a debit."""
+    valid bank details, awaiting new bank details or a new authorization after a return (`debit_blocks`), or in the
+    collections process after returned debits. Their invoices and emails say how to pay instead of promising a debit."""
     returned = {p.client_id for p in book.payments if starts_retry_policy(p)}
     payments_of: dict[str, list[Payment]] = defaultdict(list)  # each client's payments, found once for all clients
     for payment in book.payments:
@@ -129,8 +133,8 @@ def clients_not_debited(book: Book, on: date) -> dict[str, str]:
             reasons[client.id] = "not on autopay"
         elif not (routing_is_valid(client.bank_routing) and account_is_valid(client.bank_account)):
             reasons[client.id] = "no valid Bank Routing and Bank Account"
-        elif (closed := awaiting_new_bank_details(client, payments_of[client.id])) is not None:
-            reasons[client.id] = waiting_reason(closed)
+        elif blocks := debit_blocks(client, payments_of[client.id]):
+            reasons[client.id] = blocked_reason(blocks)
         elif client.id in returned:
             invoices = [(order, inv) for order, inv in enumerate(book.invoices) if inv.client_id == client.id]
             history = client_history(book.settings, client, invoices, payments_of[client.id],

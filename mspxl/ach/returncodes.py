@@ -37,6 +37,7 @@ NO_RETRY: dict[str, str] = {
     "R07": "authorization revoked: the client must authorize debits again or pay another way",
     "R08": "payment stopped by the client: contact the client",
     "R10": "client says the debit was not authorized: get a new authorization",
+    "R11": "client says the debit did not follow the authorization: settle it with the client before debiting again",
     "R12": "account sold to another bank: ask the client for new bank details",
     "R14": "account holder deceased: contact the client",
     "R15": "account holder deceased: contact the client",
@@ -51,6 +52,20 @@ BANK_DETAILS_NEEDED: dict[str, str] = {  # the account cannot be debited: new de
     "R02": "the account is closed",
     "R03": "your bank could not find the account",
     "R04": "the account number is not valid",
+    "R12": "the account was sold to another bank",
+    "R14": "the representative payee of the account is deceased",
+    "R15": "the account holder is deceased",
+    "R16": "the account is frozen",
+    "R20": "the account does not accept debits",
+}
+AUTHORIZATION_NEEDED: dict[str, str] = {  # the authorization is gone or disputed; why, as a client reads it
+    "R05": "the account is a personal account, which our business debits may not be taken from without your "
+           "authorization",
+    "R07": "you revoked your authorization of our debits",
+    "R08": "you stopped the payment",
+    "R10": "you told your bank the debit was not authorized",
+    "R11": "you told your bank the debit was not in accordance with your authorization",
+    "R29": "your business told its bank the debit was not authorized",
 }
 
 

@@ -11,8 +11,9 @@ the second run charges nothing new and gives the same states, balances and fees.
 
 Choices where the rules are silent:
 - Register rows and payments of clients not in `clients` are ignored (the workbook check reports them).
-- An autopay client awaiting new bank details after an R02, R03 or R04 return (`awaiting_new_bank_details`) is
-  told of a payment due, not an ACH debit, as `mspxl ach` will not debit it.
+- An autopay client awaiting new bank details (after an R02, R03, R04, R12, R14, R15, R16 or R20 return) or a new
+  authorization (after an R05, R07, R08, R10, R11 or R29 return; `mspxl/ach/blocks.py`) is told of a payment due,
+  not an ACH debit, as `mspxl ach` will not debit it. A Debit Authorized On after `as_of` does not count yet.
 - `changed` compares with `previous_states` (the State column of the last Collections sheet); a client missing
   from it, or every client when there is none, is taken to have been `current`.
 """
@@ -25,7 +26,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from mspxl.ach.closed_account import awaiting_new_bank_details
+from mspxl.ach.blocks import debit_blocks
 from mspxl.collections import actions, states
 from mspxl.collections.aging import aging_row, days_past_due
 from mspxl.collections.fees import fees_by_payment
@@ -66,9 +67,10 @@ def client_status(
 
 
 def collected_as(client: Client, payments: Sequence[Payment], as_of: date) -> Client:
-    """A client whose debit came back R02, R03 or R04 and whose Clients row still has the returned bank details is
-    collected as one who pays by check: its next action is a payment due, never an ACH debit."""
-    if client.autopay and awaiting_new_bank_details(client, [p for p in payments if p.date <= as_of]) is not None:
+    """A client whose debit came back because the account cannot be debited (and whose Clients row still has those
+    bank details) or because the authorization is gone (and no newer one is recorded by `as_of`) is collected as one
+    who pays by check: its next action is a payment due, never an ACH debit."""
+    if client.autopay and debit_blocks(client, [p for p in payments if p.date <= as_of], as_of):
         return replace(client, autopay=False)
     return client
 

@@ -50,7 +50,7 @@ from mspxl.records import Book, Settings
 
 NOTICE_STATES: tuple[str, ...] = ("past_due", "payment_failed", "credit_hold", "service_hold")
 RELEASED = "released"
-BANK_DETAILS = "bank_details"  # a return coded R02, R03 or R04: the account cannot be debited
+BANK_DETAILS = "bank_details"  # a return coded R02, R03, R04, R12, R14, R15, R16 or R20: the account cannot be debited
 NOTICE_KINDS: tuple[str, ...] = (*NOTICE_STATES, RELEASED, BANK_DETAILS)
 STATEMENT_TEMPLATE = "statement.docx"
 
