@@ -410,6 +410,7 @@ def client_row(spec: ClientSpec, rng: random.Random) -> dict[str, object]:
         "Status": spec.status, "Start Date": spec.start, "End Date": spec.end, "Frequency": spec.frequency,
         "Tax Rate": spec.tax, "Autopay": "Y" if spec.autopay else "N",
         "Bank Routing": spec.routing, "Bank Account": account, "Hourly Rate": spec.hourly,
+        "Debit Authorized On": spec.start if spec.autopay else None,
     }
 
 
