@@ -139,6 +139,22 @@ NOTICES = (
         ),
     ),
     Notice(
+        "authorization",
+        "Debit Authorization Needed",
+        (*RETURN_FACTS, BALANCE),
+        (
+            RETURNED_DEBIT + " because {{ return_because }} (return code {{ return_code }}). We will not debit "
+            "your account again unless you give us a new ACH debit authorization, and no processing fee is charged.",
+            "What to do: pay {{ balance }} by check or wire, quoting your client ID {{ client_id }}"
+            "{% if returned_invoice %} and invoice number {{ returned_invoice }}{% endif %}."
+            "{% if remittance %} {{ remittance }}{% endif %} Until we have a new authorization signed by you, our "
+            "invoices will ask you to pay this way. If you would like us to debit your account again, or if our "
+            "debit was not what you agreed to, please contact us.",
+            "Until the balance is paid your account is on credit hold: we cannot accept new purchases, orders or "
+            "projects, and your managed services continue as usual.",
+        ),
+    ),
+    Notice(
         "credit_hold",
         "Credit Hold Notice",
         (PAST_DUE, DUE_LATER, OLDEST, OVERDUE, ("On credit hold since", "{{ since }}", "since")),

@@ -19,8 +19,10 @@ from typer.testing import CliRunner
 from mspxl.cli import cli
 from mspxl.cli.statement import statement
 from mspxl.collections import run_collections, statement_lines
+from mspxl.delivery.message import notice_facts, render_text
 from mspxl.documents.notices import render_notices, render_statement
 from mspxl.records import Book, Invoice, Payment
+from mspxl.resources import template_dir
 
 RETURN_1 = {"Payment ID": "P1", "Client ID": "C1", "Date": date(2026, 11, 2), "Amount": 500, "Status": "returned",
             "Return Code": "R01"}
@@ -146,6 +148,30 @@ def test_account_closed_asks_for_bank_details(tmp_path: Path) -> None:
             "$500.00 by check or wire, quoting your client ID C1 and invoice number INV-000001. Wire: First Bank, "
             "routing 091000019.") in text
     assert "Bank Details Needed" in text and "credit hold" in text
+
+
+def test_authorization_revoked_asks_for_a_new_authorization_and_promises_no_debit(tmp_path: Path) -> None:
+    revoked = {**RETURN_1, "Return Code": "R07", "Invoice Number": "INV-000001"}
+    book = issued_book([revoked])
+    book = replace(book, settings=replace(book.settings, remittance="Wire: First Bank, routing 091000019."))
+    as_of = date(2026, 11, 3)
+    result = run_collections(book.settings, book.clients, book.invoices, book.payments, as_of)
+    (notice, _) = render_notices(book, result.statuses, as_of, tmp_path)
+    assert notice.name == "Notice 2026-11-03 authorization Alpha Dental & Co.docx"
+    text = text_of(notice)
+    assert ("Your ACH debit of $500.00 on November 1, 2026 for invoice INV-000001 was returned unpaid by your bank on "
+            "November 2, 2026 because you revoked your authorization of our debits (return code R07). We will not "
+            "debit your account again unless you give us a new ACH debit authorization, and no processing fee is "
+            "charged.") in text
+    assert ("What to do: pay $500.00 by check or wire, quoting your client ID C1 and invoice number INV-000001. "
+            "Wire: First Bank, routing 091000019. Until we have a new authorization signed by you, our invoices will "
+            "ask you to pay this way.") in text
+    assert "Debit Authorization Needed" in text and "credit hold" in text
+    assert "will debit" not in text and "debit your account again on" not in text
+    subject, body = render_text((template_dir() / "email-notice.txt").read_text(),
+                                notice_facts(book.settings, book.client("C1"), "authorization", as_of))
+    assert subject.endswith("will not debit your account without a new authorization")
+    assert "we will not debit your account again unless you authorize it anew" in body
 
 
 def test_statement_names_every_invoice_and_credit_note(tmp_path: Path) -> None:

@@ -85,7 +85,8 @@ def render_text(text: str, facts: dict[str, object], source: str = TEMPLATE_NAME
 
 def notice_facts(settings: Settings, client: Client, notice: str, notice_date: date) -> dict[str, object]:
     """What the notice template may say: `notice` is the notice's kind (`past_due`, `payment_failed`,
-    `credit_hold`, `service_hold` or `released`), `notice_date` the day of the collections run that wrote it."""
+    `credit_hold`, `service_hold`, `released`, `bank_details` or `authorization`), `notice_date` the day of the
+    collections run that wrote it."""
     return {"notice": notice, "notice_date": date_text(notice_date, settings), **addressee_facts(settings, client)}
 
 

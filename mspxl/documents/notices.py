@@ -2,7 +2,10 @@
 
 A collections run that changes a client's state sends one notice: `notice-{state}.docx` for `past_due`,
 `payment_failed`, `credit_hold` and `service_hold`, and `notice-released.docx` when a client on hold becomes
-current. A statement of account uses `statement.docx`.
+current. A return that puts the client on hold because the account cannot be debited sends
+`notice-bank_details.docx` instead of the credit-hold letter, and one because the authorization is gone (R05, R07,
+R08, R10, R11, R29) `notice-authorization.docx`, which asks for a new authorization before any debit. A statement of
+account uses `statement.docx`.
 
 Fields every notice and the statement get (text, except the true/false `autopay` and `amount_due`):
 
@@ -36,7 +39,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from mspxl.ach.returncodes import BANK_DETAILS_NEEDED
+from mspxl.ach.returncodes import AUTHORIZATION_NEEDED, BANK_DETAILS_NEEDED
 from mspxl.billing.blocks import prepaid_hours_on
 from mspxl.collections import AgingRow, ClientStatus, StatementLine, run_collections, statement_lines
 from mspxl.collections.fees import retry_fee_amount
@@ -51,7 +54,9 @@ from mspxl.records import Book, Settings
 NOTICE_STATES: tuple[str, ...] = ("past_due", "payment_failed", "credit_hold", "service_hold")
 RELEASED = "released"
 BANK_DETAILS = "bank_details"  # a return coded R02, R03, R04, R12, R14, R15, R16 or R20: the account cannot be debited
-NOTICE_KINDS: tuple[str, ...] = (*NOTICE_STATES, RELEASED, BANK_DETAILS)
+AUTHORIZATION = "authorization"  # a return coded R05, R07, R08, R10, R11 or R29: the authorization is gone
+NOTICE_KINDS: tuple[str, ...] = (*NOTICE_STATES, RELEASED, BANK_DETAILS, AUTHORIZATION)
+RETURN_BECAUSE = {**BANK_DETAILS_NEEDED, **AUTHORIZATION_NEEDED}  # why it came back, as a client reads it
 STATEMENT_TEMPLATE = "statement.docx"
 
 
@@ -60,9 +65,11 @@ def notice_kind(status: ClientStatus) -> str | None:
     if not status.changed:
         return None
     returned = status.returned
-    if (status.state in HOLDS and returned is not None and returned.code in BANK_DETAILS_NEEDED
-            and returned.return_date == status.since):
-        return BANK_DETAILS
+    if status.state in HOLDS and returned is not None and returned.return_date == status.since:
+        if returned.code in BANK_DETAILS_NEEDED:
+            return BANK_DETAILS
+        if returned.code in AUTHORIZATION_NEEDED:
+            return AUTHORIZATION
     if status.state in NOTICE_STATES:
         return status.state
     if status.state == "current" and status.previous_state in HOLDS:
@@ -87,7 +94,7 @@ def returned_debit_context(settings: Settings, returned: ReturnedDebit | None) -
         "returned_amount": money_text(returned.amount, settings),
         "return_code": one_line(returned.code),
         "return_reason": returned.reason,
-        "return_because": BANK_DETAILS_NEEDED.get(returned.code, returned.reason),
+        "return_because": RETURN_BECAUSE.get(returned.code, returned.reason),
         "retry_fee_rate": rate_text(settings.retry_fee, settings),
         "retry_fee": money_text(fee, settings) if fee > ZERO else "",
         "retry_date": _day(returned.retry_on, settings),
@@ -134,7 +141,7 @@ def notice_context(book: Book, status: ClientStatus, as_of: date) -> dict[str, A
     settings = book.settings
     client = book.client(status.client_id)
     kind = notice_kind(status)
-    returned = status.returned if kind in (PAYMENT_FAILED, BANK_DETAILS) else None
+    returned = status.returned if kind in (PAYMENT_FAILED, BANK_DETAILS, AUTHORIZATION) else None
     return {
         **party_context(settings, client),
         "client_name": one_line(status.client_name) or one_line(client.name),
