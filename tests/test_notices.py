@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
 
+import pytest
 import typer
 from bookdata import book_of, client, write_book
 from docx import Document
@@ -132,46 +133,52 @@ def test_statement_rows_closing_balance_and_aging(tmp_path: Path) -> None:
     assert "Please pay $1,075.00, quoting your client ID C1." in text
 
 
-def test_account_closed_asks_for_bank_details(tmp_path: Path) -> None:
-    closed = {**RETURN_1, "Return Code": "R02", "Invoice Number": "INV-000001"}
-    book = issued_book([closed])
+def notice_after_return(code: str, folder: Path) -> tuple[Book, Path]:
+    """C1's November 1 debit of INV-000001 returned `code` on November 2: the notice of the collections run of
+    November 3 (Remittance set)."""
+    book = issued_book([{**RETURN_1, "Return Code": code, "Invoice Number": "INV-000001"}])
     book = replace(book, settings=replace(book.settings, remittance="Wire: First Bank, routing 091000019."))
     as_of = date(2026, 11, 3)
     result = run_collections(book.settings, book.clients, book.invoices, book.payments, as_of)
-    (notice, _) = render_notices(book, result.statuses, as_of, tmp_path)
-    assert notice.name == "Notice 2026-11-03 bank_details Alpha Dental & Co.docx"
-    text = text_of(notice)
-    assert ("Your ACH debit of $500.00 on November 1, 2026 for invoice INV-000001 was returned unpaid by your bank on "
-            "November 2, 2026 because the account is closed (return code R02). We will not debit this account "
-            "again, and no processing fee is charged.") in text
-    assert ("What to do: send us the details of an account we may debit, with a new ACH authorization, and pay "
-            "$500.00 by check or wire, quoting your client ID C1 and invoice number INV-000001. Wire: First Bank, "
-            "routing 091000019.") in text
-    assert "Bank Details Needed" in text and "credit hold" in text
+    return book, render_notices(book, result.statuses, as_of, folder)[0]
 
 
-def test_authorization_revoked_asks_for_a_new_authorization_and_promises_no_debit(tmp_path: Path) -> None:
-    revoked = {**RETURN_1, "Return Code": "R07", "Invoice Number": "INV-000001"}
-    book = issued_book([revoked])
-    book = replace(book, settings=replace(book.settings, remittance="Wire: First Bank, routing 091000019."))
-    as_of = date(2026, 11, 3)
-    result = run_collections(book.settings, book.clients, book.invoices, book.payments, as_of)
-    (notice, _) = render_notices(book, result.statuses, as_of, tmp_path)
-    assert notice.name == "Notice 2026-11-03 authorization Alpha Dental & Co.docx"
+RETURNED = ("Your ACH debit of $500.00 on November 1, 2026 for invoice INV-000001 was returned unpaid by your bank on "
+            "November 2, 2026 because ")
+
+
+@pytest.mark.parametrize(("code", "kind", "title", "because", "what_to_do"), [
+    ("R02", "bank_details", "Bank Details Needed",
+     "the account is closed (return code R02). We will not debit this account again, and no processing fee is "
+     "charged.",
+     "What to do: send us the details of an account we may debit, with a new ACH authorization, and pay $500.00 by "
+     "check or wire, quoting your client ID C1 and invoice number INV-000001. Wire: First Bank, routing 091000019."),
+    ("R07", "authorization", "Debit Authorization Needed",
+     "you revoked your authorization of our debits (return code R07). We will not debit your account again unless "
+     "you give us a new ACH debit authorization, and no processing fee is charged.",
+     "What to do: pay $500.00 by check or wire, quoting your client ID C1 and invoice number INV-000001. Wire: First "
+     "Bank, routing 091000019. Until we have a new authorization signed by you, our invoices will ask you to pay "
+     "this way."),
+])
+def test_a_return_that_blocks_debits_says_what_lifts_it(tmp_path: Path, code: str, kind: str, title: str,
+                                                         because: str, what_to_do: str) -> None:
+    _, notice = notice_after_return(code, tmp_path)
+    assert notice.name == f"Notice 2026-11-03 {kind} Alpha Dental & Co.docx"
     text = text_of(notice)
-    assert ("Your ACH debit of $500.00 on November 1, 2026 for invoice INV-000001 was returned unpaid by your bank on "
-            "November 2, 2026 because you revoked your authorization of our debits (return code R07). We will not "
-            "debit your account again unless you give us a new ACH debit authorization, and no processing fee is "
-            "charged.") in text
-    assert ("What to do: pay $500.00 by check or wire, quoting your client ID C1 and invoice number INV-000001. "
-            "Wire: First Bank, routing 091000019. Until we have a new authorization signed by you, our invoices will "
-            "ask you to pay this way.") in text
-    assert "Debit Authorization Needed" in text and "credit hold" in text
+    assert RETURNED + because in text and what_to_do in text
+    assert title in text and "credit hold" in text
     assert "will debit" not in text and "debit your account again on" not in text
+
+
+def test_the_email_of_an_authorization_notice_promises_no_debit(tmp_path: Path) -> None:
+    book, _ = notice_after_return("R07", tmp_path)
+    client = replace(book.client("C1"), bank_account="5207875328")
     subject, body = render_text((template_dir() / "email-notice.txt").read_text(),
-                                notice_facts(book.settings, book.client("C1"), "authorization", as_of))
-    assert subject.endswith("will not debit your account without a new authorization")
-    assert "we will not debit your account again unless you authorize it anew" in body
+                                notice_facts(book.settings, client, "authorization", date(2026, 11, 3)))
+    assert subject == "Your MSP will not debit your account without a new authorization"
+    assert ("Your bank returned our latest debit from your account ****5328: we will not debit your account again "
+            "unless you authorize it anew. The attached notice of November 3, 2026 says why, what is owed and how to "
+            "pay it.") in body
 
 
 def test_statement_names_every_invoice_and_credit_note(tmp_path: Path) -> None:
