@@ -13,7 +13,7 @@ from pathlib import Path
 import achkit
 import openpyxl
 import pytest
-from bookdata import client, write_book
+from bookdata import client, load, write_book
 from test_ach_rules import ACME, NOVEMBER, RETRY_DAY, book, due, returned, with_fee
 from test_ach_support import ORIGINATOR_ROWS, add_settings, read_nacha, return_file, sheet_rows
 from test_returns_month import add_payment, document_text
@@ -217,3 +217,10 @@ def test_insufficient_and_uncollected_funds_are_still_retried(code: str) -> None
 def test_the_two_groups() -> None:
     assert set(BANK_DETAILS_NEEDED) == {"R02", "R03", "R04", "R12", "R14", "R15", "R16", "R20"}
     assert set(AUTHORIZATION_NEEDED) == {"R05", "R07", "R08", "R10", "R11", "R29"}
+
+
+def test_an_authorization_dated_in_the_future_is_a_warning() -> None:
+    loaded = load({"Clients": [client("C1", **{"Debit Authorized On": date(2026, 11, 26)}),
+                               client("C2", **{"Debit Authorized On": TODAY})]})
+    assert [(p.severity.value, p.render()) for p in loaded.problems if p.header == "Debit Authorized On"] == [
+        ("warning", 'Clients!T2 (Debit Authorized On): "2026-11-26" is in the future: enter the day the client signed')]

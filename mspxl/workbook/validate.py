@@ -163,13 +163,18 @@ def project_belongs_to_client(book: Book, cols: Columns) -> list[Problem]:
 
 
 def suspicious_data(book: Book, cols: Columns, today: date) -> list[Problem]:
-    """Warnings that do not stop a run: an active client with no subscription, a user or device added in the future."""
+    """Warnings that do not stop a run: an active client with no subscription, a user or device added in the future,
+    a debit authorization dated in the future (it would lift a block after a return before it is signed)."""
     problems = []
     subscribed = {s.client_id for s in book.subscriptions}
     for client in book.clients:
         if client.status == "active" and client.id not in subscribed:
             problems.append(warning("Clients", _cell(cols, "Clients", client.row, "Client ID"), "Client ID",
                                     "has no subscriptions: no managed invoice will be issued", client.id))
+        if client.debit_authorized_on is not None and client.debit_authorized_on > today:
+            problems.append(warning("Clients", _cell(cols, "Clients", client.row, "Debit Authorized On"),
+                                    "Debit Authorized On", "is in the future: enter the day the client signed",
+                                    client.debit_authorized_on.isoformat()))
     for sheet, seats in (("Users", book.users), ("Devices", book.devices)):
         for seat in seats:
             if seat.added_on > today:
