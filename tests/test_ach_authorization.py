@@ -94,6 +94,9 @@ def test_authorization_revoked_blocks_next_months_debit_until_a_newer_authorizat
     status = collect.collect(book, date(2027, 1, 6), TODAY, docs).result.status("C2")
     assert (status.state, status.balance, status.next_action) == ("current", D("500.00"),
                                                                   "payment of 500.00 due 2027-02-01")
+    # and its Notes say why and what lifts it
+    notes = {r["Client ID"]: r["Notes"] for r in sheet_rows(book, "Collections")}
+    assert notes["C2"] == "credit hold released on 2026-12-20; " + R07_REASON
 
     # an authorization dated the day of the return, or before it, does not lift the block
     set_clients_cell(book, "C2", "Debit Authorized On", date(2026, 12, 3))
@@ -115,9 +118,11 @@ def test_authorization_revoked_blocks_next_months_debit_until_a_newer_authorizat
     # a collections run as of a day before the new authorization is judged without it
     loaded, _ = load_for_ach(book, TODAY)
     before = run_collections(loaded.settings, loaded.clients, loaded.invoices, loaded.payments, date(2027, 1, 6))
-    assert before.status("C2").next_action == "payment of 500.00 due 2027-02-01"
+    assert (before.status("C2").next_action, before.status("C2").notes) == (
+        "payment of 500.00 due 2027-02-01", "credit hold released on 2026-12-20; " + R07_REASON)
     after = run_collections(loaded.settings, loaded.clients, loaded.invoices, loaded.payments, date(2027, 1, 21))
-    assert after.status("C2").next_action == "ACH debit for 500.00 on 2027-02-01"
+    assert (after.status("C2").next_action, after.status("C2").notes) == (
+        "ACH debit for 500.00 on 2027-02-01", "credit hold released on 2026-12-20")
 
 
 def test_a_workbook_without_the_column_reads_and_an_r16_waits_for_new_bank_details(tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ Choices where the rules are silent:
 - Register rows and payments of clients not in `clients` are ignored (the workbook check reports them).
 - An autopay client awaiting new bank details (after an R02, R03, R04, R12, R14, R15, R16 or R20 return) or a new
   authorization (after an R05, R07, R08, R10, R11 or R29 return; `mspxl/ach/blocks.py`) is told of a payment due,
-  not an ACH debit, as `mspxl ach` will not debit it. A Debit Authorized On after `as_of` does not count yet.
+  not an ACH debit, as `mspxl ach` will not debit it, and its Notes say which return blocks the debit and what
+  lifts it. A Debit Authorized On after `as_of` does not count yet.
 - `changed` compares with `previous_states` (the State column of the last Collections sheet); a client missing
   from it, or every client when there is none, is taken to have been `current`.
 """
@@ -26,7 +27,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from mspxl.ach.blocks import debit_blocks
+from mspxl.ach.blocks import blocked_reason, debit_blocks
 from mspxl.collections import actions, states
 from mspxl.collections.aging import aging_row, days_past_due
 from mspxl.collections.fees import fees_by_payment
@@ -66,13 +67,19 @@ def client_status(
     )
 
 
-def collected_as(client: Client, payments: Sequence[Payment], as_of: date) -> Client:
-    """A client whose debit came back because the account cannot be debited (and whose Clients row still has those
-    bank details) or because the authorization is gone (and no newer one is recorded by `as_of`) is collected as one
-    who pays by check: its next action is a payment due, never an ACH debit."""
-    if client.autopay and debit_blocks(client, [p for p in payments if p.date <= as_of], as_of):
-        return replace(client, autopay=False)
-    return client
+def blocked_debits(client: Client, payments: Sequence[Payment], as_of: date) -> tuple[Payment, ...]:
+    """The returns that keep an autopay client from being debited, as of `as_of`: one whose debit came back because
+    the account cannot be debited (and whose Clients row still has those bank details) or because the authorization
+    is gone (and no newer one is recorded by `as_of`) is collected as one who pays by check: its next action is a
+    payment due, never an ACH debit, and its Notes say why."""
+    if not client.autopay:
+        return ()
+    return debit_blocks(client, [p for p in payments if p.date <= as_of], as_of)
+
+
+def with_note(status: ClientStatus, note: str) -> ClientStatus:
+    """The status with `note` after its own notes."""
+    return replace(status, notes="; ".join(n for n in (status.notes, note) if n)) if note else status
 
 
 def shows_in_aging(row: AgingRow) -> bool:
@@ -146,11 +153,15 @@ def collections_and_outstanding(
     invoices_of, payments_of = by_client(invoices, payments)
     totals = [ZERO] * len(days)
     histories = []
+    blocked: dict[str, str] = {}
     for client in clients:
         balances: list[Decimal] = []
+        blocks = blocked_debits(client, payments_of[client.id], as_of)
+        if blocks:
+            blocked[client.id] = blocked_reason(blocks)
         histories.append(client_history(
             settings,
-            collected_as(client, payments_of[client.id], as_of),
+            replace(client, autopay=False) if blocks else client,
             invoices_of[client.id],
             payments_of[client.id],
             charged,
@@ -161,7 +172,8 @@ def collections_and_outstanding(
         ))
         totals = [total + balance for total, balance in zip(totals, balances, strict=True)]
     statuses = tuple(
-        client_status(settings, history, as_of, previous.get(history.client.id, states.CURRENT))
+        with_note(client_status(settings, history, as_of, previous.get(history.client.id, states.CURRENT)),
+                  blocked.get(history.client.id, ""))
         for history in histories
     )
     drafts = [

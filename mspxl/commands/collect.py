@@ -13,6 +13,7 @@ from mspxl.ach.bank_changes import bank_notes
 from mspxl.audit import audited, note_documents
 from mspxl.billing.register import assign_numbers
 from mspxl.collections import CollectionsResult, run_collections
+from mspxl.collections.engine import with_note
 from mspxl.commands.common import (
     Progress,
     load_verified,
@@ -95,8 +96,7 @@ def collections_rows(result: CollectionsResult, as_of: date, bank: Mapping[str, 
     rows = []
     for status in result.statuses:
         note = bank.get(status.client_id)
-        if note:
-            status = replace(status, notes="; ".join(n for n in (status.notes, note) if n))
+        status = with_note(status, note or "")
         if status.on_collections_sheet or note:
             rows.append(collections_row(status, as_of))
     return rows
