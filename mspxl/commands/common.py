@@ -155,16 +155,20 @@ def issue_with_documents(path: Path, book: Book, drafts: list[Invoice], out_dir:
     """The drafts' register rows and one .docx each (`render_documents`). The workbook change is prepared once,
     before any document is written (whatever cannot be written is found first), with each row's File the name its
     document is written under (`document_filename`), and saved once the documents are written. For a month of
-    many invoices its finished copy is written meanwhile, on the other core (`PreparedSave.write_ahead`), so the
-    save only puts it in place."""
+    many invoices the change is made, and its finished copy written, meanwhile, on the other core
+    (`prepare_update_ahead`, `PreparedSave.write_ahead`): only the refusals are checked first, and the save only
+    puts the copy in place."""
     from mspxl.audit import note_documents
     from mspxl.writers.changes import issue_changes
-    from mspxl.writers.xlsx import prepare_update
+    from mspxl.writers.forked import can_fork
+    from mspxl.writers.xlsx import prepare_update, prepare_update_ahead
 
-    save = prepare_update(path, issue_changes(named_documents(book, drafts)), book.settings.currency,
-                          book.settings.locale)
-    if len(drafts) >= WRITE_AHEAD:
+    currency, locale = book.settings.currency, book.settings.locale
+    if len(drafts) >= WRITE_AHEAD and can_fork():
+        save = prepare_update_ahead(path, lambda: issue_changes(named_documents(book, drafts)), currency, locale)
         save.write_ahead()
+    else:
+        save = prepare_update(path, issue_changes(named_documents(book, drafts)), currency, locale)
     try:
         done = render_documents(book, drafts, out_dir, progress, template_dir)
         note_documents(done)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from babel.numbers import get_currency_symbol
@@ -128,6 +129,23 @@ def prepare_update(path: Path, changes: WorkbookChanges, currency: str, locale: 
     wb = open_for_update(path)
     apply_changes(wb, changes, money_format(currency, locale))
     return PreparedSave(path, lambda tmp: wb.save(tmp))
+
+
+def prepare_update_ahead(path: Path, changes: Callable[[], WorkbookChanges], currency: str, locale: str,
+                         writer: str | None = None) -> PreparedSave:
+    """`prepare_update` for a run that writes its copy ahead (`PreparedSave.write_ahead`) while it writes its
+    documents: the refusals (Excel holds the file, saving would lose something) are checked here, but the change
+    is made in memory by whoever writes the copy, the write-ahead child on the other core, so the run's documents
+    start without waiting for it (0.6 s at 2,000 clients). Where no child writes it, the save makes it. The
+    openpyxl reference writer prepares as `prepare_update` does."""
+    if writer_name(writer) != "package":
+        return prepare_update(path, changes(), currency, locale, writer)
+    refuse_if_open(path)
+    refuse_if_lossy(path, writer)
+    from mspxl.writers.update import prepared_package, write_package
+
+    number_format = money_format(currency, locale)
+    return PreparedSave(path, lambda tmp: write_package(prepared_package(path, changes(), number_format), tmp, path))
 
 
 def update_workbook(path: Path, changes: WorkbookChanges, currency: str, locale: str,
