@@ -19,6 +19,7 @@ from mspxl.resources import sample_workbook
 from mspxl.runs_sheet import RUNS_SHEET
 from mspxl.workbook.source_file import read_raw
 from mspxl.writers import forked
+from mspxl.writers.changes import WorkbookChanges
 from mspxl.writers.package import Package
 from mspxl.writers.prepared import PreparedSave
 
@@ -150,3 +151,28 @@ def test_collect_saves_the_change_it_checked_before_its_documents(tmp_path: Path
     assert files == [fee.file] and fee.file.endswith("Alpha Dental & Co.docx")
     runs = [r for r in read_raw(book)[RUNS_SHEET].rows[1:] if r and r[0]]
     assert runs[-1][2] == "collect" and runs[-1][7] == audit.workbook_fingerprint(book)
+
+
+def test_a_month_written_ahead_makes_its_change_in_the_child_while_the_documents_render(
+        tmp_path: Path, ahead: list[PreparedSave], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The register change of a month written ahead is made by the write-ahead child, not by the run before its
+    documents (`prepare_update_ahead`): the run's own process never makes it, and the workbook is the same."""
+    from mspxl.writers import update
+
+    made_by = tmp_path / "made-by"
+    real = update.prepared_package
+
+    def recorded(path: Path, changes: WorkbookChanges, number_format: str) -> object:
+        with made_by.open("a") as record:  # which process made a change of the register (not the Runs row's)
+            record.write(f"{os.getpid()} {'Invoices' in changes.append}\n")
+        return real(path, changes, number_format)
+
+    monkeypatch.setattr(update, "prepared_package", recorded)
+    book = invoiced(tmp_path / "book", ("2026-10",))
+    assert len(ahead) == 1
+    makers = [line.split() for line in made_by.read_text().splitlines()]
+    register = [pid for pid, invoices in makers if invoices == "True"]
+    assert len(register) == 1 and register[0] != str(os.getpid())  # made once, by the write-ahead child
+    monkeypatch.setattr(update, "prepared_package", real)
+    monkeypatch.setattr(common, "WRITE_AHEAD", 10**9)
+    assert sheets_and_fingerprints(book) == sheets_and_fingerprints(invoiced(tmp_path / "after", ("2026-10",)))
