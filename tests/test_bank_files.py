@@ -4,6 +4,7 @@ line, and the ways banks bend the format (byte order mark, trimmed blanks, no li
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,7 @@ from test_ach_support import as_date, pending_payments, sheet_rows  # noqa: F401
 from test_returns_month import add_payment, book_for_month
 from typer.testing import CliRunner
 
+from mspxl.ach.returncodes import describe
 from mspxl.ach.returnfile import BankFile, ReturnFileError, read_bank_file
 from mspxl.cli import cli
 from mspxl.commands import collect
@@ -124,7 +126,7 @@ def test_returns_of_another_implementation_are_recorded_on_their_debits(tmp_path
                                        ("ACH-2", "C2", date(2018, 10, 15), "091400600000002")])
     code, output = cli_output("returns", str(book), str(NACHA / "return-WEB.ach"))
     assert code == 0, output
-    assert "returned ACH-1 C1: $123.54 R01 (insufficient funds) on 2018-10-17" in output
+    assert "returned ACH-1 C1: $123.54 R01 (insufficient funds) on 2018-10-17 " in output  # nothing it stops
     assert "no debit with trace number 091400600000003 (line 8, Bob Marley, $45.65, R03)" in output
     payments = {r["Payment ID"]: r for r in sheet_rows(book, "Payments")}
     assert (payments["ACH-1"]["Status"], payments["ACH-1"]["Return Code"], as_date(payments["ACH-1"]["Date"])) == (
@@ -186,3 +188,27 @@ def test_a_file_mixing_return_batches_and_a_notice_of_change_batch_is_read() -> 
                                                                   ("091400600000003", "R03")]
     assert [(c.original_trace, c.code, c.corrected, c.received, c.line) for c in read.changes] == [
         ("121042880000001", "C01", "1918171614", date(2018, 10, 17), 12)]
+
+
+@pytest.mark.usefixtures("pending_payments")
+@pytest.mark.parametrize(("code", "wait"), [
+    ("R07", "no later debit until a debit authorization signed after the return is dated in Debit Authorized On on "
+            "the Clients sheet"),
+    ("R16", "no later debit until other Bank Routing / Bank Account are entered on the Clients sheet"),
+    ("R09", None)])
+def test_returns_says_what_a_return_stops(tmp_path: Path, code: str, wait: str | None) -> None:
+    """The same return file with its first return's reason code (addenda record, positions 4-6) changed: the
+    accountant reads, beside the return, what `mspxl ach` will now hold back and what lifts it."""
+    text = (NACHA / "return-WEB.ach").read_text()
+    assert "799R01091400600000001" in text
+    changed = tmp_path / "return.ach"
+    changed.write_text(text.replace("799R01091400600000001", f"799{code}091400600000001"))
+    book = book_with_debits(tmp_path, [("ACH-1", "C1", date(2018, 10, 15), "091400600000001")])
+    code_, output = cli_output("returns", str(book), str(changed))
+    assert code_ == 0, output
+    line = f"returned ACH-1 C1: $123.54 {code} ({describe(code)}) on 2018-10-17"
+    assert (line + (f": {wait}" if wait else " ")) in output
+    (tmp_path / "json").mkdir()
+    book2 = book_with_debits(tmp_path / "json", [("ACH-1", "C1", date(2018, 10, 15), "091400600000001")])
+    result = CliRunner().invoke(cli, ["returns", str(book2), str(changed), "--json"])
+    assert json.loads(result.output)["returned"][0]["later_debits"] == wait

@@ -88,6 +88,18 @@ def no_retry_advice(code: str) -> str:
     return NO_RETRY.get(key, f"{describe(key)}: not retried (only R01 and R09 may be); contact the client")
 
 
+def later_debits_wait_for(code: str) -> str | None:
+    """What a return stops until the accountant acts (`mspxl ach` leaves the client out meanwhile), in the words
+    `mspxl returns` prints; None for a return that stops no later debit (R01, R09 and codes that block nothing)."""
+    key = code.strip().upper()
+    if key in BANK_DETAILS_NEEDED:
+        return "no later debit until other Bank Routing / Bank Account are entered on the Clients sheet"
+    if key in AUTHORIZATION_NEEDED:
+        return ("no later debit until a debit authorization signed after the return is dated in Debit Authorized "
+                "On on the Clients sheet")
+    return None
+
+
 def describe(code: str) -> str:
     """The return reason in words: `insufficient funds`."""
     return RETURN_REASONS.get(code.strip().upper(), "returned")

@@ -71,6 +71,7 @@ def returns(
 ) -> None:
     """Mark the debits a bank return file returns as returned (code and return date); report returns that match
     no debit. Importing the same file twice changes nothing."""
+    from mspxl.ach.returncodes import later_debits_wait_for
     from mspxl.ach.returns import ReturnFileError
     from mspxl.commands.common import WorkbookHasErrors
     from mspxl.commands.returns import run_returns
@@ -91,7 +92,8 @@ def returns(
             "ok": True,
             "returned": [{"payment_id": m.payment_id, "client_id": m.client_id, "code": m.entry.code,
                           "reason": m.entry.reason, "date": m.entry.return_date.isoformat(),
-                          "amount": plain(m.entry.amount)} for m in run.returned],
+                          "amount": plain(m.entry.amount), "later_debits": later_debits_wait_for(m.entry.code)}
+                         for m in run.returned],
             "already_returned": [m.payment_id for m in run.already],
             "unmatched": [{"line": e.line, "trace": e.original_trace, "code": e.code, "amount": plain(e.amount)}
                           for e in run.unmatched],
@@ -103,8 +105,9 @@ def returns(
         }))
         return
     for m in run.returned:
+        wait = later_debits_wait_for(m.entry.code)
         out.print(f"  returned {m.payment_id} {m.client_id}: {money(m.entry.amount)} {m.entry.code} "
-                  f"({m.entry.reason}) on {m.entry.return_date.isoformat()}")
+                  f"({m.entry.reason}) on {m.entry.return_date.isoformat()}" + (f": {wait}" if wait else ""))
     for e in run.unmatched:
         out.print(f"  no debit with trace number {e.original_trace} (line {e.line}, {e.name}, {money(e.amount)}, "
                   f"{e.code}): check it with the bank")
