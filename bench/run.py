@@ -9,10 +9,10 @@ For each N a workbook of N clients is made (bench/make_book.py, cached in bench/
 fresh copy of the workbook: wall time (the median of --runs) and the process's peak resident set size. Then
 `invoice` stage by stage in this process (read, validate, compute, render documents, write register, and the audit:
 the Runs row's fingerprints), beside the naive pipeline (bench/naive.py: pandas over openpyxl to read, openpyxl to
-save, DocxTemplate per document) on the same book, in a process of its own. `--naive-sample K` renders K of the naive documents and charges
-their time per document for all of them (at 2,000 clients the naive documents alone take minutes). Stage memory is
-the highest resident set size seen during the stage (sampled every 5 ms) above what the process held when it
-began. The zip-rewrite floor is the time to rewrite one finished document's zip (every part inflated, deflated and
+save, DocxTemplate per document) on the same book, in a process of its own. `--naive-sample K` renders K of the
+naive documents and charges their time per document for all of them (at 2,000 clients the naive documents alone
+take minutes). Stage memory is the highest resident set size seen during the stage (sampled every 5 ms) above what
+the process held when it began. The zip-rewrite floor is the time to rewrite one finished document's zip (every part inflated, deflated and
 written to a new file), measured on mspxl's own documents. The load average is printed: the machine may be shared,
 so compare figures of one run (ratios), not runs of different days.
 """
