@@ -12,9 +12,9 @@ the Runs row's fingerprints), beside the naive pipeline (bench/naive.py: pandas 
 save, DocxTemplate per document) on the same book, in a process of its own. `--naive-sample K` renders K of the
 naive documents and charges their time per document for all of them (at 2,000 clients the naive documents alone
 take minutes). Stage memory is the highest resident set size seen during the stage (sampled every 5 ms) above what
-the process held when it began. The zip-rewrite floor is the time to rewrite one finished document's zip (every part inflated, deflated and
-written to a new file), measured on mspxl's own documents. The load average is printed: the machine may be shared,
-so compare figures of one run (ratios), not runs of different days.
+the process held when it began. The zip-rewrite floor is the time to rewrite one finished document's zip (every
+part inflated, deflated and written to a new file), measured on mspxl's own documents. The load average is printed:
+the machine may be shared, so compare figures of one run (ratios), not runs of different days.
 """
 
 from __future__ import annotations
