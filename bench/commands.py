@@ -12,7 +12,10 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,6 +96,20 @@ def prepare_invoiced(book: Path, work: Path, period: str) -> None:
     shutil.copy(book, folder / "book.xlsx")
     timed(command_args("invoice", period, ""), folder)
     shutil.copy(folder / "book.xlsx", work / "invoiced.xlsx")
+
+
+@contextmanager
+def bench_folder(prefix: str, keep: bool) -> Iterator[Path]:
+    """A new working folder for one benchmark, deleted only when the whole benchmark ends (see `file_creation`), or
+    kept (`--keep`) and named."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield work
+    finally:
+        if keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def file_creation(work: Path, count: int) -> float:

@@ -24,7 +24,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
+from commands import bench_folder  # noqa: E402
 from make_book import PERIOD, TODAY, make_book  # noqa: E402
 
 
@@ -91,8 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from", dest="source", type=Path, help="a folder of documents written before")
     parser.add_argument("--keep", action="store_true", help="keep the working folder (documents, PDFs)")
     args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="mspxl-bench-pdf-"))
-    try:
+    with bench_folder("mspxl-bench-pdf-", args.keep) as work:
         month = (sorted(args.source.glob("*.docx")) if args.source else month_documents(args.n, work))
         sample = spread(month, args.docs)
         roots = {"this": HERE.parent}
@@ -116,11 +115,6 @@ def main(argv: list[str] | None = None) -> int:
             ratios = {key: statistics.median(r[key] for r in rounds["other"])
                       / statistics.median(r[key] for r in rounds["this"]) for key in ("wall", "cpu")}
             print(f"other / this: wall {ratios['wall']:.2f}x, CPU {ratios['cpu']:.2f}x")
-    finally:
-        if args.keep:
-            print(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

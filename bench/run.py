@@ -28,7 +28,6 @@ import platform
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import zipfile
@@ -42,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import naive  # noqa: E402
-from commands import COMMANDS, file_creation, help_start_up, run_commands  # noqa: E402
+from commands import COMMANDS, bench_folder, file_creation, help_start_up, run_commands  # noqa: E402
 from make_book import PERIOD, TODAY, make_book  # noqa: E402
 
 from mspxl.audit import sheet_digests, written_digests  # noqa: E402
@@ -339,18 +338,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.json:
         print(f"machine: {machine()}\n")
-    work = Path(tempfile.mkdtemp(prefix="mspxl-bench-"))
-    try:
+    with bench_folder("mspxl-bench-", args.keep) as work:
         for n in args.n or [250]:
             measured = measure(n, args.period, TODAY, args, work / str(n))
             measured["pool"] = args.pool
             print(json.dumps(measured, default=str) if args.json else report(measured, args.runs) + "\n",
                   flush=True)
-    finally:
-        if args.keep:
-            print(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
