@@ -159,16 +159,19 @@ def issue_with_documents(path: Path, book: Book, drafts: list[Invoice], out_dir:
     (`prepare_update_ahead`, `PreparedSave.write_ahead`): only the refusals are checked first, and the save only
     puts the copy in place."""
     from mspxl.audit import note_documents
-    from mspxl.writers.changes import issue_changes
+    from mspxl.writers.changes import WorkbookChanges, issue_changes
     from mspxl.writers.forked import can_fork
     from mspxl.writers.xlsx import prepare_update, prepare_update_ahead
 
+    def changes() -> WorkbookChanges:
+        return issue_changes(named_documents(book, drafts))
+
     currency, locale = book.settings.currency, book.settings.locale
     if len(drafts) >= WRITE_AHEAD and can_fork():
-        save = prepare_update_ahead(path, lambda: issue_changes(named_documents(book, drafts)), currency, locale)
+        save = prepare_update_ahead(path, changes, currency, locale)
         save.write_ahead()
     else:
-        save = prepare_update(path, issue_changes(named_documents(book, drafts)), currency, locale)
+        save = prepare_update(path, changes(), currency, locale)
     try:
         done = render_documents(book, drafts, out_dir, progress, template_dir)
         note_documents(done)
