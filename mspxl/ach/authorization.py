@@ -35,14 +35,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from mspxl.ach.returncodes import AUTHORIZATION_NEEDED, describe
+from mspxl.ach.returncodes import AUTHORIZATION_NEEDED, describe, returned_with_code_in
 from mspxl.records import Client, Payment
 
 
 def returned_for_authorization(payment: Payment) -> bool:
     """An ACH debit returned R05, R07, R08, R10, R11 or R29: the authorization it was taken under is gone."""
-    return (payment.method.strip().upper() == "ACH" and payment.status.strip().lower() == "returned"
-            and payment.return_code.strip().upper() in AUTHORIZATION_NEEDED)
+    return returned_with_code_in(payment, AUTHORIZATION_NEEDED)
 
 
 def authorization_renewed(client: Client, returned: Payment, on: date | None = None) -> bool:

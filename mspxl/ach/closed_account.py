@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mspxl.ach.returncodes import BANK_DETAILS_NEEDED, describe
+from mspxl.ach.returncodes import BANK_DETAILS_NEEDED, describe, returned_with_code_in
 from mspxl.ach.routing import account_fingerprint
 from mspxl.records import Client, Payment
 
@@ -28,8 +28,7 @@ from mspxl.records import Client, Payment
 def returned_for_bank_details(payment: Payment) -> bool:
     """An ACH debit returned R02, R03, R04, R12, R14, R15, R16 or R20: the account it debited cannot be debited
     again."""
-    return (payment.method.strip().upper() == "ACH" and payment.status.strip().lower() == "returned"
-            and payment.return_code.strip().upper() in BANK_DETAILS_NEEDED)
+    return returned_with_code_in(payment, BANK_DETAILS_NEEDED)
 
 
 def bank_details_replaced(client: Client, returned: Payment) -> bool:

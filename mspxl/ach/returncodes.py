@@ -7,6 +7,10 @@ same two codes are the only ones a Return Fee Entry may be charged for. Every ot
 
 from __future__ import annotations
 
+from collections.abc import Container
+
+from mspxl.records import Payment
+
 RETURN_REASONS: dict[str, str] = {
     "R01": "insufficient funds",
     "R02": "account closed",
@@ -67,6 +71,16 @@ AUTHORIZATION_NEEDED: dict[str, str] = {  # the authorization is gone or dispute
     "R11": "you told your bank the debit was not in accordance with your authorization",
     "R29": "your business told its bank the debit was not authorized",
 }
+
+
+def returned_ach(payment: Payment) -> bool:
+    """An ACH debit recorded as returned (a returned check, card or wire is not one)."""
+    return payment.status.strip().lower() == "returned" and payment.method.strip().upper() == "ACH"
+
+
+def returned_with_code_in(payment: Payment, codes: Container[str]) -> bool:
+    """An ACH debit recorded as returned with one of `codes`."""
+    return returned_ach(payment) and payment.return_code.strip().upper() in codes
 
 
 def may_retry(code: str) -> bool:

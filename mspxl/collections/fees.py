@@ -26,7 +26,7 @@ FEE_SERVICE_CODE = "FEE"
 def starts_retry_policy(payment: Payment) -> bool:
     """Only returned ACH debits start the retry policy; a returned check, card or wire simply does not count
     as paid."""
-    return payment.status.strip().lower() == "returned" and payment.method.strip().upper() == "ACH"
+    return returncodes.returned_ach(payment)
 
 
 def retry_is_pointless(payment: Payment) -> bool:
